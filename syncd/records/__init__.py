@@ -1,0 +1,1 @@
+"""Review records: find, parse, lint and edit Markdown post-incident reviews."""

@@ -1,0 +1,1 @@
+"""Tracker adapters: the only code that imports PyGithub, python-gitlab or jira."""

@@ -1,0 +1,28 @@
+"""What the contract suite needs from each tracker: an adapter on a fresh fake, and levers.
+
+Each adapter's test module provides a `make_<kind>_env()` returning a ContractEnv; the
+shared suite in test_contract.py runs the same tests against every one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from syncd.model import Status
+from syncd.trackers.protocol import Tracker
+from tests.fakes.base import FakeServer
+
+
+@dataclass
+class ContractEnv:
+    """A started fake plus an adapter pointed at it, and functions that act as a person would."""
+
+    kind: str
+    fake: FakeServer
+    tracker: Tracker
+    # Change a ticket behind syncd's back, as a person in the tracker UI would:
+    set_status: Callable[[str, Status, str | None], None]  # (ticket id, status, reason/comment)
+    add_label: Callable[[str, str], None]  # (ticket id, label)
+    ticket_count: Callable[[], int]  # tickets in the project, all states
+    new_tracker: Callable[[], Tracker]  # a second adapter instance (e.g. after a restart)
