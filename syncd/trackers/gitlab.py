@@ -1,12 +1,39 @@
-"""GitLab adapter (python-gitlab): config model, adapter, pure mapping functions."""
+"""GitLab adapter (python-gitlab): config model, adapter, pure mapping functions.
+
+The pure half (issue JSON → TicketState, drafts, refs, cursors) is syncd.trackers.gitlab_map.
+Retries are ours, not python-gitlab's: its 429 sleep has no cap and its transient-error retry
+resends POSTs (gitlab/client.py `http_request`, tracker-apis.md §2.3), so every call passes
+`obey_rate_limit=False, retry_transient_errors=False` and goes through `_call`.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar, Literal, TypeVar
 
+import gitlab
+import requests
+from gitlab.exceptions import GitlabError
 from pydantic import Field
 
+from syncd.errors import RateLimited, TrackerError
+from syncd.model import TicketRef
+from syncd.trackers import gitlab_map as m
 from syncd.trackers.base import TrackerConfigBase
+from syncd.trackers.protocol import Listing, Outcome, TicketChange, TicketDraft, TicketState
+
+T = TypeVar("T")
+
+READ_RETRIES = 3  # GETs only: 5xx, timeouts, dropped connections
+# The Date header has 1 s resolution and is stamped after the query ran; app servers and the
+# database may disagree by a few seconds. Issues in the overlap come back and are de-duplicated.
+OVERLAP = timedelta(seconds=60)
+MARKER_LOOKBACK = timedelta(minutes=5)
+_NO_LIBRARY_RETRY: dict[str, Any] = {"obey_rate_limit": False, "retry_transient_errors": False}
+_DROPPED = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 class GitLabConfig(TrackerConfigBase):
@@ -23,3 +50,258 @@ class GitLabConfig(TrackerConfigBase):
         default=("won't do", "wontfix"),
         description="Labels on a closed issue meaning it was deprioritized (GitLab REST has no close reason).",
     )
+
+
+class GitLabTracker:
+    """One GitLab project, through python-gitlab with library retries off."""
+
+    kind: ClassVar[str] = "gitlab"
+
+    def __init__(self, name: str, config: GitLabConfig) -> None:
+        self.name = name
+        self.config = config
+        self._url = config.url.rstrip("/")
+        self._gl = gitlab.Gitlab(
+            self._url,
+            private_token=config.secret(),
+            per_page=100,
+            retry_transient_errors=False,
+            timeout=config.timeout,
+        )
+        # Every HTTP response passes this hook: request counts, the server clock, Retry-After.
+        self._gl.session.hooks["response"].append(self._observe)
+        self._project = self._gl.projects.get(config.project, lazy=True)
+        self._path: str | None = None if config.project.isdigit() else config.project
+        self._user_ids: dict[str, int | None] = {}
+        self._requests = 0
+        self._dates: list[datetime] = []
+        self._last_headers: dict[str, str] = {}
+        self._last_write = float("-inf")
+
+    # -- protocol ---------------------------------------------------------------------------------
+    def parse_ref(self, ref: TicketRef) -> str | None:
+        """The iid if `ref` points at an issue of this project (never a merge request)."""
+        return m.parse_ref(ref, self._url, self._path)
+
+    def list_changed(self, cursor: str | None) -> Listing:
+        """Issues updated since the cursor's watermark (all states); None lists every issue."""
+        start, first_date = self._requests, len(self._dates)
+        prev = m.Cursor.decode(cursor) if cursor else None
+        query: dict[str, Any] = {"order_by": "updated_at", "sort": "asc"}
+        if prev is not None:
+            query["updated_after"] = m.format_time(prev.watermark)
+        rows = self._call("list issues", lambda: self._list(query), write=False)
+        fresh = [r for r in rows if prev is None or (r["id"], r["updated_at"]) not in prev.seen]
+        tickets = tuple(self._state(r) for r in fresh)
+        dates = self._dates[first_date:]
+        if dates:
+            watermark = min(dates) - OVERLAP
+        elif rows:
+            watermark = max(m.parse_time(r["updated_at"]) for r in rows) - OVERLAP
+        else:
+            watermark = prev.watermark if prev else datetime.now(UTC) - OVERLAP
+        if prev is not None:
+            watermark = max(watermark, prev.watermark)
+        seen = frozenset(
+            (r["id"], r["updated_at"]) for r in rows if m.parse_time(r["updated_at"]) >= watermark
+        )
+        return Listing(
+            tickets=tickets,
+            cursor=m.Cursor(watermark, seen).encode(),
+            requests=self._requests - start,
+            not_modified=prev is not None and not tickets,
+        )
+
+    def fetch(self, ids: Sequence[str]) -> list[TicketState]:
+        """Current state of these issues: one `iids[]` listing per 100 ids."""
+        iids = sorted({int(i) for i in ids if i.isdigit()})
+        rows: list[dict[str, Any]] = []
+        for n in range(0, len(iids), 100):
+            batch = iids[n : n + 100]
+            rows += self._call("fetch issues", lambda b=batch: self._list({"iids": b}), False)
+        return [self._state(r) for r in rows]
+
+    def find_by_marker(self, marker: str, since: datetime) -> TicketState | None:
+        """The issue carrying `marker`, via the (consistent, DB-backed) project issue list."""
+        query = {
+            "order_by": "updated_at",
+            "sort": "asc",
+            "updated_after": m.format_time(since - MARKER_LOOKBACK),
+        }
+        rows = self._call("look for a ticket by marker", lambda: self._list(query), False)
+        hits = [r for r in rows if m.extract_marker(r.get("description")) == marker]
+        return self._state(min(hits, key=lambda r: r["iid"])) if hits else None
+
+    def create(self, draft: TicketDraft) -> TicketState:
+        """One POST, never resent: a lost answer raises and recovery goes through the marker."""
+        fields = m.create_fields(draft, self.config.labels, self._user_id_list(draft.assignees))
+        issue = self._write(
+            "create a ticket", lambda: self._project.issues.create(fields, **_NO_LIBRARY_RETRY)
+        )
+        return self._state(issue.asdict())
+
+    def update(self, ticket_id: str, change: TicketChange) -> Outcome:
+        """PUT only the fields that differ from the issue as it is now."""
+        issue = self._get(ticket_id)
+        data: dict[str, Any] = {}
+        if change.title is not None and change.title != issue.get("title"):
+            data["title"] = change.title
+        if change.assignees is not None:
+            wanted = self._user_id_list(change.assignees)
+            if sorted(wanted) != sorted(a["id"] for a in issue.get("assignees") or ()):
+                data["assignee_ids"] = wanted
+        if change.due is not None and change.due.isoformat() != issue.get("due_date"):
+            data["due_date"] = change.due.isoformat()
+        elif change.due is None and change.clear_due and issue.get("due_date"):
+            data["due_date"] = None
+        if change.close_not_planned and issue["state"] == "opened":
+            data["state_event"] = "close"
+            if self.config.wont_do_labels:
+                data["add_labels"] = self.config.wont_do_labels[0]
+        if not data:
+            return Outcome.NOOP
+        self._write("update a ticket", lambda: self._put(ticket_id, data))
+        return Outcome.UPDATED
+
+    def set_label(self, ticket_id: str, label: str, present: bool) -> Outcome:
+        """add_labels / remove_labels; GitLab creates a label that does not exist yet."""
+        labels = {lb.casefold() for lb in self._get(ticket_id).get("labels") or ()}
+        if (label.casefold() in labels) == present:
+            return Outcome.NOOP
+        data = {"add_labels" if present else "remove_labels": label}
+        self._write("change a label", lambda: self._put(ticket_id, data))
+        return Outcome.UPDATED
+
+    def comment(self, ticket_id: str, body: str) -> Outcome:
+        """POST one note (never resent)."""
+        notes = self._project.issues.get(int(ticket_id), lazy=True).notes
+        self._write("comment", lambda: notes.create({"body": body}, **_NO_LIBRARY_RETRY))
+        return Outcome.CREATED
+
+    # -- requests ---------------------------------------------------------------------------------
+    def _list(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+        # iterator=True: without it python-gitlab returns page 1 only (python-gitlab#534).
+        # De-duplicate on id: offset pages repeat items created meanwhile (python-gitlab#2979).
+        found: dict[int, dict[str, Any]] = {}
+        for issue in self._project.issues.list(iterator=True, **query, **_NO_LIBRARY_RETRY):
+            row = issue.asdict()
+            found[row["id"]] = row
+            if self._path is None:
+                self._path = m.project_path(row.get("web_url"), self._url, "") or None
+        return list(found.values())
+
+    def _get(self, ticket_id: str) -> dict[str, Any]:
+        iid = int(ticket_id)
+        issue = self._call("read a ticket", lambda: self._project.issues.get(iid, **_NO_LIBRARY_RETRY), False)
+        return issue.asdict()
+
+    def _put(self, ticket_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        return self._project.issues.update(int(ticket_id), data, **_NO_LIBRARY_RETRY)
+
+    def _state(self, issue: dict[str, Any]) -> TicketState:
+        reason = None
+        if m.needs_reason(issue, self.config):
+            notes = self._project.issues.get(issue["iid"], lazy=True).notes
+            rows = self._call(
+                "read the close reason",
+                lambda: notes.list(
+                    sort="desc", order_by="created_at", per_page=20, get_all=False,
+                    **_NO_LIBRARY_RETRY,
+                ),
+                write=False,
+            )
+            reason = m.reason_from_notes(n.asdict() for n in rows)
+        return m.ticket_state(self.name, self.config, issue, reason)
+
+    def _user_id_list(self, names: Sequence[str]) -> list[int]:
+        """Numeric ids pass through; user names are looked up once each (unknown ones skipped)."""
+        ids: list[int] = []
+        for raw in names:
+            name = raw.strip().removeprefix("@")
+            if name.isdigit():
+                ids.append(int(name))
+                continue
+            if name not in self._user_ids:
+                users = self._call(
+                    "look up a user",
+                    lambda n=name: self._gl.users.list(username=n, get_all=False, **_NO_LIBRARY_RETRY),
+                    write=False,
+                )
+                self._user_ids[name] = users[0].get_id() if users else None
+            if (uid := self._user_ids[name]) is not None:
+                ids.append(int(uid))
+        return ids
+
+    def _write(self, what: str, fn: Callable[[], T]) -> T:
+        wait = self._last_write + self.config.min_write_interval - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        try:
+            return self._call(what, fn, write=True)
+        finally:
+            self._last_write = time.monotonic()
+
+    def _call(self, what: str, fn: Callable[[], T], write: bool) -> T:
+        """Run `fn`: reads retried on 5xx/dropped connections, 429s waited up to max_wait."""
+        waited, attempt, throttled = 0.0, 0, 0
+        while True:
+            try:
+                return fn()
+            except GitlabError as exc:
+                code = exc.response_code
+                if code == 429:
+                    wait = self._rate_wait(throttled)
+                    throttled += 1
+                    if waited + wait > self.config.max_wait:
+                        raise RateLimited(
+                            f"GitLab tracker {self.name!r} is rate limited for {wait:.0f} s "
+                            f"(more than max_wait {self.config.max_wait:g} s) while trying to "
+                            f"{what}; it resumes next pass.",
+                            retry_after=wait,
+                        ) from None
+                elif not write and code is not None and code >= 500 and attempt < READ_RETRIES:
+                    wait = 0.2 * 2**attempt
+                    attempt += 1
+                else:
+                    raise self._error(what, code, write) from None
+            except _DROPPED:
+                self._requests += 1  # no response reached the hook
+                if write or attempt >= READ_RETRIES:
+                    raise self._error(what, None, write) from None
+                wait = 0.2 * 2**attempt
+                attempt += 1
+            time.sleep(wait)
+            waited += wait
+
+    def _rate_wait(self, attempt: int) -> float:
+        """Retry-After, else RateLimit-Reset, else a backoff: GitLab.com omits both at times
+        (gitlab-org/gitlab#365728)."""
+        now = datetime.now(UTC)
+        after = m.retry_after_seconds(self._last_headers.get("retry-after"), now)
+        if after is None and (reset := self._last_headers.get("ratelimit-reset", "")).isdigit():
+            after = max(0.0, int(reset) - now.timestamp())
+        return after if after is not None else float(min(2**attempt, 60))
+
+    def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self._requests += 1
+        self._last_headers = {k.lower(): v for k, v in response.headers.items()}
+        try:
+            self._dates.append(parsedate_to_datetime(response.headers["Date"]).astimezone(UTC))
+        except (KeyError, TypeError, ValueError):
+            pass
+
+    def _error(self, what: str, code: int | None, write: bool) -> TrackerError:
+        where = f"GitLab tracker {self.name!r} ({self._url}, project {self.config.project})"
+        if code == 401:
+            hint = "the token was rejected (401); check that it is valid, not expired, and has the `api` scope"
+        elif code == 403:
+            hint = "permission denied (403); the token needs the `api` scope and a Planner or Developer role"
+        elif code == 404:
+            hint = "not found (404); check `project` (path or id) and that the token's user can see it"
+        elif code is None:
+            hint = "no answer (connection failed or timed out); check `url` and the network"
+        else:
+            hint = f"GitLab answered {code}"
+        if write and (code is None or code >= 500):
+            hint += "; the write may have happened, so syncd checks for it by marker before retrying"
+        return TrackerError(f"{where}: could not {what}: {hint}.")

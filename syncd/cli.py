@@ -1,0 +1,281 @@
+"""The `syncd` command: thin commands that return exit codes, one error boundary (STYLE 9).
+
+Exit codes (DESIGN §7): 0 healthy; 1 follow-through problems found (what counts is
+`health.fail_on`); 2 usage or configuration error; 3 a pass could not complete (store locked,
+tracker unreachable); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+import syncd
+from syncd import log
+from syncd.errors import ConfigError, SyncdError, UsageError
+from syncd.model import Flag, Severity
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+_FLAG_NAMES = [f.value for f in Flag]
+
+
+class _Ctx:
+    def __init__(self, config: Path | None, log_level: str | None, log_format: str | None):
+        self.config_path = config
+        self.log_level = log_level
+        self.log_format = log_format
+
+    def load(self, *, required: bool = True) -> Any:
+        from syncd.config_load import load_config
+
+        loaded = load_config(self.config_path, os.environ) if required else _maybe(self)
+        if loaded is not None:
+            cfg = loaded.config.log
+            log.configure(self.log_level or cfg.level, self.log_format or cfg.format)  # type: ignore[arg-type]
+        return loaded
+
+
+def _maybe(ctx: _Ctx) -> Any:
+    """The config if one is given or found; None when there is none at all (lint on files)."""
+    from syncd.config_load import load_config
+
+    if ctx.config_path is None and "SYNCD_CONFIG" not in os.environ and not Path(
+        "syncd.yaml"
+    ).exists():
+        return None
+    return load_config(ctx.config_path, os.environ)
+
+
+def _today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+_today_option = click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="Judge due dates as of this day instead of today in the configured time zone "
+    "(for back-filled reports and tests).",
+)
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="""\b
+Quick start:
+  cp config.example.yaml syncd.yaml     # records-only mode works as is
+  syncd lint                            # check the action items are well written
+  syncd check                           # one pass: marks overdue items, exit 1 if any
+  syncd status --flag overdue           # what is overdue, as a table
+
+Exit codes: 0 healthy, 1 follow-through problems, 2 usage/config error,
+3 pass could not complete (store locked, tracker unreachable), 130 interrupted.
+Docs: README.md, docs/configuration.md, docs/record-format.md, docs/lint.md""",
+)
+@click.version_option(syncd.__version__, "--version", prog_name="syncd")
+@click.option(
+    "--config",
+    "-c",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file. Default: $SYNCD_CONFIG, else ./syncd.yaml.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    help="Override log.level (logs go to stderr).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["auto", "console", "json"]),
+    help="Override log.format: console on a TTY and JSON otherwise when auto.",
+)
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, log_level: str | None,
+        log_format: str | None) -> None:
+    """syncd keeps postmortem action items honest.
+
+    It reads the action items of your post-incident reviews (Markdown in git), judges their
+    follow-through (overdue, due soon, needs a decision, no owner, no date), writes the marks
+    back into the reviews, and tells you what is rotting.
+    """
+    log.configure(log_level or "warning", log_format or "auto")  # type: ignore[arg-type]
+    ctx.obj = _Ctx(config, log_level, log_format)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--no-write", is_flag=True,
+              help="Judge and report only; do not write marks into the reviews.")
+@_today_option
+@click.pass_obj
+def check(obj: _Ctx, fmt: str, no_write: bool, today: str | None) -> int:
+    """Run one pass and report follow-through problems (the cron entry point).
+
+    Parses every review (unchanged files come from the cache), judges each action item,
+    writes overdue / needs-decision marks into the reviews (records.write_back), and prints a
+    report grouped by problem. Exits 1 when a problem listed in health.fail_on is found.
+    """
+    from syncd.cycle import PassOptions, holder, open_store, run_pass
+    from syncd.report import check_json, check_text
+
+    loaded = obj.load()
+    options = PassOptions(today=_today(today), write=not no_write)
+    with open_store(loaded) as store, store.lock(holder()):
+        result = run_pass(loaded, store, options)
+    failing = _failing(result, loaded.config.health.fail_on)
+    code = EXIT_PROBLEMS if failing else EXIT_OK
+    render = check_json if fmt == "json" else check_text
+    click.echo(render(result, loaded.records_root(), loaded.base_dir, failing, code), nl=False)
+    return code
+
+
+def _failing(result: Any, fail_on: Sequence[str]) -> list[str]:
+    active = [r for r in result.reports if not r.review.draft]
+    failing = []
+    for name in fail_on:
+        if name == "lint_errors":
+            if any(p.severity is Severity.ERROR for p in result.lint):
+                failing.append("lint errors")
+        elif any(Flag(name) in r.flags for r in active):
+            failing.append(name.replace("_", " "))
+    return failing
+
+
+@cli.command()
+@click.option("--owner", help="Only items of this owner (case-insensitive; @ optional).")
+@click.option("--review", "review_filter", help="Only reviews whose path or id contains this.")
+@click.option("--flag", "flags", multiple=True, type=click.Choice(_FLAG_NAMES),
+              help="Only items with this flag (repeatable: any of them).")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(["open", "in_progress", "done", "deprioritized"]),
+              help="Only items in this status (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table for people; json (one array, one object per item) for scripts.")
+@_today_option
+@click.pass_obj
+def status(obj: _Ctx, owner: str | None, review_filter: str | None, flags: tuple[str, ...],
+           statuses: tuple[str, ...], fmt: str, today: str | None) -> int:
+    """Show action items and their follow-through, filtered. Writes nothing to the reviews.
+
+    \b
+    Examples:
+      syncd status --flag overdue --flag needs_decision
+      syncd status --owner @priya --format json | jq '.[] | .description'
+    """
+    from syncd.cycle import gather, open_store, rules, today_for
+    from syncd.followup import judge_all
+    from syncd.report import item_json, status_table
+
+    loaded = obj.load()
+    with open_store(loaded) as store:
+        gathered = gather(loaded, store)
+    reports = judge_all(gathered.reviews, today_for(loaded, _today(today)), rules(loaded))
+    wanted_owner = owner.lstrip("@").casefold() if owner else None
+    selected = [
+        r for r in reports
+        if (wanted_owner is None or (r.item.owner or "").lstrip("@").casefold() == wanted_owner)
+        and (review_filter is None or review_filter in r.review.path
+             or review_filter == r.review.meta.id)
+        and (not flags or any(Flag(f) in r.flags for f in flags))
+        and (not statuses or r.status.value in statuses)
+    ]
+    root, base = loaded.records_root(), loaded.base_dir
+    if fmt == "json":
+        click.echo(json.dumps([item_json(r, root, base) for r in selected], indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(status_table(selected, root, base), nl=False)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="github prints workflow annotations for GitHub Actions.")
+@click.pass_obj
+def lint(obj: _Ctx, paths: tuple[Path, ...], fmt: str) -> int:
+    """Check that action items are well written: one owner, a real due date, a specific change.
+
+    Without PATHS, lints every review the config finds. With PATHS (files or directories),
+    lints those — a config file is then optional (pre-commit passes file names). Exits 1 when
+    an error-severity rule fires. Rules and suppression: docs/lint.md.
+    """
+    from syncd.records.lint_output import format_github, format_json, format_text
+    from syncd.lint_pass import lint_config_reviews, lint_paths
+
+    loaded = obj.load(required=not paths)
+    problems = lint_paths(paths, loaded) if paths else lint_config_reviews(loaded)
+    render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
+    output = render(problems)
+    if output:
+        click.echo(output, nl=not output.endswith("\n"))
+    return EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Validate the configuration or print its JSON Schema."""
+
+
+@config_group.command("validate")
+@click.pass_obj
+def config_validate(obj: _Ctx) -> int:
+    """Check the config file; print every problem at once as file:line key: message (exit 2)."""
+    loaded = obj.load()
+    trackers = loaded.config.trackers
+    mode = (
+        "records-only mode (no tracker configured)"
+        if not trackers
+        else "trackers: " + ", ".join(f"{n} ({t.kind})" for n, t in trackers.items())
+    )
+    click.echo(f"{loaded.path}: valid; {mode}")
+    return EXIT_OK
+
+
+@config_group.command("schema")
+def config_schema_cmd() -> int:
+    """Print the JSON Schema of the config file (for editors, e.g. yaml-language-server)."""
+    from syncd.config_load import config_schema
+
+    click.echo(json.dumps(config_schema(), indent=2))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: the one error boundary."""
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="syncd",
+                        standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("syncd: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("syncd: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_USAGE
+    except ConfigError as exc:
+        click.echo(f"syncd: {exc}", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        code = exc.exit_code
+    except SyncdError as exc:
+        click.echo(f"syncd: {exc}", err=True)
+        code = exc.exit_code
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

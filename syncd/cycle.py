@@ -1,0 +1,198 @@
+"""One pass: gather → judge → plan → apply → report. `syncd check`, `syncd sync`, the daemon
+and `syncd status` all run this same code (DESIGN §1 principle 6)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import syncd
+from syncd import log
+from syncd.apply import ApplyResult, apply_edit_steps
+from syncd.config_load import LoadedConfig
+from syncd.followup import Rules, judge_all
+from syncd.model import ItemReport, Problem, Review
+from syncd.plan import EditReview, compute_plan
+from syncd.records import codec
+from syncd.records.discover import discover
+from syncd.records.lint import LintSettings, lint_review, settings_from_config
+from syncd.records.parse import DEFAULT_SECTIONS, ParseOptions, read_review
+from syncd.store import CachedReview, Store
+
+_log = log.get("syncd.cycle")
+
+# A file modified this recently may change again within the same mtime tick without changing
+# its size; such files are parsed but not cached (the "racy git" problem).
+_RACY_SECONDS = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class PassOptions:
+    today: date | None = None  # injected clock; None = today in the configured time zone
+    dry_run: bool = False
+    write: bool = True  # False: judge and report only
+
+
+@dataclass
+class Gathered:
+    reviews: list[Review]
+    lint: list[Problem]  # lint problems incl. each review's own file problems
+    discovery: list[Problem]
+    parsed: int = 0
+    cached: int = 0
+
+
+@dataclass
+class PassReport:
+    today: date
+    reviews: list[Review]
+    reports: list[ItemReport]
+    lint: list[Problem]
+    apply: ApplyResult = field(default_factory=ApplyResult)
+    parsed: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+
+
+def today_for(loaded: LoadedConfig, injected: date | None) -> date:
+    if injected is not None:
+        return injected
+    return datetime.now(ZoneInfo(loaded.config.timezone)).date()
+
+
+def parse_options(loaded: LoadedConfig) -> ParseOptions:
+    records = loaded.config.records
+    return ParseOptions(
+        sections=tuple(records.sections) if records.sections else DEFAULT_SECTIONS,
+        date_order=records.date_order,
+        max_bytes=records.max_file_bytes,
+    )
+
+
+def lint_settings(loaded: LoadedConfig) -> LintSettings:
+    return settings_from_config(loaded.config.lint, loaded.config.due_defaults)
+
+
+def rules(loaded: LoadedConfig) -> Rules:
+    cfg = loaded.config
+    return Rules(
+        follow_up_days=cfg.records.follow_up_days,
+        due_soon_days=cfg.records.due_soon_days,
+        due_defaults={k.upper(): v for k, v in cfg.due_defaults.items()},
+    )
+
+
+def gather(loaded: LoadedConfig, store: Store) -> Gathered:
+    """Find and parse every review, re-using the parse cache for unchanged files."""
+    records = loaded.config.records
+    base = loaded.records_root()
+    paths, discovery = discover(base, records.paths, records.exclude)
+    options = parse_options(loaded)
+    settings = lint_settings(loaded)
+    fingerprint = _fingerprint(options, settings)
+    cache = store.cached_reviews()
+    fresh: list[tuple[str, CachedReview]] = []
+    reviews: list[Review] = []
+    lint: list[Problem] = []
+    parsed = cached = 0
+    now = time.time()
+    for path in paths:
+        rel = path.relative_to(base).as_posix()
+        try:
+            st = path.stat()
+        except OSError:
+            st = None
+        hit = cache.get(rel)
+        if (
+            st is not None
+            and hit is not None
+            and hit.size == st.st_size
+            and hit.mtime_ns == st.st_mtime_ns
+            and hit.fingerprint == fingerprint
+        ):
+            review, problems = codec.loads(hit.payload)
+            cached += 1
+        else:
+            review, _data = read_review(path, base, options)
+            problems = tuple(lint_review(review, settings))
+            parsed += 1
+            if st is not None and review.readable and now - st.st_mtime > _RACY_SECONDS:
+                fresh.append(
+                    (rel, CachedReview(st.st_size, st.st_mtime_ns, fingerprint,
+                                       codec.dumps(review, problems)))
+                )
+        reviews.append(review)
+        lint.extend(problems)
+    if fresh:
+        store.save_reviews(fresh)
+    gone = set(cache) - {p.relative_to(base).as_posix() for p in paths}
+    if gone:
+        store.forget_reviews(sorted(gone))
+    return Gathered(reviews, lint, discovery, parsed, cached)
+
+
+def run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassReport:
+    """One records-only pass (trackers join in syncd.sync)."""
+    started = time.perf_counter()
+    today = today_for(loaded, options.today)
+    gathered = gather(loaded, store)
+    the_rules = rules(loaded)
+    reports = judge_all(gathered.reviews, today, the_rules)
+    result = ApplyResult()
+    write_back = loaded.config.records.write_back and options.write
+    steps = compute_plan(reports, write_back)
+    if steps:
+        base = loaded.records_root()
+        by_path = {r.path: r for r in gathered.reviews}
+
+        def replan(path: str) -> EditReview | None:
+            review, _ = read_review(base / path, base, parse_options(loaded))
+            by_path[path] = review
+            fresh = compute_plan(judge_all([review], today, the_rules), write_back)
+            return fresh[0] if fresh else None
+
+        result = apply_edit_steps(steps, base, replan, dry_run=options.dry_run)
+        if result.written and not options.dry_run:
+            # Re-read what we wrote so the report and the cache show the new state.
+            for path in result.written:
+                review, _ = read_review(base / path, base, parse_options(loaded))
+                by_path[path] = review
+            gathered.reviews = [by_path[r.path] for r in gathered.reviews]
+            reports = judge_all(gathered.reviews, today, the_rules)
+    if not options.dry_run:
+        store.record_statuses(
+            {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft},
+            datetime.now(ZoneInfo("UTC")),
+        )
+    seconds = time.perf_counter() - started
+    _log.info("pass_finished", reviews=len(gathered.reviews), items=len(reports),
+              parsed=gathered.parsed, cached=gathered.cached, written=len(result.written),
+              seconds=round(seconds, 3))
+    return PassReport(
+        today=today,
+        reviews=gathered.reviews,
+        reports=reports,
+        lint=gathered.discovery + gathered.lint,
+        apply=result,
+        parsed=gathered.parsed,
+        cached=gathered.cached,
+        seconds=seconds,
+    )
+
+
+def _fingerprint(options: ParseOptions, settings: LintSettings) -> str:
+    text = f"{syncd.__version__}|{codec.FORMAT}|{options!r}|{settings!r}|{os.name}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def holder() -> str:
+    return f"syncd {syncd.__version__} pid {os.getpid()}"
+
+
+def open_store(loaded: LoadedConfig) -> Store:
+    return Store.open(loaded.store_url())
+

@@ -1,0 +1,109 @@
+"""Judge each action item's follow-through: status, implied due date and flags. PURE.
+
+Inputs are values (reviews, `today`, rules); no clock, no config objects, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from syncd.model import ActionItem, Flag, ItemReport, Review, Status
+
+_CLOSED = (Status.DONE, Status.DEPRIORITIZED)
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The follow-through policy (from config: records.*, due_defaults)."""
+
+    follow_up_days: int = 30
+    due_soon_days: int = 7
+    due_defaults: Mapping[str, int] = field(default_factory=dict)  # "SEV-1" → days
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Tracker-owned progress for a linked item (absent in records-only mode)."""
+
+    status: Status
+    reason: str | None = None
+    url: str | None = None
+
+
+def implied_due(review: Review, rules: Rules) -> date | None:
+    """Review date + the severity's default deadline (DESIGN §5 'Marks'), if both are known."""
+    severity = review.meta.severity
+    if review.meta.date is None or severity is None:
+        return None
+    days = rules.due_defaults.get(severity.upper())
+    return review.meta.date + timedelta(days=days) if days is not None else None
+
+
+def judge(
+    review: Review,
+    item: ActionItem,
+    today: date,
+    rules: Rules,
+    progress: Progress | None = None,
+) -> ItemReport:
+    """Status from the tracker when linked, else from the record's own markers; then flags."""
+    if progress is not None:
+        status, reason = progress.status, progress.reason or item.reason
+    else:
+        status, reason = item.marker or Status.OPEN, item.reason
+    due, implied = item.due, False
+    if due is None:
+        due = implied_due(review, rules)
+        implied = due is not None
+    flags: set[Flag] = set()
+    open_ = status not in _CLOSED
+    if open_ and due is not None:
+        if due < today:
+            flags.add(Flag.OVERDUE)
+        elif (due - today).days <= rules.due_soon_days:
+            flags.add(Flag.DUE_SOON)
+    if open_ and _needs_decision(review, item, today, rules):
+        flags.add(Flag.NEEDS_DECISION)
+    if open_ and not item.owner:
+        flags.add(Flag.UNOWNED)
+    if open_ and due is None:
+        flags.add(Flag.UNDATED)
+    if status is Status.DEPRIORITIZED and not reason:
+        flags.add(Flag.DEPRIORITIZED_WITHOUT_REASON)
+    return ItemReport(
+        review=review,
+        item=item,
+        status=status,
+        flags=frozenset(flags),
+        due=due,
+        due_implied=implied,
+        reason=reason,
+        ticket_url=progress.url if progress else None,
+    )
+
+
+def _needs_decision(review: Review, item: ActionItem, today: date, rules: Rules) -> bool:
+    # An open item in a review older than the follow-up window needs someone to either do it
+    # or consciously drop it -- unless the team set an explicit date that is still ahead
+    # (a planned long-term item is a decision already made).
+    if review.meta.date is None:
+        return False
+    if (today - review.meta.date).days <= rules.follow_up_days:
+        return False
+    return not (item.due is not None and item.due >= today)
+
+
+def judge_all(
+    reviews: list[Review],
+    today: date,
+    rules: Rules,
+    progress: Mapping[str, Progress] | None = None,
+) -> list[ItemReport]:
+    progress = progress or {}
+    return [
+        judge(review, item, today, rules, progress.get(item.key))
+        for review in reviews
+        for item in review.items
+    ]

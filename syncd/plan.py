@@ -1,0 +1,91 @@
+"""Decide what to write. PURE: values in, a tuple of frozen steps out (STYLE 1).
+
+Records-only mode has one kind of step: show the follow-through marks (overdue since,
+needs decision, reason needed) in syncd's suffix of each item, and remove them once they no
+longer apply. Decision table per item (reason in the comment of each branch):
+
+    review is a draft / unreadable       → nothing (drafts are linted, never written)
+    item written in front matter         → nothing (read-only shape)
+    desired suffix == current suffix     → nothing (idempotent: second pass writes nothing)
+    otherwise                            → SetMarks(item, desired suffix)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from syncd.model import ActionItem, Flag, ItemReport, ItemShape, Review, Suffix
+
+
+@dataclass(frozen=True, slots=True)
+class SetMarks:
+    """Rewrite one item's syncd suffix so it shows `suffix` (None removes it)."""
+
+    review_path: str
+    item: ActionItem
+    suffix: Suffix | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditReview:
+    """All suffix changes for one review file, applied together (one atomic write)."""
+
+    review: Review
+    marks: tuple[SetMarks, ...]
+
+
+Step = EditReview
+
+
+def desired_marks(report: ItemReport) -> Suffix | None:
+    """The suffix an item should carry in records-only mode."""
+    current = report.item.suffix or Suffix()
+    overdue_since = (
+        report.due + timedelta(days=1)
+        if Flag.OVERDUE in report.flags and report.due is not None
+        else None
+    )
+    wanted = dataclasses.replace(
+        current,
+        overdue_since=overdue_since,
+        needs_decision=Flag.NEEDS_DECISION in report.flags,
+        needs_reason=Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags,
+    )
+    return None if wanted == Suffix() else wanted
+
+
+def compute_plan(reports: Sequence[ItemReport], write_back: bool) -> tuple[Step, ...]:
+    """One EditReview per review whose marks must change."""
+    if not write_back:
+        return ()
+    by_review: dict[str, list[SetMarks]] = {}
+    reviews: dict[str, Review] = {}
+    for report in reports:
+        review, item = report.review, report.item
+        if review.draft or not review.readable:
+            continue  # drafts are linted, never written
+        if item.shape is ItemShape.FRONT_MATTER:
+            continue  # read-only shape
+        wanted = desired_marks(report)
+        if wanted == item.suffix:
+            continue  # already shown: idempotent
+        reviews[review.path] = review
+        by_review.setdefault(review.path, []).append(
+            SetMarks(review.path, item, wanted, _why(report, wanted))
+        )
+    return tuple(EditReview(reviews[path], tuple(marks)) for path, marks in by_review.items())
+
+
+def _why(report: ItemReport, wanted: Suffix | None) -> str:
+    if wanted is None:
+        return "marks no longer apply"
+    parts = sorted(f.value for f in report.flags if f in _MARKED)
+    return "mark " + ", ".join(parts) if parts else "update marks"
+
+
+_MARKED = (Flag.OVERDUE, Flag.NEEDS_DECISION, Flag.DEPRIORITIZED_WITHOUT_REASON)
+

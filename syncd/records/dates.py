@@ -1,0 +1,192 @@
+"""Due-date text → `date`: the shapes record-formats.md §4.2 found in real reviews.
+
+Pure: no clock. A date written without a year takes it from the review date (the first such
+date on or after the review date minus 60 days); without a review date it stays unparsed.
+Numeric dates whose day and month could be swapped (05-12-2022) follow `date_order`
+("dmy" or "mdy"); with no order they stay unparsed so lint can say so. Timeframes name their
+last day: `Q3 2026` → 2026-09-30, `H1 2026` → 2026-06-30, `June 2026` and `end of June 2026`
+→ 2026-06-30. A range (`Q4 2025 - Q1 2026`, `May 3-5, 2024`) is due at its end. Years outside
+1970–2199 are placeholders (`8888-08-08`), not dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+
+# One alternative per shape; named groups say which matched. Order matters where two shapes
+# can start at the same place: day-month before month-day, numeric before quarter.
+_DATE = re.compile(
+    rf"""
+    (?:end\s+of\s+)?
+    (?:
+        (?P<iy>\d{{4}})(?P<is>[-/.])(?P<im>\d{{1,2}})(?P=is)(?P<id>\d{{1,2}})(?![\d])
+      | (?P<jy>\d{{4}})年\s*(?P<jm>\d{{1,2}})月\s*(?P<jd>\d{{1,2}})日
+      | (?P<na>\d{{1,2}})(?P<ns>[-/.])(?P<nb>\d{{1,2}})(?P=ns)(?P<ny>\d{{4}}|\d{{2}})(?![\d])
+      | (?P<qy1>\d{{4}})\s*[-/ ]?\s*(?P<qk1>[qh])(?P<qn1>[1-4])(?![\w])
+      | (?P<qk>[qh])(?P<qn>[1-4])(?:\s*[/']?\s*|\s+of\s+)(?P<qy>\d{{4}})(?![\d])
+      | {_WEEKDAY}(?P<dd>\d{{1,2}}){_ORD}(?:\s*[-–]\s*(?P<dd2>\d{{1,2}}){_ORD})?\.?\s+(?:of\s+)?
+            (?P<dm>{_MONTH})(?:,?\s+(?P<dy>\d{{4}})(?![\d]))?
+      | {_WEEKDAY}(?P<mm>{_MONTH})\s+(?P<md>\d{{1,2}}){_ORD}(?![\d:])
+            (?:\s*[-–]\s*(?P<md2>\d{{1,2}}){_ORD}(?![\d:]))?(?:,?\s+(?P<my>\d{{4}})(?![\d]))?
+      | (?P<em>{_MONTH}),?\s+(?P<ey>\d{{4}})(?![\d])
+    )
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_RANGE = re.compile(r"\s*(?:[-–—]|to|until|through)\s*", re.IGNORECASE)
+_LEAD = re.compile(r"\s*(?:(?:by|before|on|until)\s+)?", re.IGNORECASE)
+_YEAR_MIN, _YEAR_MAX = 1970, 2199
+_LOOKBACK = timedelta(days=60)
+
+DateMatch = tuple[int, date | None, bool]
+"""(end offset, the date or None when the shape is right but the value is not, year written)"""
+
+
+def parse_date(text: str, review_date: date | None, date_order: str | None) -> date | None:
+    """The date that `text` starts with, or None (also for ambiguous or placeholder dates)."""
+    found = match_date(text, _LEAD.match(text).end(), review_date, date_order)  # type: ignore[union-attr]
+    return found[1] if found else None
+
+
+def match_date(
+    text: str, pos: int, review_date: date | None, date_order: str | None
+) -> DateMatch | None:
+    """A date shape at `pos` (a range counts to its end); None when nothing date-like is there."""
+    match = _DATE.match(text, pos)
+    if match is None:
+        return None
+    value, has_year = _value(match, review_date, date_order)
+    end = match.end()
+    joint = _RANGE.match(text, end)
+    if joint is not None:
+        second = _DATE.match(text, joint.end())
+        if second is not None:
+            later, later_year = _value(second, review_date, date_order)
+            if later is not None and (value is None or later >= value):
+                return second.end(), later, later_year
+    return end, value, has_year
+
+
+def _value(
+    m: re.Match[str], review_date: date | None, order: str | None
+) -> tuple[date | None, bool]:
+    group = m.group
+    if group("iy"):
+        return _make(int(group("iy")), int(group("im")), int(group("id"))), True
+    if group("jy"):
+        return _make(int(group("jy")), int(group("jm")), int(group("jd"))), True
+    if group("na"):
+        return _numeric(int(group("na")), int(group("nb")), group("ny"), order), True
+    if group("qk1") or group("qk"):
+        kind = (group("qk1") or group("qk")).lower()
+        number = int(group("qn1") or group("qn"))
+        year = int(group("qy1") or group("qy"))
+        if kind == "h" and number > 2:
+            return None, True
+        month = number * 3 if kind == "q" else number * 6
+        return _month_end(year, month), True
+    if group("em"):
+        return _month_end(int(group("ey")), _month(group("em"))), True
+    if group("dm"):
+        month, day = _month(group("dm")), int(group("dd2") or group("dd"))
+        written = group("dy")
+    else:
+        month, day = _month(group("mm")), int(group("md2") or group("md"))
+        written = group("my")
+    if written:
+        return _make(int(written), month, day), True
+    return _infer_year(month, day, review_date), False
+
+
+def _numeric(first: int, second: int, year_text: str, order: str | None) -> date | None:
+    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    if first > 12 >= second or first == second:
+        day, month = first, second
+    elif second > 12 >= first:
+        day, month = second, first
+    elif order == "dmy":
+        day, month = first, second
+    elif order == "mdy":
+        day, month = second, first
+    else:
+        return None
+    return _make(year, month, day)
+
+
+def _infer_year(month: int, day: int, review_date: date | None) -> date | None:
+    if review_date is None:
+        return None
+    floor = review_date - _LOOKBACK
+    for year in (floor.year, floor.year + 1, floor.year + 2):
+        candidate = _make(year, month, day)
+        if candidate is not None and candidate >= floor:
+            return candidate
+    return None
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name[:3].lower()]
+
+
+def _month_end(year: int, month: int) -> date | None:
+    if not _YEAR_MIN <= year <= _YEAR_MAX or not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    if not _YEAR_MIN <= year <= _YEAR_MAX:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+_NO_DUE = frozenset({"", "-", "--", "—", "–", "n/a", "na", "none", "?", "no"})
+_CELL_MARKUP = re.compile(r"[*_`~]{1,3}")
+
+
+def parse_due(
+    cell: str, review_date: date | None, date_order: str | None
+) -> tuple[date | None, str | None]:
+    """A due cell or `due:` value → (date, text as written); the text stays when unparseable.
+
+    An empty or `n/a` cell is no due date at all: (None, None). A cell that names a date
+    among other words (`~2026-06-04 (soft)`) yields that date.
+    """
+    raw = " ".join(_CELL_MARKUP.sub("", cell).split())
+    if raw.lower() in _NO_DUE:
+        return None, None
+    value = parse_date(raw, review_date, date_order)
+    if value is None:
+        for match in _DATE.finditer(raw):
+            start = match.start()
+            if start == 0 or not raw[start - 1].isalnum():
+                found = match_date(raw, start, review_date, date_order)
+                value = found[1] if found else None
+                break
+    return value, raw

@@ -1,0 +1,383 @@
+"""Action-item lint (`syncd lint`): the rule catalogue and the checks. PURE.
+
+The seeds' standard for an action item — one owner, one realistic due date, one specific
+measurable outcome, few items per review (DESIGN §3 "Lint", prior-art.md §3 item 4) — as rules
+with stable codes. Codes never change meaning; a retired rule keeps its code reserved.
+docs/lint.md documents every rule; tests/unit/test_lint.py holds one case each way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Protocol
+
+from syncd.errors import ConfigError
+from syncd.model import ActionItem, Problem, Review, Severity, Status
+from syncd.records.keys import normalize
+from syncd.records.wording import DEFAULT_VAGUE, Vagueness, is_placeholder, judge_wording
+
+__all__ = [
+    "DEFAULT_DUE_DEFAULTS",
+    "DEFAULT_VAGUE",
+    "RULES",
+    "LintSettings",
+    "Rule",
+    "exit_code",
+    "find_rule",
+    "lint_review",
+    "settings_from_config",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One lint rule: a stable code, a kebab-case name, its default severity, one line."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("SYN101", "missing-owner", Severity.WARNING, "The item names no owner."),
+    Rule(
+        "SYN102",
+        "several-owners",
+        Severity.WARNING,
+        "The item names several owners, or a team or role instead of one person.",
+    ),
+    Rule("SYN103", "missing-due-date", Severity.WARNING, "The item has no due date."),
+    Rule(
+        "SYN104",
+        "unparseable-due-date",
+        Severity.ERROR,
+        "The item's due date is not a date syncd can read (or is ambiguous).",
+    ),
+    Rule(
+        "SYN105",
+        "due-past-severity-deadline",
+        Severity.WARNING,
+        "The due date is later than the review date plus the severity's deadline.",
+    ),
+    Rule(
+        "SYN106",
+        "vague-action",
+        Severity.WARNING,
+        "The item opens with a vague verb and names no concrete object or threshold.",
+    ),
+    Rule("SYN107", "too-many-items", Severity.WARNING, "The review has more than max_items items."),
+    Rule("SYN108", "duplicate-item", Severity.WARNING, "The item repeats an earlier item."),
+    Rule(
+        "SYN109",
+        "item-outside-section",
+        Severity.INFO,
+        "A line outside any action-item section looks like an action item.",
+    ),
+    Rule(
+        "SYN110",
+        "deprioritized-without-reason",
+        Severity.WARNING,
+        "The item is marked won't-do / deprioritized without a reason.",
+    ),
+    Rule("SYN111", "placeholder-item", Severity.INFO, "The item is a template placeholder."),
+)
+
+_BY_CODE = {rule.code: rule for rule in RULES}
+_BY_NAME = {rule.name: rule for rule in RULES}
+# Parser problems (SYN0xx) are configurable too, though their catalogue lives in parse.py.
+_PARSER_CODE = re.compile(r"^SYN0\d\d$")
+
+DEFAULT_DUE_DEFAULTS: Mapping[str, int] = {"SEV-1": 15, "SEV-2": 30, "SEV-3": 60}
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    """The rule with this code (`SYN101`, any case) or name (`missing-owner`)."""
+    return _BY_CODE.get(code_or_name.strip().upper()) or _BY_NAME.get(code_or_name.strip().lower())
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """What lint needs from the config; `severities[code] = None` turns a rule off."""
+
+    max_items: int = 7
+    vague_words: tuple[str, ...] = DEFAULT_VAGUE
+    severities: Mapping[str, Severity | None] = field(default_factory=dict)
+    due_defaults: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_DUE_DEFAULTS))
+
+
+class _RuleConfig(Protocol):
+    @property
+    def severity(self) -> str | None: ...
+
+
+class _LintConfig(Protocol):
+    """The shape of `syncd.config.LintConfig`, duck-typed so config and lint import neither."""
+
+    @property
+    def max_items(self) -> int: ...
+    @property
+    def vague_words(self) -> tuple[str, ...] | None: ...
+    @property
+    def rules(self) -> Mapping[str, _RuleConfig]: ...
+
+
+def settings_from_config(lint: _LintConfig, due_defaults: Mapping[str, int]) -> LintSettings:
+    """Settings from the `lint:` config section; rule keys may be codes or names."""
+    severities: dict[str, Severity | None] = {}
+    unknown: list[str] = []
+    for key, rule_config in lint.rules.items():
+        rule = find_rule(key)
+        code = rule.code if rule else key.strip().upper()
+        if rule is None and not _PARSER_CODE.match(code):
+            unknown.append(f"lint.rules.{key}: unknown rule (known: {', '.join(_BY_CODE)})")
+            continue
+        if rule_config.severity is not None:
+            level = rule_config.severity
+            severities[code] = None if level == "off" else Severity(level)
+    if unknown:
+        raise ConfigError("unknown lint rule in the config", tuple(unknown))
+    vague = DEFAULT_VAGUE if lint.vague_words is None else tuple(lint.vague_words)
+    return LintSettings(lint.max_items, vague, severities, dict(due_defaults))
+
+
+def exit_code(problems: Sequence[Problem]) -> int:
+    """1 if any problem is an error, else 0 (DESIGN §7)."""
+    return 1 if any(p.severity is Severity.ERROR for p in problems) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    code: str
+    line: int
+    message: str
+    item: ActionItem | None = None  # whose inline suppressions apply
+    keyed: bool = True  # report the item's key (False for review-level findings)
+    soft: bool = False  # a weaker form of the rule: reported as info at most
+
+
+def lint_review(review: Review, settings: LintSettings) -> list[Problem]:
+    """Every lint problem of one review, plus its parse problems, sorted by position.
+
+    Drafts are linted too (DESIGN §3: linted, never synced).
+    """
+    resolved = (_resolve(review, f, settings) for f in _findings(review, settings))
+    problems = [p for p in resolved if p is not None]
+    by_key = {item.key: item for item in review.items}
+    for parsed in review.problems:
+        item = by_key.get(parsed.item_key) if parsed.item_key else None
+        if _suppressed(review, item, parsed.code):
+            continue
+        level = settings.severities.get(parsed.code, parsed.severity)
+        if level is not None:
+            problems.append(dataclasses.replace(parsed, severity=level))
+    return sorted(problems, key=lambda p: (p.path, p.line, p.col, p.code))
+
+
+def _resolve(review: Review, finding: _Finding, settings: LintSettings) -> Problem | None:
+    if _suppressed(review, finding.item, finding.code):
+        return None
+    severity = settings.severities.get(finding.code, _BY_CODE[finding.code].severity)
+    if severity is None:
+        return None
+    if finding.soft:
+        severity = Severity.INFO
+    key = finding.item.key if finding.item is not None and finding.keyed else None
+    return Problem(review.path, finding.line, finding.code, severity, finding.message, 1, key)
+
+
+def _suppressed(review: Review, item: ActionItem | None, code: str) -> bool:
+    codes = review.suppressed | (item.suppressed if item is not None else frozenset())
+    rule = _BY_CODE.get(code)
+    for written in codes:
+        token = written.strip()
+        if token.lower() == "all" or token.upper() == code:
+            return True
+        if rule is not None and token.lower() == rule.name:
+            return True
+    return False
+
+
+_CLOSED = (Status.DONE, Status.DEPRIORITIZED)
+
+
+def _findings(review: Review, settings: LintSettings) -> Iterator[_Finding]:
+    seen: dict[str, int] = {}
+    for item in review.items:
+        placeholder = is_placeholder(item.description)
+        if placeholder:
+            yield _Finding("SYN111", item.line, _placeholder_message(item), item)
+        closed = item.marker in _CLOSED or (
+            item.suffix is not None and item.suffix.status in _CLOSED
+        )
+        # A decided item (done or dropped) needs no owner, date or sharper wording any more.
+        if not placeholder and not closed:
+            yield from _owner_findings(item)
+            yield from _due_findings(review, item, settings)
+            yield from _wording_findings(item, settings)
+        if item.marker is Status.DEPRIORITIZED and not _reason(item):
+            message = "item is marked won't do without a reason; add `won't do: <why>`"
+            yield _Finding("SYN110", item.line, message, item)
+        words = normalize(item.description)
+        if words and not placeholder:
+            if words in seen:
+                message = f"item repeats the item on line {seen[words]}; merge or reword them"
+                yield _Finding("SYN108", item.line, message, item)
+            else:
+                seen[words] = item.line
+    if len(review.items) > settings.max_items:
+        first = review.items[0]
+        message = (
+            f"review has {len(review.items)} action items (max {settings.max_items}); "
+            "keep the few that matter and move the rest to the backlog"
+        )
+        yield _Finding("SYN107", first.line, message, first, keyed=False)
+    for line in review.candidates:
+        message = (
+            "line looks like an action item but is outside any action-item section; "
+            "move it under an `## Action Items` heading or it will not be tracked"
+        )
+        yield _Finding("SYN109", line, message)
+
+
+def _reason(item: ActionItem) -> str | None:
+    reason = item.reason or (item.suffix.reason if item.suffix is not None else None)
+    return reason.strip() if reason and reason.strip() else None
+
+
+def _placeholder_message(item: ActionItem) -> str:
+    shown = item.description.strip() or item.text.strip()
+    return f"template placeholder {shown!r} left in the review; write the action or delete it"
+
+
+_NO_OWNER = frozenset(
+    {"", "?", "-", "tbd", "tba", "tbc", "unknown", "none", "n/a", "na", "nobody", "unassigned"}
+    | {"owner", "@owner", "name", "xxx"}
+)
+_TEAM_WORDS = frozenset(
+    """team teams squad squads group groups org orgs organisation organization everyone anyone
+    all guild tribe department dept crew staff folks people committee sre sres ops devops
+    oncall lead leads engineers developers devs dev eng engineering management""".split()  # noqa: SIM905
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TEAM_HANDLE = re.compile(r"^@[\w.-]+/[\w.-]+$")  # GitHub `@org/team`
+_SEVERAL = re.compile(r"[,;&+/]|\band\b|\bor\b", re.IGNORECASE)
+
+
+def _owner_findings(item: ActionItem) -> Iterator[_Finding]:
+    owners = [o for o in item.owners if o.strip()] or ([item.owner] if item.owner else [])
+    if not owners or (len(owners) == 1 and owners[0].strip().lower() in _NO_OWNER):
+        shown = f" (owner {owners[0].strip()!r} is a placeholder)" if owners else ""
+        message = f"item names no owner{shown}; add `owner: @handle` naming one person"
+        yield _Finding("SYN101", item.line, message, item)
+        return
+    if len(owners) > 1:
+        named = ", ".join(owners)
+        message = f"item names {len(owners)} owners ({named}); pick the one person who drives it"
+        yield _Finding("SYN102", item.line, message, item)
+        return
+    owner = owners[0].strip()
+    why = _owner_doubt(owner)
+    if why:
+        message = f"owner {owner!r} {why}; name the one person who drives it"
+        yield _Finding("SYN102", item.line, message, item)
+
+
+def _owner_doubt(owner: str) -> str | None:
+    if _TEAM_HANDLE.match(owner):
+        return "is a team handle"
+    person = _EMAIL.sub(" ", owner)
+    if _SEVERAL.search(person.strip(" ()[]")):
+        return "names several people or teams"
+    if "?" in person:
+        return "is uncertain"
+    words = re.findall(r"[a-z0-9]+", person.lower().replace("on-call", "oncall"))
+    if any(word in _TEAM_WORDS for word in words):
+        return "is a team or role, not a person"
+    return None
+
+
+def _severity_days(review: Review, due_defaults: Mapping[str, int]) -> tuple[str, int] | None:
+    severity = review.meta.severity
+    if not severity:
+        return None
+    wanted = re.sub(r"[^0-9A-Z]", "", severity.upper())
+    for key, days in due_defaults.items():
+        if re.sub(r"[^0-9A-Z]", "", key.upper()) == wanted:
+            return key, days
+    return None
+
+
+def _due_findings(review: Review, item: ActionItem, settings: LintSettings) -> Iterator[_Finding]:
+    policy = _severity_days(review, settings.due_defaults)
+    if item.due is None and not (item.due_raw and item.due_raw.strip()):
+        message = "item has no due date; add `due: YYYY-MM-DD`"
+        if policy and review.meta.date:
+            implied = review.meta.date + timedelta(days=policy[1])
+            message += f" (the {policy[0]} default implies {implied.isoformat()})"
+        elif policy:
+            message += f" (the {policy[0]} default is {policy[1]} days after the review)"
+        yield _Finding("SYN103", item.line, message, item)
+    elif item.due is None and item.due_raw:
+        yield _Finding("SYN104", item.line, _unparsed_message(item.due_raw.strip()), item)
+    elif item.due is not None and policy and review.meta.date:
+        deadline = review.meta.date + timedelta(days=policy[1])
+        if item.due > deadline:
+            message = (
+                f"due {item.due.isoformat()} is later than the {policy[0]} deadline "
+                f"{deadline.isoformat()} (review date {review.meta.date.isoformat()} "
+                f"+ {policy[1]} days); bring it forward or split the item"
+            )
+            yield _Finding("SYN105", item.line, message, item)
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})$")
+_DATE_PLACEHOLDER = re.compile(r"^(?:y{2,4}|m{1,2}|d{1,2}|[-./ ])+$", re.IGNORECASE)
+
+
+def _unparsed_message(raw: str) -> str:
+    match = _NUMERIC_DATE.match(raw)
+    if match:
+        first, second, year_text = int(match[1]), int(match[2]), int(match[3])
+        year = year_text + 2000 if len(match[3]) == 2 else year_text
+        try:
+            dmy, mdy = date(year, second, first), date(year, first, second)
+        except ValueError:
+            pass
+        else:
+            if dmy != mdy:
+                return (
+                    f"due date {raw!r} is ambiguous: set records.date_order to dmy or mdy, "
+                    f"or write {dmy.isoformat()} ({_spoken(dmy)}) "
+                    f"or {mdy.isoformat()} ({_spoken(mdy)})"
+                )
+    if _DATE_PLACEHOLDER.match(raw):
+        return f"due date {raw!r} is a template placeholder; write the date as YYYY-MM-DD"
+    return f"due date {raw!r} is not a date syncd can read; write it as YYYY-MM-DD"
+
+
+def _spoken(day: date) -> str:
+    return f"{day.day} {day:%B}"
+
+
+def _wording_findings(item: ActionItem, settings: LintSettings) -> Iterator[_Finding]:
+    if item.tickets or item.ticket is not None:
+        # A linked ticket is where the detail lives; the line is only its title.
+        return
+    verdict, phrase = judge_wording(item.description, settings.vague_words)
+    if verdict is Vagueness.VAGUE:
+        message = (
+            f"vague action ({phrase!r} with no concrete object or threshold); "
+            "say what will be true when it is done, e.g. a threshold, a named artifact or a ticket"
+        )
+        yield _Finding("SYN106", item.line, message, item)
+    elif verdict is Vagueness.VAGUE_VERB:
+        message = (
+            f"action starts with the vague verb {phrase!r}; "
+            "say which outcome closes it (a decision, a fix, a threshold)"
+        )
+        yield _Finding("SYN106", item.line, message, item, soft=True)

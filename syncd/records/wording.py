@@ -1,0 +1,213 @@
+"""Judge an action item's wording: vague phrasing (SYN106) and template placeholders (SYN111).
+
+The heuristic is deliberately conservative (docs/lint.md, "SYN106"): a description is vague
+only when it *starts* with a vague verb or phrase and carries no concrete signal — a number,
+a named artifact, a link or ticket, or a condition clause with specific words. Reviews are
+written by people in a hurry; a linter that cries wolf gets switched off.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+
+from syncd.records.keys import normalize
+
+DEFAULT_VAGUE: tuple[str, ...] = (
+    "improve",
+    "enhance",
+    "investigate",
+    "look into",
+    "look at",
+    "consider",
+    "review",
+    "revisit",
+    "explore",
+    "evaluate",
+    "assess",
+    "examine",
+    "research",
+    "analyze",
+    "analyse",
+    "understand",
+    "think about",
+    "discuss",
+    "communicate",
+    "be more careful",
+    "be careful",
+    "better",
+    "more",
+    "ensure",
+    "make sure",
+    "try to",
+    "work on",
+    "follow up",
+    "figure out",
+    "raise awareness",
+    "increase awareness",
+    "optimize",
+    "optimise",
+    "streamline",
+    "strengthen",
+    "keep an eye on",
+    "pay attention",
+    "monitor",
+)
+
+# Openers that carry no meaning of their own: "We should improve monitoring" is as vague as
+# "Improve monitoring".
+_FILLERS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(f.split())
+    for f in (
+        "we should",
+        "we need to",
+        "we must",
+        "we will",
+        "we ll",
+        "we want to",
+        "need to",
+        "needs to",
+        "should",
+        "must",
+        "let s",
+        "please",
+        "also",
+        "continue to",
+        "going forward",
+        "in the future",
+        "in future",
+    )
+)
+
+_STOP = frozenset(
+    """a an the of for to in on at by with and or our we us all any some its it this that these
+    those be is are was were been being how why what whether when where which who so as from
+    into about around across more better overall general generally also etc things stuff thing
+    other others related between people everyone team teams further possible possibly
+    ways way options alternatives approach approaches next new existing current same each
+    there their them they do does done can could would should will need needs want
+    again ever happen happens recur doesn don isn won t s anything something everything""".split()  # noqa: SIM905
+)
+
+# Objects too broad to name an outcome: "improve monitoring", "review all alerting".
+_GENERIC = frozenset(
+    """monitoring monitor alerting alert testing test communication communicate process
+    procedure practice documentation doc observability visibility reliability stability
+    performance resilience robustness tooling tool coverage quality awareness handling
+    response incident system infrastructure setup configuration config deployment deploy
+    release logging log metric dashboard runbook playbook oncall call escalation security
+    capacity error check validation careful care attention workflow pipeline code situation
+    issue problem root cause solution safeguard guardrail automation reporting tracking
+    detection mitigation prevention recovery backup training sure eye""".split()  # noqa: SIM905
+)
+
+_CONDITION = re.compile(
+    r"\b(?:when|whenever|if|unless|until|so that|such that|below|above|within|exceeds?)\b(.*)",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_BACKTICK = re.compile(r"`[^`]+`")
+_QUOTED = re.compile(r"\"[^\"]{2,}\"|“[^”]{2,}”")
+_URL = re.compile(r"https?://|\b[A-Z][A-Z0-9]+-\d+\b|#\d+\b")
+_PATHLIKE = re.compile(r"\b\w+[./]\w+")
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|and/or|w/o)\b\.?", re.IGNORECASE)
+
+_PLACEHOLDER_TEXT = re.compile(
+    r"^(?:action(?: item)?|item|task|to ?do|tbd|tba|tbc|fixme|xxx|placeholder|description"
+    r"|lorem ipsum|n a|na|none|nothing|follow up|copy from \w+(?: \w+)?)(?: \d+)?$"
+)
+_PLACEHOLDER_MARK = re.compile(r"\b(?:TODO|TBD|FIXME)\s*:|\b(?:TBD|TBA|TBC|XXX)\b|^\s*<[^>]*>\s*$")
+
+
+class Vagueness(enum.Enum):
+    """How vague a description reads."""
+
+    CONCRETE = "concrete"
+    VAGUE_VERB = "vague_verb"  # vague opener, but a specific object follows: info at most
+    VAGUE = "vague"  # vague opener and nothing specific after it
+
+
+def is_placeholder(description: str) -> bool:
+    """A template placeholder left unfilled: `Action`, `TODO`, `TBD`, `…`, `To do #1`."""
+    words = normalize(description)
+    if not words:
+        return True
+    return bool(_PLACEHOLDER_TEXT.match(words) or _PLACEHOLDER_MARK.search(description))
+
+
+def judge_wording(description: str, vague_words: Iterable[str]) -> tuple[Vagueness, str | None]:
+    """How vague `description` is, and the vague phrase that opened it (if any)."""
+    if _has_concrete_signal(description):
+        return Vagueness.CONCRETE, None
+    tokens = _strip_fillers(normalize(_ABBREV.sub(" ", description)).split())
+    phrases = [p for p in (tuple(normalize(w).split()) for w in vague_words) if p]
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if _starts_with(tokens, phrase):
+            rest = tokens[len(phrase) :]
+            if len(_specific(rest, phrases)) >= 2:
+                return Vagueness.VAGUE_VERB, " ".join(phrase)
+            return Vagueness.VAGUE, " ".join(phrase)
+    # Short noun phrases built on a vague word: "Monitoring improvements", "Alerting review".
+    if len(tokens) <= 4 and not _specific(tokens, phrases):
+        singles = [p[0] for p in phrases if len(p) == 1]
+        for token in sorted(tokens, key=lambda t: t in _GENERIC):
+            if any(_inflects(token, word) for word in singles):
+                return Vagueness.VAGUE, token
+    return Vagueness.CONCRETE, None
+
+
+def _has_concrete_signal(description: str) -> bool:
+    text = _ABBREV.sub(" ", description)
+    if _DIGIT.search(text) or _BACKTICK.search(text) or _QUOTED.search(text):
+        return True
+    if _URL.search(text) or _PATHLIKE.search(text):
+        return True
+    condition = _CONDITION.search(text)
+    return condition is not None and bool(_specific(normalize(condition.group(1)).split(), []))
+
+
+def _strip_fillers(tokens: list[str]) -> list[str]:
+    stripped = True
+    while stripped:
+        stripped = False
+        for filler in _FILLERS:
+            if tuple(tokens[: len(filler)]) == filler:
+                tokens = tokens[len(filler) :]
+                stripped = True
+    return tokens
+
+
+def _starts_with(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    if len(tokens) < len(phrase) or not _inflects(tokens[0], phrase[0]):
+        return False
+    if tokens[0] != phrase[0] and tokens[0].endswith("ed"):
+        return False  # "Reviewed the alerts" reports what was done; it is not a plan
+    return tuple(tokens[1 : len(phrase)]) == phrase[1:]
+
+
+def _inflects(token: str, word: str) -> bool:
+    """`improve` ~ improves, improved, improving, improvement(s); `investigate` ~ investigation."""
+    if token == word:
+        return True
+    stem = word[:-1] if word.endswith("e") else word
+    forms = {word + "s", word + "d", word + "ed", stem + "ing", word + "ment", word + "ments"}
+    forms |= {stem + "ion", stem + "ions", word + "ation", word + "ations"}
+    return token in forms
+
+
+def _specific(tokens: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
+    """Words that name something: not stop words, not generic objects, not vague words."""
+    # Only one-word phrases: the words of "pay attention" must not make "payments" vague.
+    vague = {p[0] for p in phrases if len(p) == 1}
+    found = []
+    for token in tokens:
+        if token in _STOP or token in vague:
+            continue
+        singular = token[:-1] if token.endswith("s") and len(token) > 3 else token
+        if singular in _GENERIC or token in _GENERIC:
+            continue
+        if any(_inflects(token, w) for w in vague):
+            continue
+        found.append(token)
+    return found

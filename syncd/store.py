@@ -1,0 +1,479 @@
+"""The state store: a cache and a journal (DESIGN §1.7, §9), on SQLite or PostgreSQL.
+
+Links live in the reviews and in markers inside tickets; losing this database loses history,
+never links. SQLAlchemy Core only. Every method runs in one transaction of its own; database
+failures surface as `StoreError` with one sentence, never a driver traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from syncd import store_schema as t
+from syncd.errors import StoreError
+from syncd.model import Status
+from syncd.store_lock import Holder, advisory_lock, file_lock, key64, locked_error
+from syncd.store_schema import CachedReview, Episode, Intent, Link, TicketSnapshot, Transition
+
+__all__ = [
+    "CachedReview",
+    "Episode",
+    "Intent",
+    "Link",
+    "Store",
+    "TicketSnapshot",
+    "Transition",
+]
+
+_MIGRATION_LOCK_KEY = key64("syncd:migrate")
+_CHUNK = 500  # bound parameters per IN (...), far under SQLite's limit
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"the state store needs timezone-aware datetimes, got {value!r}")
+    return value.astimezone(UTC)
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+class Store:
+    """syncd's state: parse cache, status history, tracker state, intents, marks, digests."""
+
+    def __init__(self, engine: Engine, shown: str, lock_path: Path | None) -> None:
+        self._engine = engine
+        self._shown = shown
+        self._lock_path = lock_path  # None: PostgreSQL, or in-memory SQLite
+        self._pg = engine.dialect.name == "postgresql"
+        self._memory_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open (creating and migrating) the store at `url`: a SQLAlchemy URL or a file path."""
+        if "://" not in url:
+            url = f"sqlite:///{Path(url).expanduser()}"
+        try:
+            parsed = make_url(url)
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"cannot open state store {url}: not a database URL") from exc
+        shown = parsed.render_as_string(hide_password=True)
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise StoreError(
+                f"cannot open state store {shown}: unsupported database "
+                "(use sqlite:///path or postgresql+psycopg://…)"
+            )
+        database = parsed.database or ""
+        memory = parsed.get_backend_name() == "sqlite" and database in ("", ":memory:")
+        sqlite_file = parsed.get_backend_name() == "sqlite" and not memory
+        try:
+            engine = t.create_engine(parsed)
+            with engine.connect():
+                pass  # "unable to open database file", "connection refused": an open error
+        except (sa.exc.SQLAlchemyError, ImportError, OSError) as exc:
+            raise StoreError(f"cannot open state store {shown}: {t.describe(exc)}") from exc
+        store = cls(engine, shown, Path(f"{database}.lock") if sqlite_file else None)
+        try:
+            store._migrate()
+        except StoreError:
+            store.close()
+            raise
+        return store
+
+    def _migrate(self) -> None:
+        while True:
+            with self._write() as conn:
+                if self._pg:
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
+                version = t.read_version(conn)
+                if version > t.LATEST:
+                    raise StoreError(
+                        f"state store {self._shown} was written by a newer syncd "
+                        f"(schema {version} > {t.LATEST}); upgrade syncd"
+                    )
+                if version == t.LATEST:
+                    return
+                t.apply_migration(conn, version)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._read() as conn:
+            return t.read_version(conn)
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"state store {self._shown} failed: {t.describe(exc)}") from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn:
+                # A deferred SQLite transaction that reads and then writes fails at once with
+                # SQLITE_BUSY under WAL instead of honouring the busy timeout; take the write
+                # lock up front (https://www.sqlite.org/lang_transaction.html).
+                conn.execution_options(syncd_begin="BEGIN IMMEDIATE")
+                with conn.begin():
+                    yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"state store {self._shown} failed: {t.describe(exc)}") from exc
+
+    def _upsert(
+        self, conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], *keys: str
+    ) -> None:
+        if not rows:
+            return
+        stmt = postgresql.insert(table) if self._pg else sqlite.insert(table)
+        changed = {c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys}
+        conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed), rows)
+
+    def _insert_new(self, conn: Connection, table: sa.Table, row: Mapping[str, Any]) -> bool:
+        stmt = postgresql.insert(table) if self._pg else sqlite.insert(table)
+        return conn.execute(stmt.on_conflict_do_nothing().values(**row)).rowcount == 1
+
+    # --- pass lock -------------------------------------------------------------------------
+
+    @contextmanager
+    def lock(self, holder: str) -> Iterator[None]:
+        """Hold the one-pass-per-store lock, or raise StoreLocked naming who holds it."""
+        me = Holder.me(holder)
+        if self._pg:
+            with advisory_lock(self._engine, me, self._shown):
+                yield
+        elif self._lock_path is not None:
+            with file_lock(self._lock_path, me, self._shown):
+                yield
+        else:
+            if not self._memory_lock.acquire(blocking=False):
+                raise locked_error(self._shown, None)
+            try:
+                yield
+            finally:
+                self._memory_lock.release()
+
+    # --- parse cache -----------------------------------------------------------------------
+
+    def cached_reviews(self) -> dict[str, CachedReview]:
+        """Every cached review by path."""
+        c = t.parse_cache.c
+        with self._read() as conn:
+            rows = conn.execute(sa.select(c.path, c.size, c.mtime_ns, c.fingerprint, c.payload))
+            return {
+                r.path: CachedReview(r.size, r.mtime_ns, r.fingerprint, bytes(r.payload))
+                for r in rows
+            }
+
+    def save_reviews(self, entries: Sequence[tuple[str, CachedReview]]) -> None:
+        """Insert or replace many cached reviews in one transaction."""
+        rows = [{"path": path, **asdict(entry)} for path, entry in entries]
+        with self._write() as conn:
+            self._upsert(conn, t.parse_cache, rows, "path")
+
+    def forget_reviews(self, paths: Sequence[str]) -> None:
+        """Drop the cache entries of `paths` (deleted or unreadable files)."""
+        with self._write() as conn:
+            for chunk in _chunks(paths):
+                conn.execute(sa.delete(t.parse_cache).where(t.parse_cache.c.path.in_(chunk)))
+
+    # --- status history --------------------------------------------------------------------
+
+    def record_statuses(
+        self, observed: Mapping[str, tuple[Status, str]], at: datetime
+    ) -> list[Transition]:
+        """Record a transition for every item first seen or whose status changed; return them."""
+        at = _aware(at)
+        c = t.status_current.c
+        found: list[Transition] = []
+        changed: list[dict[str, Any]] = []
+        moved: list[dict[str, Any]] = []
+        with self._write() as conn:
+            known: dict[str, tuple[str, str]] = {}
+            for chunk in _chunks(list(observed)):
+                query = sa.select(c.key, c.status, c.review).where(c.key.in_(chunk))
+                known.update((r.key, (r.status, r.review)) for r in conn.execute(query))
+            for key, (status, review) in observed.items():
+                before = known.get(key)
+                if before is None or before[0] != status.value:
+                    old = Status(before[0]) if before else None
+                    found.append(Transition(key, review, old, Status(status), at))
+                    changed.append({"key": key, "status": status.value, "review": review})
+                elif before[1] != review:
+                    moved.append({"k": key, "review": review})
+            self._upsert(conn, t.status_current, [{**r, "since": at} for r in changed], "key")
+            if moved:
+                conn.execute(
+                    sa.update(t.status_current)
+                    .where(c.key == sa.bindparam("k"))
+                    .values(review=sa.bindparam("review")),
+                    moved,
+                )
+            if found:
+                conn.execute(
+                    sa.insert(t.status_history),
+                    [
+                        {
+                            "key": x.key,
+                            "review": x.review,
+                            "from_status": x.from_status.value if x.from_status else None,
+                            "to_status": x.to_status.value,
+                            "at": at,
+                        }
+                        for x in found
+                    ],
+                )
+        return found
+
+    def transitions(
+        self, since: datetime | None = None, key: str | None = None
+    ) -> list[Transition]:
+        """Recorded transitions, oldest first; `since` is inclusive."""
+        c = t.status_history.c
+        query = sa.select(c.key, c.review, c.from_status, c.to_status, c.at).order_by(c.at, c.id)
+        if since is not None:
+            query = query.where(c.at >= _aware(since))
+        if key is not None:
+            query = query.where(c.key == key)
+        with self._read() as conn:
+            return [
+                Transition(
+                    r.key,
+                    r.review,
+                    Status(r.from_status) if r.from_status is not None else None,
+                    Status(r.to_status),
+                    r.at,
+                )
+                for r in conn.execute(query)
+            ]
+
+    # --- tracker state ---------------------------------------------------------------------
+
+    def get_cursor(self, tracker: str) -> str | None:
+        c = t.cursors.c
+        with self._read() as conn:
+            value = conn.scalar(sa.select(c.cursor).where(c.tracker == tracker))
+        return None if value is None else str(value)
+
+    def set_cursor(self, tracker: str, cursor: str | None) -> None:
+        """Remember where `tracker`'s change feed was read up to; None forgets it."""
+        with self._write() as conn:
+            if cursor is None:
+                conn.execute(sa.delete(t.cursors).where(t.cursors.c.tracker == tracker))
+            else:
+                self._upsert(conn, t.cursors, [{"tracker": tracker, "cursor": cursor}], "tracker")
+
+    def get_meta(self, key: str) -> str | None:
+        with self._read() as conn:
+            value = conn.scalar(sa.select(t.kv.c.value).where(t.kv.c.key == key))
+        return None if value is None else str(value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            self._upsert(conn, t.kv, [{"key": key, "value": value}], "key")
+
+    def links(self) -> dict[str, Link]:
+        """Every cached link by item key."""
+        c = t.links.c
+        query = sa.select(
+            c.item_key, c.tracker, c.ticket_id, c.ticket_key, c.url, c.review, c.created_at
+        )
+        with self._read() as conn:
+            return {r.item_key: Link(*r) for r in conn.execute(query)}
+
+    def save_link(self, link: Link) -> None:
+        row = asdict(replace(link, created_at=_aware(link.created_at)))
+        with self._write() as conn:
+            self._upsert(conn, t.links, [row], "item_key")
+
+    def delete_link(self, item_key: str) -> None:
+        with self._write() as conn:
+            conn.execute(sa.delete(t.links).where(t.links.c.item_key == item_key))
+
+    def ticket_states(self, tracker: str) -> dict[str, TicketSnapshot]:
+        """The last seen snapshot of every ticket of `tracker`, by ticket id."""
+        c = t.ticket_states.c
+        query = sa.select(c.ticket_id, c.status, c.reason, c.labels, c.updated, c.payload).where(
+            c.tracker == tracker
+        )
+        with self._read() as conn:
+            return {
+                r.ticket_id: TicketSnapshot(
+                    r.ticket_id,
+                    Status(r.status),
+                    r.reason,
+                    tuple(json.loads(r.labels)),
+                    r.updated,
+                    r.payload,
+                )
+                for r in conn.execute(query)
+            }
+
+    def save_ticket_states(self, tracker: str, states: Sequence[TicketSnapshot]) -> None:
+        """Insert or replace the snapshots of `tracker`'s tickets in one transaction."""
+        rows = [
+            {
+                "tracker": tracker,
+                "ticket_id": s.ticket_id,
+                "status": Status(s.status).value,
+                "reason": s.reason,
+                "labels": json.dumps(list(s.labels)),
+                "updated": _aware(s.updated),
+                "payload": s.payload,
+            }
+            for s in states
+        ]
+        with self._write() as conn:
+            self._upsert(conn, t.ticket_states, rows, "tracker", "ticket_id")
+
+    # --- creation intents (DESIGN §5 exactly-once creation) --------------------------------
+
+    def add_intent(
+        self, item_key: str, tracker: str, review: str, *, at: datetime | None = None
+    ) -> Intent:
+        """Journal that a ticket is about to be created; returns the open intent if one exists."""
+        row = {
+            "item_key": item_key,
+            "tracker": tracker,
+            "review": review,
+            "state": "open",
+            "created_at": _aware(at) if at else _now(),
+            "attempts": 0,
+        }
+        with self._write() as conn:
+            self._insert_new(conn, t.intents, row)  # the partial unique index keeps one open
+            found = conn.execute(self._intents_query().where(t.intents.c.item_key == item_key))
+            return Intent(*found.one())
+
+    def open_intents(self, tracker: str | None = None) -> list[Intent]:
+        """Intents not yet resolved, oldest first: to be looked up by marker before retrying."""
+        query = self._intents_query()
+        if tracker is not None:
+            query = query.where(t.intents.c.tracker == tracker)
+        with self._read() as conn:
+            return [Intent(*r) for r in conn.execute(query)]
+
+    @staticmethod
+    def _intents_query() -> sa.Select[Any]:
+        c = t.intents.c
+        return (
+            sa.select(
+                c.item_key,
+                c.tracker,
+                c.review,
+                c.created_at,
+                c.attempts,
+                c.last_attempt_at,
+                c.ticket_id,
+            )
+            .where(c.state == "open")
+            .order_by(c.created_at, c.id)
+        )
+
+    def mark_intent_attempt(self, item_key: str, at: datetime) -> None:
+        """Count a create attempt. LookupError without an open intent: journal before creating."""
+        c = t.intents.c
+        with self._write() as conn:
+            done = conn.execute(
+                sa.update(t.intents)
+                .where(c.item_key == item_key, c.state == "open")
+                .values(attempts=c.attempts + 1, last_attempt_at=_aware(at))
+            )
+        if done.rowcount == 0:
+            raise LookupError(f"no open creation intent for {item_key}")
+
+    def resolve_intent(
+        self, item_key: str, ticket_id: str | None, *, at: datetime | None = None
+    ) -> None:
+        """Close the open intent: its ticket was found or created, or (None) it was abandoned."""
+        c = t.intents.c
+        with self._write() as conn:
+            conn.execute(
+                sa.update(t.intents)
+                .where(c.item_key == item_key, c.state == "open")
+                .values(
+                    state="created" if ticket_id is not None else "abandoned",
+                    ticket_id=ticket_id,
+                    resolved_at=_aware(at) if at else _now(),
+                )
+            )
+
+    # --- mark episodes ---------------------------------------------------------------------
+
+    def episode(self, item_key: str, kind: str) -> Episode | None:
+        c = t.episodes.c
+        query = sa.select(c.item_key, c.kind, c.started_on, c.commented).where(
+            c.item_key == item_key, c.kind == kind
+        )
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else Episode(row[0], row[1], row[2], bool(row[3]))
+
+    def start_episode(self, item_key: str, kind: str, started_on: date) -> None:
+        """Start an episode; an episode already running is kept as it is."""
+        row = {"item_key": item_key, "kind": kind, "started_on": started_on, "commented": False}
+        with self._write() as conn:
+            self._insert_new(conn, t.episodes, row)
+
+    def mark_episode_commented(self, item_key: str, kind: str) -> None:
+        """Remember the episode's reminder was sent. LookupError if no episode is running."""
+        c = t.episodes.c
+        with self._write() as conn:
+            done = conn.execute(
+                sa.update(t.episodes)
+                .where(c.item_key == item_key, c.kind == kind)
+                .values(commented=True)
+            )
+        if done.rowcount == 0:
+            raise LookupError(f"no {kind} episode running for {item_key}")
+
+    def end_episode(self, item_key: str, kind: str) -> None:
+        c = t.episodes.c
+        with self._write() as conn:
+            conn.execute(sa.delete(t.episodes).where(c.item_key == item_key, c.kind == kind))
+
+    # --- digest ledger ---------------------------------------------------------------------
+
+    def digest_sent(self, digest: str, period: str) -> bool:
+        c = t.digests.c
+        with self._read() as conn:
+            found = conn.scalar(
+                sa.select(sa.func.count()).where(c.digest == digest, c.period == period)
+            )
+        return bool(found)
+
+    def record_digest(self, digest: str, period: str, at: datetime) -> bool:
+        """Claim `digest` for `period`; False if it was already claimed, by anyone."""
+        row = {"digest": digest, "period": period, "sent_at": _aware(at)}
+        with self._write() as conn:
+            return self._insert_new(conn, t.digests, row)

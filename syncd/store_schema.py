@@ -1,0 +1,337 @@
+"""The state store's database: engine setup, column types, row values, tables, migrations.
+
+Migrations follow sqlite-utils `migrations.py` and pre-commit `store.py`: an ordered list of
+functions, migration n takes the schema from version n-1 to n, each applied in its own
+transaction, the version kept in `syncd_meta`. Tables are only ever added so far; a later
+migration that alters a table must first freeze the older shape into the migration that
+created it, so that a fresh database still replays every step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeEngine
+
+from syncd.model import Status
+
+_BUSY_TIMEOUT_MS = 10_000
+
+# sqlite-format ISO text sorts like time only while every value has the same width and zone.
+_SQLITE_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (fixed-width text) and PostgreSQL
+    (timestamptz). SQLAlchemy's own DateTime drops the zone on SQLite."""
+
+    impl = sa.String(32)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.TIMESTAMP(timezone=True))
+        return dialect.type_descriptor(sa.String(32))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> object:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"the state store needs timezone-aware datetimes, got {value!r}")
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.strftime(_SQLITE_FORMAT)
+
+    def process_result_value(self, value: object, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.astimezone(UTC)
+        return datetime.strptime(str(value), _SQLITE_FORMAT).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class CachedReview:
+    """A parsed review as cached: reused while size, mtime and parser fingerprint match."""
+
+    size: int
+    mtime_ns: int
+    fingerprint: str
+    payload: bytes  # opaque to the store
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """An item's status changed (or was first seen, `from_status` None) at `at`."""
+
+    key: str
+    review: str
+    from_status: Status | None
+    to_status: Status
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Cached link from an item to its ticket (the truth is in the review and the ticket)."""
+
+    item_key: str
+    tracker: str
+    ticket_id: str
+    ticket_key: str
+    url: str
+    review: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TicketSnapshot:
+    """A ticket as last seen in its tracker."""
+
+    ticket_id: str
+    status: Status
+    reason: str | None
+    labels: tuple[str, ...]
+    updated: datetime
+    payload: str  # JSON, opaque to the store
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """Write-ahead journal entry: a ticket for `item_key` is about to be (or was) created."""
+
+    item_key: str
+    tracker: str
+    review: str
+    created_at: datetime
+    attempts: int
+    last_attempt_at: datetime | None
+    ticket_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """One stretch of a mark (e.g. overdue) on an item; one reminder comment per episode."""
+
+    item_key: str
+    kind: str
+    started_on: date
+    commented: bool
+
+
+METADATA = sa.MetaData()
+
+meta = sa.Table(
+    "syncd_meta",
+    METADATA,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+kv = sa.Table(
+    "syncd_kv",
+    METADATA,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+lock_holder = sa.Table(
+    "syncd_lock_holder",
+    METADATA,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("holder", sa.Text, nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("host", sa.Text, nullable=False),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+)
+parse_cache = sa.Table(
+    "syncd_parse_cache",
+    METADATA,
+    sa.Column("path", sa.Text, primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("mtime_ns", sa.BigInteger, nullable=False),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),
+)
+status_current = sa.Table(
+    "syncd_status_current",
+    METADATA,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("review", sa.Text, nullable=False),
+    sa.Column("since", UTCDateTime, nullable=False),
+)
+status_history = sa.Table(
+    "syncd_status_history",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.Text, nullable=False),
+    sa.Column("review", sa.Text, nullable=False),
+    sa.Column("from_status", sa.String(32), nullable=True),
+    sa.Column("to_status", sa.String(32), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index("ix_syncd_status_history_at", "at"),
+    sa.Index("ix_syncd_status_history_key", "key"),
+)
+cursors = sa.Table(
+    "syncd_cursors",
+    METADATA,
+    sa.Column("tracker", sa.String(200), primary_key=True),
+    sa.Column("cursor", sa.Text, nullable=False),
+)
+links = sa.Table(
+    "syncd_links",
+    METADATA,
+    sa.Column("item_key", sa.Text, primary_key=True),
+    sa.Column("tracker", sa.String(200), nullable=False),
+    sa.Column("ticket_id", sa.Text, nullable=False),
+    sa.Column("ticket_key", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("review", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_syncd_links_ticket", "tracker", "ticket_id"),
+)
+ticket_states = sa.Table(
+    "syncd_ticket_states",
+    METADATA,
+    sa.Column("tracker", sa.String(200), primary_key=True),
+    sa.Column("ticket_id", sa.Text, primary_key=True),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("labels", sa.Text, nullable=False),  # JSON array
+    sa.Column("updated", UTCDateTime, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+)
+intents = sa.Table(
+    "syncd_intents",
+    METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("item_key", sa.Text, nullable=False),
+    sa.Column("tracker", sa.String(200), nullable=False),
+    sa.Column("review", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),  # open | created | abandoned
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_attempt_at", UTCDateTime, nullable=True),
+    sa.Column("resolved_at", UTCDateTime, nullable=True),
+    sa.Column("ticket_id", sa.Text, nullable=True),
+)
+# At most one open intent per item, even if two processes race past the pass lock.
+sa.Index(
+    "uq_syncd_intents_open",
+    intents.c.item_key,
+    unique=True,
+    sqlite_where=intents.c.state == "open",
+    postgresql_where=intents.c.state == "open",
+)
+episodes = sa.Table(
+    "syncd_episodes",
+    METADATA,
+    sa.Column("item_key", sa.Text, primary_key=True),
+    sa.Column("kind", sa.String(64), primary_key=True),
+    sa.Column("started_on", sa.Date, nullable=False),
+    sa.Column("commented", sa.Boolean, nullable=False),
+)
+digests = sa.Table(
+    "syncd_digests",
+    METADATA,
+    sa.Column("digest", sa.String(200), primary_key=True),
+    sa.Column("period", sa.String(64), primary_key=True),
+    sa.Column("sent_at", UTCDateTime, nullable=False),
+)
+
+
+def _create(conn: Connection, *tables: sa.Table) -> None:
+    for table in tables:
+        table.create(conn)
+
+
+def _v1_core(conn: Connection) -> None:
+    _create(conn, meta, kv, lock_holder, parse_cache, status_current, status_history)
+
+
+def _v2_tracker_state(conn: Connection) -> None:
+    _create(conn, cursors, links, ticket_states, intents, episodes)
+
+
+def _v3_digest_ledger(conn: Connection) -> None:
+    _create(conn, digests)
+
+
+Migration = Callable[[Connection], None]
+
+# MIGRATIONS[n] takes the schema from version n to n + 1. Append only; never edit a shipped one.
+MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_tracker_state, _v3_digest_ledger)
+LATEST = len(MIGRATIONS)
+
+
+def read_version(conn: Connection) -> int:
+    """The schema version of the database behind `conn`; 0 for an empty database."""
+    if not sa.inspect(conn).has_table(meta.name):
+        return 0
+    value = conn.scalar(sa.select(meta.c.value).where(meta.c.key == "schema_version"))
+    return int(value) if value is not None else 0
+
+
+def write_version(conn: Connection, version: int) -> None:
+    """Record `version` inside the migration's own transaction."""
+    updated = conn.execute(
+        sa.update(meta).where(meta.c.key == "schema_version").values(value=str(version))
+    )
+    if updated.rowcount == 0:
+        conn.execute(sa.insert(meta).values(key="schema_version", value=str(version)))
+
+
+def apply_migration(conn: Connection, version: int) -> None:
+    """Run the migration from `version` to `version + 1` and record it, in `conn`'s transaction."""
+    MIGRATIONS[version](conn)
+    write_version(conn, version + 1)
+
+
+def create_engine(url: sa.URL) -> Engine:
+    """An engine for a SQLite file (created with its directory), in-memory SQLite or PostgreSQL."""
+    if url.get_backend_name() == "postgresql":
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")  # psycopg2 is not a dependency
+        return sa.create_engine(url, pool_pre_ping=True)
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        engine = sa.create_engine(
+            url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url)
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling defers BEGIN and cannot BEGIN IMMEDIATE; hand
+        # transactions to SQLAlchemy as its SQLite dialect docs recommend ("Serializable
+        # isolation / Savepoints / Transactional DDL"), which also makes DDL transactional.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(conn.get_execution_options().get("syncd_begin", "BEGIN"))
+
+
+def describe(exc: BaseException) -> str:
+    """The first line of the driver's own message: the part a user can act on."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip() or type(exc).__name__
+    return text.splitlines()[0].strip()

@@ -1,0 +1,219 @@
+"""Pure GitHub mapping: issue JSON → TicketState, drafts → request fields, refs, the cursor.
+
+No I/O. The adapter (github.py) feeds these the raw JSON of GitHub's REST API, which keeps
+them testable without building PyGithub objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from syncd.model import Status, TicketRef
+from syncd.trackers.protocol import MARKER_PREFIX, TicketChange, TicketDraft, TicketState
+
+if TYPE_CHECKING:
+    from syncd.trackers.github import GitHubConfig
+
+Issue = Mapping[str, Any]
+
+# Appended to every comment syncd writes, so the reason for a "not planned" close is never
+# taken from syncd's own request for one.
+COMMENT_MARKER = "<!-- syncd:comment -->"
+REASON_LIMIT = 200
+_MARKER = re.compile(r"<!--\s*" + re.escape(MARKER_PREFIX) + r"(.+?)\s*-->")
+_ISSUE_PATH = re.compile(r"^/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)/?$")
+
+
+# -- issues → TicketState -------------------------------------------------------------------
+def parse_time(value: str) -> datetime:
+    """GitHub's `YYYY-MM-DDTHH:MM:SSZ` as an aware UTC datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def format_time(value: datetime) -> str:
+    """A UTC `…Z` timestamp. PyGithub ignores the zone of `since` (PyGithub#2282), so convert."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def marker_of(body: str | None) -> str | None:
+    """The item key in syncd's hidden body marker, if the body has one."""
+    found = _MARKER.search(body or "")
+    return found.group(1) if found else None
+
+
+def label_names(issue: Issue) -> frozenset[str]:
+    return frozenset(str(x["name"]) if isinstance(x, Mapping) else str(x) for x in issue["labels"])
+
+
+def is_pull_request(issue: Issue) -> bool:
+    """Pull requests share the issue list and numbering; they are never syncd tickets."""
+    return issue.get("pull_request") is not None
+
+
+def map_status(issue: Issue, config: GitHubConfig) -> tuple[Status, str | None]:
+    """DESIGN §5: (status, fixed reason). A not-planned close's reason comes from a comment."""
+    labels = {name.casefold() for name in label_names(issue)}
+    if issue["state"] == "open":
+        in_progress = {x.casefold() for x in config.in_progress_labels}
+        return (Status.IN_PROGRESS if labels & in_progress else Status.OPEN), None
+    reason = issue.get("state_reason")
+    if reason == "not_planned" or labels & {x.casefold() for x in config.wont_do_labels}:
+        return Status.DEPRIORITIZED, None
+    if reason == "duplicate":
+        return Status.DONE, "duplicate"
+    return Status.DONE, None
+
+
+def needs_reason(issue: Issue, config: GitHubConfig) -> bool:
+    """Whether the issue is deprioritized, so its closing comment is worth one more GET."""
+    return map_status(issue, config)[0] is Status.DEPRIORITIZED
+
+
+def reason_from_comments(comments: Sequence[Mapping[str, Any]]) -> str | None:
+    """First line of the latest comment a person wrote, trimmed; None if there is none."""
+    for note in reversed(comments):
+        body = str(note.get("body") or "")
+        if COMMENT_MARKER in body:
+            continue
+        line = next((x.strip() for x in body.splitlines() if x.strip()), "")
+        if line:
+            return line if len(line) <= REASON_LIMIT else line[: REASON_LIMIT - 1] + "…"
+    return None
+
+
+def to_ticket(name: str, config: GitHubConfig, issue: Issue, reason: str | None) -> TicketState:
+    """One issue as syncd sees it; `reason` is the deprioritization comment, if fetched."""
+    status, fixed = map_status(issue, config)
+    closed = issue.get("closed_at")
+    return TicketState(
+        tracker=name,
+        id=str(issue["number"]),
+        project=config.repo,
+        key=f"{config.repo}#{issue['number']}",
+        url=str(issue["html_url"]),
+        status=status,
+        updated=parse_time(issue["updated_at"]),
+        title=str(issue.get("title") or ""),
+        reason=fixed or (reason if status is Status.DEPRIORITIZED else None),
+        labels=label_names(issue),
+        closed_on=parse_time(closed).date() if closed and status is not Status.OPEN else None,
+        marker=marker_of(issue.get("body")),
+        assignees=tuple(str(a["login"]) for a in issue.get("assignees") or ()),
+        due=None,
+    )
+
+
+# -- drafts and changes → request fields -----------------------------------------------------
+def create_fields(draft: TicketDraft, config: GitHubConfig) -> dict[str, Any]:
+    """The POST body: the draft plus the hidden marker and the configured labels."""
+    from syncd.trackers.protocol import body_marker
+
+    body = f"{draft.body.rstrip()}\n\n{body_marker(draft.marker)}\n"
+    labels = _unique((*config.labels, *draft.labels))
+    fields: dict[str, Any] = {"title": draft.title, "body": body.lstrip("\n"), "labels": labels}
+    if draft.assignees:
+        fields["assignees"] = list(draft.assignees)
+    return fields
+
+
+def change_fields(change: TicketChange) -> dict[str, Any]:
+    """The PATCH body. GitHub issues have no due date, so `due`/`clear_due` are ignored."""
+    fields: dict[str, Any] = {}
+    if change.title is not None:
+        fields["title"] = change.title
+    if change.assignees is not None:
+        fields["assignees"] = list(change.assignees)
+    if change.close_not_planned:
+        fields.update(state="closed", state_reason="not_planned")
+    return fields
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+# -- references ------------------------------------------------------------------------------
+def web_host(api_url: str) -> str:
+    """The host people browse: github.com for api.github.com, the GHES host otherwise."""
+    netloc = urlsplit(api_url).netloc.lower()
+    return netloc.removeprefix("api.")
+
+
+def parse_ref(ref: TicketRef, config: GitHubConfig) -> str | None:
+    """The issue number if `ref` names an issue of this repository; pull requests never."""
+    if ref.url is not None:
+        parts = urlsplit(ref.url)
+        found = _ISSUE_PATH.match(parts.path)
+        if parts.netloc.lower() != web_host(config.url) or found is None:
+            return None
+        same = found["repo"].casefold() == config.repo.casefold()
+        return found["number"] if same else None
+    if ref.key is not None or ref.number is None:
+        return None
+    if ref.repo is not None and ref.repo.casefold() != config.repo.casefold():
+        return None
+    return str(ref.number)
+
+
+# -- the incremental-listing cursor ----------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the last listing stopped: page 1's ETag, a watermark, and what was seen after it.
+
+    `seen` holds `number:updated_at:fingerprint` for issues at/after the watermark. The
+    fingerprint covers the fields syncd reads, because two changes within one second share
+    an `updated_at` (GitHub timestamps have 1 s resolution).
+    """
+
+    etag: str | None
+    watermark: datetime
+    seen: frozenset[str] = frozenset()
+
+    def encode(self) -> str:
+        return json.dumps(
+            {"etag": self.etag, "watermark": format_time(self.watermark), "seen": sorted(self.seen)}
+        )
+
+    @staticmethod
+    def decode(text: str) -> Cursor | None:
+        """The cursor, or None when `text` is not one of ours (then list everything)."""
+        try:
+            data = json.loads(text)
+            return Cursor(
+                etag=data["etag"],
+                watermark=parse_time(data["watermark"]),
+                seen=frozenset(str(x) for x in data["seen"]),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+def seen_key(issue: Issue) -> str:
+    """Identity of one observed version of an issue (see Cursor)."""
+    facts = [
+        issue["state"],
+        issue.get("state_reason"),
+        sorted(label_names(issue)),
+        issue.get("title"),
+        sorted(str(a["login"]) for a in issue.get("assignees") or ()),
+        issue.get("comments"),
+    ]
+    digest = hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:12]
+    return f"{issue['number']}:{issue['updated_at']}:{digest}"
+
+
+def closed_date(issue: Issue) -> date | None:
+    closed = issue.get("closed_at")
+    return parse_time(closed).date() if closed else None

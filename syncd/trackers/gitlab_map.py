@@ -1,0 +1,200 @@
+"""Pure GitLab mapping: issue JSON → TicketState, drafts → request fields, refs, cursors.
+
+No I/O here; syncd.trackers.gitlab does the requests and calls these functions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from syncd.model import Status, TicketRef
+from syncd.trackers.protocol import MARKER_PREFIX, TicketDraft, TicketState, body_marker
+
+if TYPE_CHECKING:
+    from syncd.trackers.gitlab import GitLabConfig
+
+REASON_CHARS = 200
+_MARKER = re.compile(re.escape(f"<!-- {MARKER_PREFIX}") + r"(.+?) -->")
+_ISSUE_PATH = re.compile(r"(?P<path>.+?)(?:/-)?/issues/(?P<iid>\d+)/?")
+_SHORT_REF = re.compile(r"(?P<path>[\w.-]+(?:/[\w.-]+)+)#(?P<iid>\d+)")
+
+
+def format_time(dt: datetime) -> str:
+    """`2026-06-01T12:00:00.123Z`: UTC, because python-gitlab str()s a datetime with a space."""
+    dt = dt.astimezone(UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def parse_time(text: str) -> datetime:
+    """GitLab's ISO 8601 timestamp (`…Z` or an offset) as an aware UTC datetime."""
+    dt = datetime.fromisoformat(text)
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """`Retry-After` as seconds: delta-seconds or an HTTP date (python-gitlab only does int())."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+def extract_marker(description: str | None) -> str | None:
+    """The item key in syncd's hidden body marker, if the description carries one."""
+    found = _MARKER.search(description or "")
+    return found.group(1) if found else None
+
+
+def _has_any(labels: Iterable[str], wanted: Iterable[str]) -> bool:
+    folded = {w.casefold() for w in wanted}
+    return any(label.casefold() in folded for label in labels)
+
+
+def map_status(state: str, labels: Sequence[str], config: GitLabConfig) -> Status:
+    """DESIGN §5: GitLab REST has no close reason, so labels carry in-progress and won't-do."""
+    if state == "closed":
+        if _has_any(labels, config.wont_do_labels):
+            return Status.DEPRIORITIZED
+        return Status.DONE
+    if _has_any(labels, config.in_progress_labels):
+        return Status.IN_PROGRESS
+    return Status.OPEN
+
+
+def needs_reason(issue: Mapping[str, Any], config: GitLabConfig) -> bool:
+    """Only deprioritized issues cost the extra notes request for their reason."""
+    return map_status(issue["state"], issue.get("labels") or (), config) is Status.DEPRIORITIZED
+
+
+def reason_from_notes(notes: Iterable[Mapping[str, Any]]) -> str | None:
+    """The first line of the newest note a person wrote (notes come newest first)."""
+    for note in notes:
+        if note.get("system"):
+            continue
+        for line in str(note.get("body") or "").splitlines():
+            if line.strip():
+                return line.strip()[:REASON_CHARS]
+    return None
+
+
+def project_path(web_url: str | None, base_url: str, fallback: str) -> str:
+    """`group/sub/project` from an issue's web_url (works when `project` is a numeric id)."""
+    base = base_url.rstrip("/")
+    if web_url and web_url.startswith(base + "/"):
+        found = _ISSUE_PATH.fullmatch(web_url[len(base) + 1 :])
+        if found:
+            return found.group("path")
+    return fallback
+
+
+def ticket_state(
+    tracker: str, config: GitLabConfig, issue: Mapping[str, Any], reason: str | None = None
+) -> TicketState:
+    """One issue as returned by `GET /projects/:id/issues` mapped to syncd's vocabulary."""
+    labels = tuple(issue.get("labels") or ())
+    status = map_status(issue["state"], labels, config)
+    closed_at = issue.get("closed_at")
+    path = project_path(issue.get("web_url"), config.url, config.project)
+    return TicketState(
+        tracker=tracker,
+        id=str(issue["iid"]),
+        project=config.project,
+        key=f"{path}#{issue['iid']}",
+        url=str(issue.get("web_url") or ""),
+        status=status,
+        updated=parse_time(issue["updated_at"]),
+        title=str(issue.get("title") or ""),
+        reason=reason if status is Status.DEPRIORITIZED else None,
+        labels=frozenset(labels),
+        closed_on=parse_time(closed_at).date() if closed_at and issue["state"] == "closed" else None,
+        marker=extract_marker(issue.get("description")),
+        assignees=tuple(a["username"] for a in issue.get("assignees") or () if "username" in a),
+        due=date.fromisoformat(issue["due_date"]) if issue.get("due_date") else None,
+    )
+
+
+def create_fields(
+    draft: TicketDraft, config_labels: Sequence[str], assignee_ids: Sequence[int]
+) -> dict[str, Any]:
+    """The body of `POST /projects/:id/issues`: the marker is appended to the description."""
+    description = f"{draft.body.rstrip()}\n\n{body_marker(draft.marker)}\n"
+    fields: dict[str, Any] = {
+        "title": draft.title,
+        "description": description.lstrip("\n"),
+        "labels": list(dict.fromkeys([*config_labels, *draft.labels])),
+    }
+    if assignee_ids:
+        fields["assignee_ids"] = list(assignee_ids)
+    if draft.due is not None:
+        fields["due_date"] = draft.due.isoformat()
+    return fields
+
+
+def parse_ref(ref: TicketRef, base_url: str, path: str | None) -> str | None:
+    """The iid if `ref` names an issue of this project: its URL, `group/proj#N`, or bare `#N`.
+
+    Merge-request URLs (`/-/merge_requests/N`) and other projects' issues are not ours.
+    """
+    if ref.url:
+        url = urlsplit(ref.url.strip())
+        base = urlsplit(base_url.rstrip("/"))
+        if (url.scheme, url.netloc.casefold()) != (base.scheme, base.netloc.casefold()):
+            return None
+        prefix = base.path.rstrip("/") + "/"
+        if not url.path.casefold().startswith(prefix.casefold()):
+            return None
+        found = _ISSUE_PATH.fullmatch(url.path[len(prefix) :])
+        if found and path and found.group("path").casefold() == path.casefold():
+            return found.group("iid")
+        return None
+    if ref.repo is not None and ref.number is not None:
+        same = path is not None and ref.repo.casefold() == path.casefold()
+        return str(ref.number) if same else None
+    if ref.number is not None and ref.key is None:
+        return str(ref.number)
+    if ref.raw:
+        found = _SHORT_REF.fullmatch(ref.raw.strip())
+        if found and path and found.group("path").casefold() == path.casefold():
+            return found.group("iid")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the next incremental listing starts, and what it has already seen there.
+
+    `updated_after` is inclusive, so issues at or after the watermark come back next time;
+    `seen` holds their (id, updated_at) so an unchanged one is not reported twice.
+    """
+
+    watermark: datetime
+    seen: frozenset[tuple[int, str]] = frozenset()
+
+    def encode(self) -> str:
+        pairs = sorted([i, u] for i, u in self.seen)
+        return json.dumps({"v": 1, "after": format_time(self.watermark), "seen": pairs})
+
+    @staticmethod
+    def decode(text: str) -> Cursor | None:
+        """None for a cursor this version cannot read: the caller then lists everything."""
+        try:
+            data = json.loads(text)
+            if data.get("v") != 1:
+                return None
+            seen = frozenset((int(i), str(u)) for i, u in data.get("seen", ()))
+            return Cursor(parse_time(data["after"]), seen)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
