@@ -77,7 +77,7 @@ def _write(step: EditReview, path: Path, dry_run: bool, result: ApplyResult) -> 
     if hashlib.sha256(data).hexdigest() != step.review.sha256:
         raise FileChanged(step.review.path)
     text, had_bom = decode(data)
-    edits = [ItemEdit(item=m.item, suffix=m.suffix) for m in step.marks]
+    edits = [ItemEdit(item=m.item, suffix=m.suffix, checked=m.checked) for m in step.marks]
     new_text, problems = apply_edits(text, edits)
     for problem in problems:
         result.refused.append((step.review.path, problem.line, problem.reason))

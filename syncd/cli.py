@@ -129,7 +129,7 @@ def check(obj: _Ctx, fmt: str, no_write: bool, today: str | None) -> int:
     report grouped by problem. Exits 1 when a problem listed in health.fail_on is found.
     """
     from syncd.cycle import PassOptions, holder, open_store, run_pass
-    from syncd.report import check_json, check_text
+    from syncd.report import check_json, check_text, trackers_text
 
     loaded = obj.load()
     options = PassOptions(today=_today(today), write=not no_write)
@@ -137,9 +137,52 @@ def check(obj: _Ctx, fmt: str, no_write: bool, today: str | None) -> int:
         result = run_pass(loaded, store, options)
     failing = _failing(result, loaded.config.health.fail_on)
     code = EXIT_PROBLEMS if failing else EXIT_OK
+    if _tracker_failed(result):
+        code = EXIT_INCOMPLETE
     render = check_json if fmt == "json" else check_text
+    if fmt == "text":
+        click.echo(trackers_text(result), nl=False)
     click.echo(render(result, loaded.records_root(), loaded.base_dir, failing, code), nl=False)
     return code
+
+
+def _tracker_failed(result: Any) -> bool:
+    return result.trackers is not None and any(not v.ok for v in result.trackers.views.values())
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True,
+              help="Print the review diffs and the tracker calls a pass would make; change nothing.")
+@_today_option
+@click.pass_obj
+def sync(obj: _Ctx, dry_run: bool, today: str | None) -> int:
+    """One pass with the trackers: file linked tickets, mirror their status into the reviews.
+
+    Creates one ticket per action item (exactly once: journalled, marked, recovered after a
+    crash), adopts tickets an item already references, pushes review-owned fields (title,
+    owner, due date), mirrors progress back into the review's suffix and checkbox, and keeps
+    the overdue label and reminders in step. Exits 3 if a tracker could not be reached.
+    """
+    from syncd.cycle import PassOptions, holder, open_store, run_pass
+    from syncd.report import trackers_text
+
+    loaded = obj.load()
+    if not loaded.config.trackers:
+        raise UsageError(
+            f"{loaded.path.name} configures no tracker, so there is nothing to sync; add one "
+            "under `trackers:` (see docs/trackers/) or use `syncd check` for records-only mode"
+        )
+    with open_store(loaded) as store, store.lock(holder()):
+        result = run_pass(loaded, store, PassOptions(today=_today(today), dry_run=dry_run))
+    click.echo(trackers_text(result), nl=False)
+    for diff in result.apply.diffs:
+        click.echo(diff, nl=False)
+    if result.apply.written:
+        click.echo(f"Updated {len(result.apply.written)} review(s): "
+                   + ", ".join(result.apply.written))
+    for path, line, why in result.apply.refused:
+        click.echo(f"Not written: {path}:{line}: {why}")
+    return EXIT_INCOMPLETE if _tracker_failed(result) else EXIT_OK
 
 
 def _failing(result: Any, fail_on: Sequence[str]) -> list[str]:

@@ -8,7 +8,6 @@ resolves them against the config file's directory.
 from __future__ import annotations
 
 import difflib
-import re
 import string
 import zoneinfo
 from collections.abc import Collection, Iterable
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -28,6 +26,18 @@ from pydantic import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from syncd.config_values import (
+    Duration,
+    RuleCode,
+    SeverityName,
+    Strings,
+    Username,
+    normalize_severity,
+    one_or_many,
+    owner_key,
+    parse_duration,
+    rule_shorthand,
+)
 from syncd.trackers.registry import TrackerConfig
 
 DEFER_REFERENCES = "syncd_defer_references"
@@ -37,6 +47,7 @@ Loc = tuple[str | int, ...]
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 _REVIEW_URL_FIELDS = ("path", "line", "review_id", "title")
+
 
 class RecordsConfig(BaseModel):
     """Where the reviews are and how they are read."""
@@ -54,7 +65,7 @@ class RecordsConfig(BaseModel):
         default=("**/*template*", "**/README.md", "**/index.md"),
         description="Globs of files that are never reviews (templates, indexes).",
     )
-    sections: Annotated[tuple[str, ...] | None, BeforeValidator(_one_or_many)] = Field(
+    sections: Annotated[tuple[str, ...] | None, BeforeValidator(one_or_many)] = Field(
         default=None,
         description="Headings that hold action items; unset = the built-in list (DESIGN §3).",
     )
@@ -80,12 +91,15 @@ class RecordsConfig(BaseModel):
     )
 
 
+RuleSeverity = Literal["error", "warning", "info", "off"]
+
+
 class RuleConfig(BaseModel):
     """Per-rule lint settings."""
 
     model_config = _FROZEN
 
-    severity: Literal["error", "warning", "info", "off"] | None = Field(
+    severity: RuleSeverity | None = Field(
         default=None, description="Override the rule's severity; `off` disables it."
     )
 
@@ -103,10 +117,11 @@ class LintConfig(BaseModel):
         RuleCode,
         Annotated[
             RuleConfig,
-            BeforeValidator(_rule_shorthand, json_schema_input_type=str | dict[str, str]),
+            BeforeValidator(rule_shorthand, json_schema_input_type=RuleSeverity | RuleConfig),
         ],
     ] = Field(
         default_factory=dict,
+        json_schema_extra={"propertyNames": {"pattern": r"^SYN\d{3}$"}},
         description="Per-rule settings keyed by code, e.g. `SYN105: {severity: off}` or "
         "`SYN105: off`.",
     )
@@ -173,7 +188,7 @@ class RouteRule(BaseModel):
     )
     severity: Annotated[
         tuple[SeverityName, ...],
-        BeforeValidator(_one_or_many, json_schema_input_type=str | list[str]),
+        BeforeValidator(one_or_many, json_schema_input_type=str | list[str]),
     ] = Field(default=(), description="Match any of these severities (SEV-1, sev2, …).")
 
 

@@ -75,14 +75,16 @@ def load_config(path: Path | None, env: Mapping[str, str]) -> LoadedConfig:
         raise ConfigError(f"cannot read {given}: {exc.strerror}") from None
     config = parse_config(text, name=str(given), env=env)
     absolute = Path(os.path.abspath(given))
-    return LoadedConfig(config=config, path=absolute, base_dir=absolute.parent)
+    return LoadedConfig(
+        config=_anchor_token_files(config, absolute.parent), path=absolute, base_dir=absolute.parent
+    )
 
 
 def parse_config(text: str, *, name: str, env: Mapping[str, str]) -> Config:
     """Validate config text; `name` is how problems name the file (`syncd.yaml:14 …`)."""
     source = read_source(text, env)
     problems = list(source.problems)
-    data = source.data
+    data = {} if source.data is None else source.data  # `---` alone is an empty document
     config = None
     if not isinstance(data, dict):
         problems.append(
@@ -95,7 +97,13 @@ def parse_config(text: str, *, name: str, env: Mapping[str, str]) -> Config:
         try:
             config = Config.model_validate(data, context={DEFER_REFERENCES: True})
         except ValidationError as exc:
-            problems.extend(problems_from(exc, data, source.lines))
+            # A value already reported (e.g. an unset variable) is not judged a second time.
+            seen = {p.loc for p in source.problems}
+            problems.extend(
+                p
+                for p in problems_from(exc, data, source.lines)
+                if not any(p.loc[: len(loc)] == loc for loc in seen)
+            )
     if problems or config is None:
         problems.sort(key=lambda p: (p.line, p.column or 0))
         rendered = tuple(render(name, p, data) for p in problems)
@@ -108,6 +116,17 @@ def config_schema() -> dict[str, Any]:
     """JSON Schema of the config, for editors (yaml-language-server) and `syncd config schema`."""
     schema = Config.model_json_schema(mode="validation")
     return {"$schema": SCHEMA_DIALECT, **schema, "title": "syncd configuration"}
+
+
+def _anchor_token_files(config: Config, base_dir: Path) -> Config:
+    # Relative paths in the file mean "next to the file", whatever the working directory.
+    trackers = {
+        name: tracker.model_copy(update={"token_file": base_dir / tracker.token_file.expanduser()})
+        if tracker.token_file is not None and not tracker.token_file.expanduser().is_absolute()
+        else tracker
+        for name, tracker in config.trackers.items()
+    }
+    return config.model_copy(update={"trackers": trackers})
 
 
 def _reference_problems(

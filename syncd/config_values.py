@@ -48,7 +48,7 @@ def _valid_duration(value: str) -> str:
     return value
 
 
-def _one_or_many(value: object) -> object:
+def one_or_many(value: object) -> object:
     # A lone string is almost always "a list of one" in YAML; pydantic would reject it.
     return (value,) if isinstance(value, str) else value
 
@@ -70,7 +70,7 @@ Duration = Annotated[
     Field(json_schema_extra={"pattern": r"^(\d+[smhd])+$"}),
 ]
 Strings = Annotated[
-    tuple[str, ...], BeforeValidator(_one_or_many, json_schema_input_type=str | list[str])
+    tuple[str, ...], BeforeValidator(one_or_many, json_schema_input_type=str | list[str])
 ]
 SeverityName = Annotated[str, AfterValidator(normalize_severity)]
 RuleCode = Annotated[str, AfterValidator(_valid_rule_code)]

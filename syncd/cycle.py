@@ -22,6 +22,8 @@ from syncd.records.discover import discover
 from syncd.records.lint import LintSettings, lint_review, settings_from_config
 from syncd.records.parse import DEFAULT_SECTIONS, ParseOptions, read_review
 from syncd.store import CachedReview, Store
+from syncd.tracker_pass import TrackerOutcome, sync_trackers
+from syncd.apply_trackers import failpoint
 
 _log = log.get("syncd.cycle")
 
@@ -53,6 +55,7 @@ class PassReport:
     reports: list[ItemReport]
     lint: list[Problem]
     apply: ApplyResult = field(default_factory=ApplyResult)
+    trackers: TrackerOutcome | None = None
     parsed: int = 0
     cached: int = 0
     seconds: float = 0.0
@@ -136,33 +139,45 @@ def gather(loaded: LoadedConfig, store: Store) -> Gathered:
 
 
 def run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassReport:
-    """One records-only pass (trackers join in syncd.sync)."""
+    """One pass: records-only, or with the configured trackers (syncd.tracker_pass)."""
     started = time.perf_counter()
     today = today_for(loaded, options.today)
     gathered = gather(loaded, store)
     the_rules = rules(loaded)
-    reports = judge_all(gathered.reviews, today, the_rules)
-    result = ApplyResult()
     write_back = loaded.config.records.write_back and options.write
-    steps = compute_plan(reports, write_back)
+    outcome: TrackerOutcome | None = None
+    if loaded.config.trackers:
+        outcome = sync_trackers(loaded, store, gathered.reviews, today, the_rules,
+                                dry_run=options.dry_run or not options.write)
+        reports = judge_all(gathered.reviews, today, the_rules, outcome.progress)
+    else:
+        reports = judge_all(gathered.reviews, today, the_rules)
+    result = ApplyResult()
+    linked = outcome.linked if outcome else {}
+    frozen = outcome.frozen if outcome else frozenset()
+    steps = compute_plan(reports, write_back, linked, frozen)
     if steps:
         base = loaded.records_root()
         by_path = {r.path: r for r in gathered.reviews}
+        progress = outcome.progress if outcome else {}
 
         def replan(path: str) -> EditReview | None:
             review, _ = read_review(base / path, base, parse_options(loaded))
             by_path[path] = review
-            fresh = compute_plan(judge_all([review], today, the_rules), write_back)
+            judged = judge_all([review], today, the_rules, progress)
+            fresh = compute_plan(judged, write_back, linked, frozen)
             return fresh[0] if fresh else None
 
         result = apply_edit_steps(steps, base, replan, dry_run=options.dry_run)
+        failpoint("after_review")
         if result.written and not options.dry_run:
             # Re-read what we wrote so the report and the cache show the new state.
             for path in result.written:
                 review, _ = read_review(base / path, base, parse_options(loaded))
                 by_path[path] = review
             gathered.reviews = [by_path[r.path] for r in gathered.reviews]
-            reports = judge_all(gathered.reviews, today, the_rules)
+            reports = judge_all(gathered.reviews, today, the_rules,
+                                outcome.progress if outcome else None)
     if not options.dry_run:
         store.record_statuses(
             {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft},
@@ -178,6 +193,7 @@ def run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassRe
         reports=reports,
         lint=gathered.discovery + gathered.lint,
         apply=result,
+        trackers=outcome,
         parsed=gathered.parsed,
         cached=gathered.cached,
         seconds=seconds,

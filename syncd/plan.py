@@ -13,11 +13,13 @@ longer apply. Decision table per item (reason in the comment of each branch):
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from syncd.model import ActionItem, Flag, ItemReport, ItemShape, Review, Suffix
+from syncd.model import ActionItem, Flag, ItemReport, ItemShape, Review, Status, Suffix
+from syncd.sync_plan import review_suffix
+from syncd.trackers.protocol import TicketState
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,7 @@ class SetMarks:
     item: ActionItem
     suffix: Suffix | None
     reason: str
+    checked: bool | None = None  # task-list box, for linked items (tracker-owned progress)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +61,20 @@ def desired_marks(report: ItemReport) -> Suffix | None:
     return None if wanted == Suffix() else wanted
 
 
-def compute_plan(reports: Sequence[ItemReport], write_back: bool) -> tuple[Step, ...]:
-    """One EditReview per review whose marks must change."""
+def compute_plan(
+    reports: Sequence[ItemReport],
+    write_back: bool,
+    linked: Mapping[str, TicketState] | None = None,
+    frozen: frozenset[str] = frozenset(),
+) -> tuple[Step, ...]:
+    """One EditReview per review whose marks must change.
+
+    `linked` maps item keys to their ticket's state (tracker mode): the suffix then mirrors
+    the ticket. Items in `frozen` belong to a tracker that failed this pass: left alone.
+    """
     if not write_back:
         return ()
+    linked = linked or {}
     by_review: dict[str, list[SetMarks]] = {}
     reviews: dict[str, Review] = {}
     for report in reports:
@@ -70,12 +83,23 @@ def compute_plan(reports: Sequence[ItemReport], write_back: bool) -> tuple[Step,
             continue  # drafts are linted, never written
         if item.shape is ItemShape.FRONT_MATTER:
             continue  # read-only shape
-        wanted = desired_marks(report)
-        if wanted == item.suffix:
+        if item.key in frozen:
+            continue  # its tracker did not answer: never conclude from a failure
+        state = linked.get(item.key)
+        checked: bool | None = None
+        if state is not None:
+            wanted: Suffix | None = review_suffix(report, state)
+            if item.shape is ItemShape.CHECKBOX:
+                checked = state.status is Status.DONE
+                if checked == (item.marker is Status.DONE):
+                    checked = None  # the box already shows it
+        else:
+            wanted = desired_marks(report)
+        if wanted == item.suffix and checked is None:
             continue  # already shown: idempotent
         reviews[review.path] = review
         by_review.setdefault(review.path, []).append(
-            SetMarks(review.path, item, wanted, _why(report, wanted))
+            SetMarks(review.path, item, wanted, _why(report, wanted), checked)
         )
     return tuple(EditReview(reviews[path], tuple(marks)) for path, marks in by_review.items())
 

@@ -181,3 +181,38 @@ def status_table(reports: Sequence[ItemReport], root: Path, base_dir: Path) -> s
     lines.append("")
     lines.append(f"{len(reports)} item(s); * = implied from the review's severity")
     return "\n".join(lines) + "\n"
+
+
+def trackers_text(result: PassReport) -> str:
+    """What the tracker side of a pass did, one line per tracker, then failures and calls."""
+    outcome = result.trackers
+    if outcome is None:
+        return ""
+    out = []
+    for name, view in outcome.views.items():
+        if not view.ok:
+            out.append(f"{name}: FAILED this pass, its items were left unchanged: {view.error}")
+            continue
+        writes = outcome.result.writes.get(name, 0)
+        later = outcome.result.postponed.get(name, 0)
+        line = (f"{name}: {'full' if view.full else 'incremental'} listing, "
+                f"{view.requests} request(s); {writes} write(s)")
+        if later:
+            line += f"; {later} postponed to the next pass (write_budget)"
+        out.append(line)
+    if outcome.result.created:
+        out.append(f"Created {len(outcome.result.created)} ticket(s): "
+                   + ", ".join(outcome.result.created))
+    for step, error in outcome.result.failed:
+        out.append(f"  failed: {step}: {error}")
+    if outcome.deferred:
+        out.append(f"Deferred {len(outcome.deferred)} creation(s): a ticket may already exist "
+                   "that the tracker's search does not show yet; next pass decides")
+    for key, tracker, ticket in outcome.orphans:
+        out.append(f"Orphaned: {tracker} ticket {ticket} (item {key} left its review)")
+    for problem in outcome.problems:
+        out.append(f"Routing: {problem}")
+    if outcome.result.calls:
+        out.append("Would call:")
+        out.extend(f"  {c}" for c in outcome.result.calls)
+    return "\n".join(out) + "\n" if out else ""

@@ -161,7 +161,9 @@ class Store:
 
     def _insert_new(self, conn: Connection, table: sa.Table, row: Mapping[str, Any]) -> bool:
         stmt = postgresql.insert(table) if self._pg else sqlite.insert(table)
-        return conn.execute(stmt.on_conflict_do_nothing().values(**row)).rowcount == 1
+        # RETURNING, not rowcount: SQLAlchemy 2.1 with psycopg reports -1 for this statement.
+        claimed = stmt.on_conflict_do_nothing().values(**row).returning(*table.primary_key)
+        return conn.execute(claimed).first() is not None
 
     # --- pass lock -------------------------------------------------------------------------
 
@@ -220,9 +222,13 @@ class Store:
         moved: list[dict[str, Any]] = []
         with self._write() as conn:
             known: dict[str, tuple[str, str]] = {}
-            for chunk in _chunks(list(observed)):
-                query = sa.select(c.key, c.status, c.review).where(c.key.in_(chunk))
-                known.update((r.key, (r.status, r.review)) for r in conn.execute(query))
+            query = sa.select(c.key, c.status, c.review)
+            # A full pass observes (nearly) every key: one plain scan is ~4x faster than
+            # thousands of bound IN parameters. A few keys are looked up by key.
+            chunks = _chunks(list(observed)) if len(observed) <= _CHUNK else [None]
+            for chunk in chunks:
+                rows = conn.execute(query if chunk is None else query.where(c.key.in_(chunk)))
+                known.update((key, (status, review)) for key, status, review in rows.all())
             for key, (status, review) in observed.items():
                 before = known.get(key)
                 if before is None or before[0] != status.value:

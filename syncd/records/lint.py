@@ -291,6 +291,9 @@ def _owner_doubt(owner: str) -> str | None:
     if _TEAM_HANDLE.match(owner):
         return "is a team handle"
     person = _EMAIL.sub(" ", owner)
+    # "Priya Shah (SRE)" is a person with a role note; "(platform, data teams)" is all note.
+    outside = re.sub(r"\([^)]*\)", " ", person).strip()
+    person = outside or person
     if _SEVERAL.search(person.strip(" ()[]")):
         return "names several people or teams"
     if "?" in person:

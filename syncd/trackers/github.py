@@ -1,12 +1,40 @@
-"""GitHub adapter (PyGithub): config model, adapter, pure mapping functions."""
+"""GitHub adapter (PyGithub): config model, adapter, pure mapping functions (github_map.py).
+
+The adapter talks through PyGithub's `Requester` with raw JSON: that is the only way to send
+a conditional list request and see the 304 (PaginatedList turns it into an empty list,
+tracker-apis.md §1.4), and it keeps the mapping functions pure. PyGithub still does the
+auth, the base URL (GHES), timeouts, write pacing and the GET-only retries.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+import math
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar, Literal, Self
+from urllib.parse import quote
 
+import requests
+from github import Auth, Github
 from pydantic import Field
+from requests.utils import parse_header_links
+from urllib3.util.retry import Retry
 
+from syncd.errors import RateLimited, TrackerError
+from syncd.model import TicketRef
+from syncd.trackers import github_map as gm
 from syncd.trackers.base import TrackerConfigBase
+from syncd.trackers.protocol import (
+    Listing,
+    Outcome,
+    TicketChange,
+    TicketDraft,
+    TicketState,
+)
 
 
 class GitHubConfig(TrackerConfigBase):
@@ -21,6 +49,297 @@ class GitHubConfig(TrackerConfigBase):
     in_progress_labels: tuple[str, ...] = Field(
         default=("in progress",), description="Labels meaning the item is being worked on."
     )
+    wont_do_labels: tuple[str, ...] = Field(
+        default=("wontfix",),
+        description="Labels that make a closed issue deprioritized whatever its close reason.",
+    )
     min_write_interval: float = Field(
         default=1.0, ge=0, description="Seconds between writes (GitHub's secondary limits)."
     )
+
+
+OVERLAP = timedelta(seconds=120)  # re-read this much before the last listing's server time
+MARKER_LOOKBACK = timedelta(minutes=5)  # find_by_marker: tolerate clock skew around `since`
+RATE_LIMIT_ATTEMPTS = 3
+_ISSUE_IN_PATH = re.compile(r"/issues/(\d+)")
+_LIST = {"state": "all", "sort": "updated", "direction": "desc", "per_page": 100}
+
+
+class _ReadRetry(Retry):
+    """urllib3 Retry that counts the attempts it resends into a shared one-element list."""
+
+    sent: list[int]
+
+    def new(self, **kw: Any) -> Self:
+        fresh = super().new(**kw)
+        fresh.sent = self.sent
+        return fresh
+
+    def sleep(self, response: Any = None) -> None:
+        self.sent[0] += 1  # urllib3 sleeps exactly once before each resend
+        super().sleep(response)
+
+
+def _read_retry(sent: list[int]) -> _ReadRetry:
+    # Only GET is resent: PyGithub's default GithubRetry also resends POST on 5xx and read
+    # errors, which can duplicate an issue (tracker-apis.md §1.5). Retry-After is handled by
+    # the adapter so that no wait exceeds max_wait.
+    retry = _ReadRetry(
+        total=3,
+        connect=2,
+        read=2,
+        status=2,
+        backoff_factor=0.25,
+        status_forcelist=frozenset({500, 502, 503, 504}),
+        allowed_methods=frozenset({"GET"}),
+        respect_retry_after_header=False,
+        raise_on_status=False,
+    )
+    retry.sent = sent
+    return retry
+
+
+class GitHubTracker:
+    """One GitHub repository behind the Tracker protocol."""
+
+    kind: ClassVar[str] = "github"
+
+    def __init__(self, name: str, config: GitHubConfig) -> None:
+        self.name = name
+        self.config = config
+        self._sent = [0]  # HTTP requests sent, library resends included
+        self._client: Github | None = None
+        self._repo_path = f"/repos/{config.repo}"
+
+    # -- the protocol ------------------------------------------------------------------------
+    def parse_ref(self, ref: TicketRef) -> str | None:
+        """The issue number if `ref` names an issue of this repository (no I/O)."""
+        return gm.parse_ref(ref, self.config)
+
+    def list_changed(self, cursor: str | None) -> Listing:
+        """Issues changed since `cursor`: one conditional GET (304) when nothing changed."""
+        start = self._sent[0]
+        prior = gm.Cursor.decode(cursor) if cursor else None
+        ask = {"If-None-Match": prior.etag} if prior and prior.etag else {}
+        status, headers, first = self._request("GET", f"{self._repo_path}/issues", _LIST, ask)
+        if status == 304 and prior is not None:
+            return Listing((), cursor, self._sent[0] - start, not_modified=True)
+        watermark = _server_time(headers) - OVERLAP
+        found: dict[int, Mapping[str, Any]] = {}
+        seen: set[str] = set()
+        for issue in self._pages(headers, first, stop_before=prior.watermark if prior else None):
+            key = gm.seen_key(issue)
+            if gm.parse_time(issue["updated_at"]) >= watermark:
+                seen.add(key)
+            if gm.is_pull_request(issue) or issue["number"] in found:
+                continue
+            if prior is None or key not in prior.seen:
+                found[issue["number"]] = issue
+        tickets = tuple(self._ticket(issue) for issue in found.values())
+        after = gm.Cursor(headers.get("etag"), watermark, frozenset(seen))
+        return Listing(tickets, after.encode(), self._sent[0] - start)
+
+    def fetch(self, ids: Sequence[str]) -> list[TicketState]:
+        """Current state of these issues; deleted, missing and pull-request numbers are left out."""
+        states = []
+        for ticket_id in ids:
+            if not ticket_id.isdigit():
+                continue
+            path = f"{self._repo_path}/issues/{ticket_id}"
+            status, _, issue = self._request("GET", path, allow=(404, 410))
+            if status == 200 and not gm.is_pull_request(issue):
+                states.append(self._ticket(issue))
+        return states
+
+    def find_by_marker(self, marker: str, since: datetime) -> TicketState | None:
+        """The oldest issue created since `since` whose body carries `marker` (list, not search)."""
+        # The list endpoint is consistent; search lags and has its own low quota (§1.3).
+        cut = gm.as_utc(since) - MARKER_LOOKBACK
+        params = {**_LIST, "sort": "created", "since": gm.format_time(cut)}
+        _, headers, first = self._request("GET", f"{self._repo_path}/issues", params)
+        hits = [
+            issue
+            for issue in self._pages(headers, first, stop_before=cut, field="created_at")
+            if not gm.is_pull_request(issue) and gm.marker_of(issue.get("body")) == marker
+        ]
+        return self._ticket(min(hits, key=lambda i: int(i["number"]))) if hits else None
+
+    def create(self, draft: TicketDraft) -> TicketState:
+        """One POST, never resent; a lost answer raises TrackerError (recover by marker)."""
+        body = gm.create_fields(draft, self.config)
+        _, _, issue = self._request("POST", f"{self._repo_path}/issues", body=body, write=True)
+        return self._ticket(issue)
+
+    def update(self, ticket_id: str, change: TicketChange) -> Outcome:
+        """PATCH title, assignees, or close as not planned; `due` does not exist on GitHub."""
+        fields = gm.change_fields(change)
+        if not fields:
+            return Outcome.NOOP
+        path = f"{self._repo_path}/issues/{ticket_id}"
+        self._request("PATCH", path, body=fields, write=True)
+        return Outcome.UPDATED
+
+    def set_label(self, ticket_id: str, label: str, present: bool) -> Outcome:
+        """Add or remove one label; removing an absent label is a NOOP."""
+        path = f"{self._repo_path}/issues/{ticket_id}/labels"
+        if present:
+            self._request("POST", path, body={"labels": [label]}, write=True)
+            return Outcome.UPDATED
+        gone = f"{path}/{quote(label, safe='')}"
+        status, _, data = self._request("DELETE", gone, write=True, allow=(404,))
+        if status == 404:
+            if "label does not exist" in _message(data).casefold():
+                return Outcome.NOOP
+            raise TrackerError(f"{self._who}: issue #{ticket_id} not found in {self.config.repo}.")
+        return Outcome.UPDATED
+
+    def comment(self, ticket_id: str, body: str) -> Outcome:
+        """Add one comment, tagged so it is never mistaken for a person's close reason."""
+        text = f"{body.rstrip()}\n\n{gm.COMMENT_MARKER}"
+        path = f"{self._repo_path}/issues/{ticket_id}/comments"
+        self._request("POST", path, body={"body": text}, write=True)
+        return Outcome.CREATED
+
+    # -- internals ---------------------------------------------------------------------------
+    @property
+    def _who(self) -> str:
+        return f"GitHub tracker '{self.name}' ({self.config.repo})"
+
+    @property
+    def _github(self) -> Github:
+        if self._client is None:
+            token = self.config.secret()
+            self._client = Github(
+                auth=Auth.Token(token) if token else None,
+                base_url=self.config.url.rstrip("/"),
+                # PyGithub asserts an int timeout (MainClass.Github.__init__).
+                timeout=max(1, math.ceil(self.config.timeout)),
+                user_agent="syncd",
+                per_page=100,
+                retry=_read_retry(self._sent),
+                seconds_between_requests=None,
+                seconds_between_writes=self.config.min_write_interval or None,
+                lazy=True,
+            )
+        return self._client
+
+    def _ticket(self, issue: Mapping[str, Any]) -> TicketState:
+        reason = self._close_reason(issue) if gm.needs_reason(issue, self.config) else None
+        return gm.to_ticket(self.name, self.config, issue, reason)
+
+    def _close_reason(self, issue: Mapping[str, Any]) -> str | None:
+        path = f"{self._repo_path}/issues/{issue['number']}/comments"
+        _, headers, notes = self._request("GET", path, {"per_page": 100})
+        last = _links(headers).get("last")
+        if last is not None:  # comments come oldest first; the reason is on the last page
+            _, _, notes = self._request("GET", last)
+        return gm.reason_from_comments(notes or [])
+
+    def _pages(
+        self,
+        headers: Mapping[str, str],
+        first: list[Mapping[str, Any]],
+        stop_before: datetime | None,
+        field: str = "updated_at",
+    ) -> Iterator[Mapping[str, Any]]:
+        """Issues of every page, newest first, until one is older than `stop_before`."""
+        page = first
+        while True:
+            for issue in page:
+                if stop_before is not None and gm.parse_time(issue[field]) < stop_before:
+                    return
+                yield issue
+            following = _links(headers).get("next")
+            if following is None:
+                return
+            _, headers, page = self._request("GET", following)
+
+    def _request(
+        self,
+        verb: str,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        body: Any = None,
+        write: bool = False,
+        allow: tuple[int, ...] = (),
+    ) -> tuple[int, dict[str, str], Any]:
+        """One call: (status, lower-case headers, JSON). Waits out short rate limits only."""
+        waited = 0.0
+        for attempt in range(1, RATE_LIMIT_ATTEMPTS + 1):
+            self._sent[0] += 1
+            try:
+                status, got, text = self._github.requester.requestJson(
+                    verb,
+                    path,
+                    parameters=dict(params or {}),
+                    headers=dict(headers or {}),
+                    input=body,
+                )
+            except (requests.RequestException, RuntimeError) as exc:
+                raise TrackerError(self._unreachable(exc, write)) from None
+            data = json.loads(text) if text else None
+            if status < 400 or status in allow:
+                return status, got, data
+            wait = gm.rate_limit_wait(status, got, _message(data), time.time())
+            if wait is None:
+                raise TrackerError(self._refused(status, data, verb, path, write))
+            if waited + wait > self.config.max_wait or attempt == RATE_LIMIT_ATTEMPTS:
+                raise RateLimited(
+                    f"{self._who}: GitHub asks to wait {wait:.0f} s, more than max_wait "
+                    f"({self.config.max_wait:g} s); deferred to the next pass.",
+                    retry_after=wait,
+                )
+            # A 403/429 rate limit means the request was refused, so resending a write is safe.
+            time.sleep(wait)
+            waited += wait
+        raise AssertionError("unreachable")
+
+    def _unreachable(self, exc: Exception, write: bool) -> str:
+        maybe = " The write may or may not have been applied." if write else ""
+        return (
+            f"{self._who}: no answer from {self.config.url} ({type(exc).__name__}); "
+            f"check `url` and the network.{maybe}"
+        )
+
+    def _refused(self, status: int, data: Any, verb: str, path: str, write: bool) -> str:
+        message = _message(data)
+        if status == 401:
+            return f"{self._who}: the token was rejected (401 {message}); check `token`."
+        if status == 403:
+            return (
+                f"{self._who}: access denied (403 {message}); the token needs Issues read/write "
+                "and Metadata read (classic tokens: `repo` or `public_repo`)."
+            )
+        if status == 404 and (issue := _ISSUE_IN_PATH.search(path)) is not None:
+            return f"{self._who}: issue #{issue[1]} not found (404)."
+        if status == 404:
+            return (
+                f"{self._who}: repository not found at {self.config.url} (404); check `repo`, "
+                "`url` and that the token can see the repository."
+            )
+        if status == 410:
+            return f"{self._who}: gone (410): issues are disabled or the issue was deleted."
+        maybe = " The write may or may not have been applied." if write and status >= 500 else ""
+        return f"{self._who}: GitHub answered {status} to {verb} {path} ({message}).{maybe}"
+
+
+def _message(data: Any) -> str:
+    return str(data.get("message") or "") if isinstance(data, Mapping) else ""
+
+
+def _links(headers: Mapping[str, str]) -> dict[str, str]:
+    return {
+        link["rel"]: link["url"]
+        for link in parse_header_links(headers.get("link", ""))
+        if "rel" in link and "url" in link
+    }
+
+
+def _server_time(headers: Mapping[str, str]) -> datetime:
+    """The server clock from `Date` (watermarks must not depend on our clock)."""
+    try:
+        return parsedate_to_datetime(headers["date"]).astimezone(UTC)
+    except (KeyError, TypeError, ValueError):
+        return datetime.now(UTC)

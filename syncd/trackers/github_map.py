@@ -11,12 +11,18 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from syncd.model import Status, TicketRef
-from syncd.trackers.protocol import MARKER_PREFIX, TicketChange, TicketDraft, TicketState
+from syncd.trackers.protocol import (
+    MARKER_PREFIX,
+    TicketChange,
+    TicketDraft,
+    TicketState,
+    body_marker,
+)
 
 if TYPE_CHECKING:
     from syncd.trackers.github import GitHubConfig
@@ -27,6 +33,7 @@ Issue = Mapping[str, Any]
 # taken from syncd's own request for one.
 COMMENT_MARKER = "<!-- syncd:comment -->"
 REASON_LIMIT = 200
+SECONDARY_WAIT = 60.0  # GitHub: "wait at least one minute" when no header says how long
 _MARKER = re.compile(r"<!--\s*" + re.escape(MARKER_PREFIX) + r"(.+?)\s*-->")
 _ISSUE_PATH = re.compile(r"^/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)/?$")
 
@@ -37,11 +44,14 @@ def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """Aware UTC; a naive value is taken to be UTC already."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def format_time(value: datetime) -> str:
     """A UTC `…Z` timestamp. PyGithub ignores the zone of `since` (PyGithub#2282), so convert."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def marker_of(body: str | None) -> str | None:
@@ -115,8 +125,6 @@ def to_ticket(name: str, config: GitHubConfig, issue: Issue, reason: str | None)
 # -- drafts and changes → request fields -----------------------------------------------------
 def create_fields(draft: TicketDraft, config: GitHubConfig) -> dict[str, Any]:
     """The POST body: the draft plus the hidden marker and the configured labels."""
-    from syncd.trackers.protocol import body_marker
-
     body = f"{draft.body.rstrip()}\n\n{body_marker(draft.marker)}\n"
     labels = _unique((*config.labels, *draft.labels))
     fields: dict[str, Any] = {"title": draft.title, "body": body.lstrip("\n"), "labels": labels}
@@ -167,6 +175,32 @@ def parse_ref(ref: TicketRef, config: GitHubConfig) -> str | None:
     return str(ref.number)
 
 
+# -- rate limits -----------------------------------------------------------------------------
+def rate_limit_wait(
+    status: int, headers: Mapping[str, str], message: str, now: float
+) -> float | None:
+    """Seconds GitHub asks us to wait, or None when the response is not a rate limit.
+
+    Order from GitHub's docs (rate-limits-for-the-rest-api.md): `retry-after`; else, with
+    `x-ratelimit-remaining: 0`, until `x-ratelimit-reset`; else a secondary limit: 60 s.
+    """
+    if status not in (403, 429):
+        return None
+    retry_after = headers.get("retry-after", "")
+    if retry_after.isdigit():
+        return float(retry_after)
+    reset = headers.get("x-ratelimit-reset", "")
+    if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+        return max(int(reset) - now, 0.0) + 1.0
+    text = message.casefold()
+    secondary = (
+        "rate limit" in text
+        or text.endswith("please retry your request again later.")
+        or text.endswith("please wait a few minutes before you try again.")
+    )
+    return SECONDARY_WAIT if status == 429 or secondary else None
+
+
 # -- the incremental-listing cursor ----------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Cursor:
@@ -212,8 +246,3 @@ def seen_key(issue: Issue) -> str:
     ]
     digest = hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:12]
     return f"{issue['number']}:{issue['updated_at']}:{digest}"
-
-
-def closed_date(issue: Issue) -> date | None:
-    closed = issue.get("closed_at")
-    return parse_time(closed).date() if closed else None

@@ -8,8 +8,10 @@ resends POSTs (gitlab/client.py `http_request`, tracker-apis.md §2.3), so every
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Literal, TypeVar
@@ -48,7 +50,10 @@ class GitLabConfig(TrackerConfigBase):
     )
     wont_do_labels: tuple[str, ...] = Field(
         default=("won't do", "wontfix"),
-        description="Labels on a closed issue meaning it was deprioritized (GitLab REST has no close reason).",
+        description=(
+            "Labels on a closed issue meaning it was deprioritized (GitLab REST has no close"
+            " reason); the first is added when syncd closes an issue as not planned."
+        ),
     )
 
 
@@ -85,7 +90,8 @@ class GitLabTracker:
 
     def list_changed(self, cursor: str | None) -> Listing:
         """Issues updated since the cursor's watermark (all states); None lists every issue."""
-        start, first_date = self._requests, len(self._dates)
+        start = self._requests
+        self._dates.clear()
         prev = m.Cursor.decode(cursor) if cursor else None
         query: dict[str, Any] = {"order_by": "updated_at", "sort": "asc"}
         if prev is not None:
@@ -93,9 +99,8 @@ class GitLabTracker:
         rows = self._call("list issues", lambda: self._list(query), write=False)
         fresh = [r for r in rows if prev is None or (r["id"], r["updated_at"]) not in prev.seen]
         tickets = tuple(self._state(r) for r in fresh)
-        dates = self._dates[first_date:]
-        if dates:
-            watermark = min(dates) - OVERLAP
+        if self._dates:
+            watermark = min(self._dates) - OVERLAP
         elif rows:
             watermark = max(m.parse_time(r["updated_at"]) for r in rows) - OVERLAP
         else:
@@ -118,7 +123,9 @@ class GitLabTracker:
         rows: list[dict[str, Any]] = []
         for n in range(0, len(iids), 100):
             batch = iids[n : n + 100]
-            rows += self._call("fetch issues", lambda b=batch: self._list({"iids": b}), False)
+            rows += self._call(
+                "fetch issues", functools.partial(self._list, {"iids": batch}), False
+            )
         return [self._state(r) for r in rows]
 
     def find_by_marker(self, marker: str, since: datetime) -> TicketState | None:
@@ -173,26 +180,48 @@ class GitLabTracker:
         return Outcome.UPDATED
 
     def comment(self, ticket_id: str, body: str) -> Outcome:
-        """POST one note (never resent)."""
+        """POST one note (never resent), tagged so it is never read back as a close reason."""
         notes = self._project.issues.get(int(ticket_id), lazy=True).notes
-        self._write("comment", lambda: notes.create({"body": body}, **_NO_LIBRARY_RETRY))
+        data = {"body": f"{body.rstrip()}\n\n{m.OWN_NOTE}"}
+        self._write("comment", lambda: notes.create(data, **_NO_LIBRARY_RETRY))
         return Outcome.CREATED
 
     # -- requests ---------------------------------------------------------------------------------
     def _list(self, query: dict[str, Any]) -> list[dict[str, Any]]:
-        # iterator=True: without it python-gitlab returns page 1 only (python-gitlab#534).
-        # De-duplicate on id: offset pages repeat items created meanwhile (python-gitlab#2979).
+        """Every page of one listing, de-duplicated on id (python-gitlab#2979).
+
+        An issue updated while we paginate by updated_at moves to the end: it shows up twice and
+        the issue that slid onto the page already read is skipped. So a repeat means "list again".
+        """
         found: dict[int, dict[str, Any]] = {}
+        for _ in range(2):
+            ids: set[int] = set()
+            repeated = False
+            for row in self._pages(query):
+                repeated = repeated or row["id"] in ids
+                ids.add(row["id"])
+                old = found.get(row["id"])
+                if old is None or m.parse_time(row["updated_at"]) >= m.parse_time(
+                    old["updated_at"]
+                ):
+                    found[row["id"]] = row
+            if not repeated:
+                break
+        return list(found.values())
+
+    def _pages(self, query: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        # iterator=True: without it python-gitlab returns page 1 only (python-gitlab#534).
         for issue in self._project.issues.list(iterator=True, **query, **_NO_LIBRARY_RETRY):
             row = issue.asdict()
-            found[row["id"]] = row
             if self._path is None:
                 self._path = m.project_path(row.get("web_url"), self._url, "") or None
-        return list(found.values())
+            yield row
 
     def _get(self, ticket_id: str) -> dict[str, Any]:
         iid = int(ticket_id)
-        issue = self._call("read a ticket", lambda: self._project.issues.get(iid, **_NO_LIBRARY_RETRY), False)
+        issue = self._call(
+            "read a ticket", lambda: self._project.issues.get(iid, **_NO_LIBRARY_RETRY), False
+        )
         return issue.asdict()
 
     def _put(self, ticket_id: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -205,7 +234,10 @@ class GitLabTracker:
             rows = self._call(
                 "read the close reason",
                 lambda: notes.list(
-                    sort="desc", order_by="created_at", per_page=20, get_all=False,
+                    sort="desc",
+                    order_by="created_at",
+                    per_page=20,
+                    get_all=False,
                     **_NO_LIBRARY_RETRY,
                 ),
                 write=False,
@@ -222,12 +254,11 @@ class GitLabTracker:
                 ids.append(int(name))
                 continue
             if name not in self._user_ids:
-                users = self._call(
-                    "look up a user",
-                    lambda n=name: self._gl.users.list(username=n, get_all=False, **_NO_LIBRARY_RETRY),
-                    write=False,
+                lookup = functools.partial(
+                    self._gl.users.list, username=name, get_all=False, **_NO_LIBRARY_RETRY
                 )
-                self._user_ids[name] = users[0].get_id() if users else None
+                users = list(self._call("look up a user", lookup, write=False))
+                self._user_ids[name] = int(users[0].asdict()["id"]) if users else None
             if (uid := self._user_ids[name]) is not None:
                 ids.append(int(uid))
         return ids
@@ -285,23 +316,31 @@ class GitLabTracker:
     def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self._requests += 1
         self._last_headers = {k.lower(): v for k, v in response.headers.items()}
-        try:
+        with contextlib.suppress(KeyError, TypeError, ValueError):
             self._dates.append(parsedate_to_datetime(response.headers["Date"]).astimezone(UTC))
-        except (KeyError, TypeError, ValueError):
-            pass
 
     def _error(self, what: str, code: int | None, write: bool) -> TrackerError:
         where = f"GitLab tracker {self.name!r} ({self._url}, project {self.config.project})"
         if code == 401:
-            hint = "the token was rejected (401); check that it is valid, not expired, and has the `api` scope"
+            hint = (
+                "the token was rejected (401); check that it is valid, not expired,"
+                " and has the `api` scope"
+            )
         elif code == 403:
-            hint = "permission denied (403); the token needs the `api` scope and a Planner or Developer role"
+            hint = (
+                "permission denied (403); the token needs the `api` scope and the Planner"
+                " or Developer role"
+            )
         elif code == 404:
-            hint = "not found (404); check `project` (path or id) and that the token's user can see it"
+            hint = (
+                "not found (404); check `project` (path or id) and that the token's user can see it"
+            )
         elif code is None:
             hint = "no answer (connection failed or timed out); check `url` and the network"
         else:
             hint = f"GitLab answered {code}"
         if write and (code is None or code >= 500):
-            hint += "; the write may have happened, so syncd checks for it by marker before retrying"
+            hint += (
+                "; the write may have happened, so syncd checks for it by marker before retrying"
+            )
         return TrackerError(f"{where}: could not {what}: {hint}.")

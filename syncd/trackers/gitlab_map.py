@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from syncd.trackers.gitlab import GitLabConfig
 
 REASON_CHARS = 200
+# syncd's own notes (reminders, "please give a reason") must never be read back as the reason.
+OWN_NOTE = "<!-- syncd:note -->"
 _MARKER = re.compile(re.escape(f"<!-- {MARKER_PREFIX}") + r"(.+?) -->")
 _ISSUE_PATH = re.compile(r"(?P<path>.+?)(?:/-)?/issues/(?P<iid>\d+)/?")
 _SHORT_REF = re.compile(r"(?P<path>[\w.-]+(?:/[\w.-]+)+)#(?P<iid>\d+)")
@@ -82,9 +84,10 @@ def needs_reason(issue: Mapping[str, Any], config: GitLabConfig) -> bool:
 def reason_from_notes(notes: Iterable[Mapping[str, Any]]) -> str | None:
     """The first line of the newest note a person wrote (notes come newest first)."""
     for note in notes:
-        if note.get("system"):
+        body = str(note.get("body") or "")
+        if note.get("system") or OWN_NOTE in body:
             continue
-        for line in str(note.get("body") or "").splitlines():
+        for line in body.splitlines():
             if line.strip():
                 return line.strip()[:REASON_CHARS]
     return None
@@ -119,7 +122,9 @@ def ticket_state(
         title=str(issue.get("title") or ""),
         reason=reason if status is Status.DEPRIORITIZED else None,
         labels=frozenset(labels),
-        closed_on=parse_time(closed_at).date() if closed_at and issue["state"] == "closed" else None,
+        closed_on=parse_time(closed_at).date()
+        if closed_at and issue["state"] == "closed"
+        else None,
         marker=extract_marker(issue.get("description")),
         assignees=tuple(a["username"] for a in issue.get("assignees") or () if "username" in a),
         due=date.fromisoformat(issue["due_date"]) if issue.get("due_date") else None,

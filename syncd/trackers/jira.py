@@ -13,9 +13,7 @@ class JiraConfig(TrackerConfigBase):
     """A Jira Cloud or Data Center project."""
 
     kind: Literal["jira"] = "jira"
-    url: str = Field(
-        pattern=r"^https?://", description="Site URL, e.g. https://acme.atlassian.net"
-    )
+    url: str = Field(pattern=r"^https?://", description="Site URL, e.g. https://acme.atlassian.net")
     deployment: Literal["cloud", "datacenter"] = Field(
         default="cloud",
         description="cloud: email + API token (basic auth); datacenter: personal access token.",

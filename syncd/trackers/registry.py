@@ -11,3 +11,8 @@ from syncd.trackers.gitlab import GitLabConfig
 from syncd.trackers.jira import JiraConfig
 
 TrackerConfig = Annotated[GitHubConfig | GitLabConfig | JiraConfig, Field(discriminator="kind")]
+
+
+def build_tracker(name: str, config: GitHubConfig | GitLabConfig | JiraConfig) -> Tracker:
+    """The adapter for one configured tracker (no request is made here)."""
+    return TRACKERS[config.kind](name, config)  # type: ignore[arg-type]

@@ -1,0 +1,254 @@
+"""What a review says about its incident: front matter, body key lines, or the file name.
+
+Most real postmortem repositories have no front matter (record-formats.md §5.1); metadata lives
+in the body as bold key lines, `Key: value` lines, key bullets under a Stats/Summary heading,
+two-column metadata tables, or a heading per field (§5.2). The file name is often the only
+reliable date (§5.4). The first value found for a key wins; front matter beats the body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+
+from syncd.model import ReviewMeta
+from syncd.records import fields as fx
+from syncd.records.sections import TEXT, Heading, display
+from syncd.records.tables import cells_of
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_KEYS: dict[str, str] = {
+    "date": "date", "date of incident": "date", "incident date": "date", "日時": "date",
+    "data": "date", "severity": "severity", "sev": "severity", "severity level": "severity",
+    "impact level": "severity", "障害レベル": "severity", "severidade": "severity",
+    "status": "status", "team": "team", "owner team": "team", "owning team": "team",
+    "services": "services", "service": "services", "systems": "services",
+    "service s affected": "services", "services affected": "services",
+    "affected services": "services", "category": "themes", "categories": "themes",
+    "tags": "themes", "themes": "themes", "title": "title",
+}
+_BODY_KEY = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+|\d+\.[ \t]+)?(\*\*|__)?`?([^*_:`|\n]{2,40}?)`?[ \t]*"
+    r"(?:\1[ \t]*:|:[ \t]*\1?)[ \t]*(.*)$"
+)
+_SEVERITY = re.compile(r"^\s*(?:sev(?:erity)?|s)\s*(?:::|[-_ ]|)\s*([0-5])\s*$", re.IGNORECASE)
+_FILE_DATE = re.compile(r"(?:^|[_-])(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[^\d])|^(\d{4})(\d{2})(\d{2})[_-]"
+                        r"|_(\d{4})(\d{2})(\d{2})$")
+_ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_BOLD_VALUE = re.compile(r"^\*\*([^*]+)\*\*")
+_KEY_NORM = re.compile(r"[^\w]+")
+_DRAFT = "draft"
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    end: int  # index of the first body line (0 when there is no front matter)
+    data: Mapping[str, Any]
+    error: tuple[int, str] | None = None  # (1-based line, message)
+    items: tuple[tuple[int, Mapping[str, Any]], ...] = ()  # P16: (0-based line, mapping)
+
+
+def read_front_matter(lines: Sequence[str]) -> FrontMatter:
+    """`---` on the first line (trailing spaces allowed, obs 2023-02-24) to `---` or `...`."""
+    if not lines or lines[0].rstrip() != "---":
+        return FrontMatter(0, {})
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return FrontMatter(0, {})  # a thematic break, not front matter
+    source = "\n".join(lines[1:close])
+    try:
+        loader = _Loader(source)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark is not None else 1
+        reason = error.problem or "invalid YAML"
+        return FrontMatter(close + 1, {}, (line, f"front matter is not valid YAML: {reason}"))
+    except yaml.YAMLError as error:
+        return FrontMatter(close + 1, {}, (1, f"front matter is not valid YAML: {error}"))
+    if data is None:
+        return FrontMatter(close + 1, {})
+    if not isinstance(data, dict):
+        return FrontMatter(close + 1, {}, (1, "front matter is not a mapping of keys to values"))
+    return FrontMatter(close + 1, data, None, _item_entries(node, data))
+
+
+def _item_entries(node: Any, data: Mapping[str, Any]) -> tuple[tuple[int, Mapping[str, Any]], ...]:
+    values = data.get("action_items")
+    if not isinstance(values, list) or not isinstance(node, yaml.MappingNode):
+        return ()
+    for key, value in node.value:
+        if key.value == "action_items" and isinstance(value, yaml.SequenceNode):
+            return tuple(
+                (sub.start_mark.line + 1, entry)
+                for sub, entry in zip(value.value, values, strict=False)
+                if isinstance(entry, dict)
+            )
+    return ()
+
+
+def build_meta(
+    path: str,
+    lines: Sequence[str],
+    kinds: bytearray,
+    headings: Sequence[Heading],
+    front: FrontMatter,
+    date_order: str | None,
+) -> ReviewMeta:
+    found: dict[str, Any] = {}
+    for key, value in front.data.items():
+        name = _KEYS.get(_key(str(key)))
+        if name is not None and value is not None and name not in found:
+            found[name] = value
+    for key in ("id", "tracker", "syncd"):
+        if key in front.data:
+            found[key] = front.data[key]
+    for name in ("services_affected", "owner_team", "keywords"):
+        target = {"services_affected": "services", "owner_team": "team", "keywords": "themes"}
+        if name in front.data and target[name] not in found:
+            found[target[name]] = front.data[name]
+    body = _body_values(lines, kinds, headings, front.end)
+    for key, value in body.items():
+        found.setdefault(key, value)
+    stem = PurePosixPath(path).stem
+    title = _text(found.get("title")) or _first_h1(headings)
+    when = _date(found.get("date"), date_order)
+    if when is None and title:
+        when = _iso_in(title)
+    if when is None:
+        when = file_date(stem)
+    status = _text(found.get("status"))
+    sync = found.get("syncd") is not False and (status or "").strip().casefold() != _DRAFT
+    return ReviewMeta(
+        id=_text(found.get("id")) or stem,
+        title=title,
+        date=when,
+        severity=normalize_severity(found.get("severity")),
+        status=status,
+        services=_many(found.get("services")),
+        team=_text(found.get("team")),
+        themes=_many(found.get("themes")),
+        tracker=_text(found.get("tracker")),
+        sync=sync,
+    )
+
+
+def normalize_severity(value: Any) -> str | None:
+    """`SEV1`, `Sev-1`, `sev 1`, `S1`, `severity::1`, `1` → `SEV-1`; anything else as written."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if isinstance(value, int) or text.isdigit():
+        return f"SEV-{int(text)}" if 0 <= int(text) <= 5 else text
+    m = _SEVERITY.match(text)
+    return f"SEV-{m[1]}" if m else text
+
+
+def file_date(stem: str) -> date | None:
+    """`2024-03-06-x`, `2018-03-6-x` (unpadded), `20240306_x`, `x_20240306`; else None."""
+    m = _FILE_DATE.search(stem)
+    if m is None:
+        return None
+    y, mo, d = (int(g) for g in m.groups() if g is not None)
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def _body_values(
+    lines: Sequence[str], kinds: bytearray, headings: Sequence[Heading], start: int
+) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for heading in headings:  # `## Date` → the next line holds the value
+        name = _KEYS.get(_key(display(heading.text)))
+        if name is None or name == "title" or name in found:
+            continue
+        nxt = heading.line + (2 if heading.setext else 1)
+        while nxt < len(lines) and kinds[nxt] != TEXT:
+            nxt += 1
+        if nxt < len(lines) and not lines[nxt].lstrip().startswith("#"):
+            value = lines[nxt].strip()
+            bold = _BOLD_VALUE.match(value)
+            found[name] = bold[1] if bold else value
+    for i in range(start, len(lines)):
+        if kinds[i] != TEXT:
+            continue
+        line = lines[i]
+        if line.lstrip().startswith("|"):
+            cells = cells_of(line)
+            if len(cells) == 2:
+                name = _KEYS.get(_key(cells[0]))
+                if name is not None and name != "title" and cells[1]:
+                    found.setdefault(name, cells[1])
+            continue
+        if ":" not in line:
+            continue
+        m = _BODY_KEY.match(line)
+        if m is None:
+            continue
+        name = _KEYS.get(_key(m[2]))
+        value = m[3].strip().strip("*_").strip()
+        if name is not None and name != "title" and value:
+            found.setdefault(name, value)
+    return found
+
+
+def _key(text: str) -> str:
+    return " ".join(_KEY_NORM.sub(" ", text.replace("*", "").casefold()).split())
+
+
+def _first_h1(headings: Sequence[Heading]) -> str | None:
+    heading = next((h for h in headings if h.level == 1), None)
+    return display(heading.text) or None if heading else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (list, dict)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _many(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(t for t in (_text(v) for v in value) if t)
+    text = _text(value)
+    if not text:
+        return ()
+    parts = (p.strip().strip("`").strip() for p in re.split(r"[,;]", text))
+    return tuple(p for p in parts if p)
+
+
+def _date(value: Any, date_order: str | None) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    return fx.parse_date(text, None, date_order) or _iso_in(text)
+
+
+def _iso_in(text: str) -> date | None:
+    m = _ISO_IN_TEXT.search(text)
+    if m is None:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None

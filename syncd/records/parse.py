@@ -1,0 +1,266 @@
+"""Markdown review → `Review`: metadata, action items with source spans, file problems.
+
+Line model (edit.py relies on it): line i of a file is `text.split("\\n")[i]` of the decoded
+text (BOM removed); a CRLF file keeps its "\\r" on each line, stripped here only for matching.
+`str.splitlines` is never used: it also splits on \\x0c, \\u2028 and friends, which would
+shift every span after them.
+
+Never raises on document content: an unreadable, binary, oversized or badly encoded file
+becomes a `Review` with `readable=False` and a SYN0xx problem naming the line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from syncd.model import ActionItem, ItemShape, Problem, Review, ReviewMeta, Severity, Span
+from syncd.records import fields as fx
+from syncd.records.items import Collector, Draft
+from syncd.records.keys import item_key, normalize
+from syncd.records.meta import FrontMatter, build_meta, file_date, read_front_matter
+from syncd.records.sections import DEFAULT_SECTIONS, LIST, TEXT, Section, find, name_set, scan
+
+__all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_review"]
+
+_BOM = b"\xef\xbb\xbf"
+_SUPPRESS = re.compile(r"<!--\s*syncd:\s*ignore(-file)?\s+([^>]*?)\s*-->", re.IGNORECASE)
+_CODE = re.compile(r"[A-Z]{3}\d{3}")
+_CHECKBOX_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?: |x|X|)\](?:[ \t]|$)")
+_CANDIDATE_WORDS = re.compile(r"\b(?:owner|due)\s*:|\bTODO\b", re.IGNORECASE)
+_TODO = re.compile(r"\bTODO\b")
+
+
+@dataclass(frozen=True, slots=True)
+class ParseOptions:
+    sections: tuple[str, ...] = DEFAULT_SECTIONS
+    date_order: Literal["dmy", "mdy"] | None = None
+    max_bytes: int = 5_000_000
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """(text without BOM, had_bom); raises UnicodeDecodeError for invalid UTF-8."""
+    if data.startswith(_BOM):
+        return data[len(_BOM) :].decode("utf-8"), True
+    return data.decode("utf-8"), False
+
+
+def read_review(path: Path, base: Path, options: ParseOptions) -> tuple[Review, bytes | None]:
+    """Read and parse one file; the bytes read come back so an editor can detect drift."""
+    rel = _relative(path, base)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        return _unreadable(rel, "SYN001", 0, f"cannot read the file: {error.strerror}"), None
+    if size > options.max_bytes:
+        message = f"file is larger than {options.max_bytes} bytes ({size}); not read"
+        return _unreadable(rel, "SYN004", 0, message), None
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(options.max_bytes + 1)
+    except OSError as error:
+        return _unreadable(rel, "SYN001", 0, f"cannot read the file: {error.strerror}"), None
+    if len(data) > options.max_bytes:  # it grew since stat
+        message = f"file is larger than {options.max_bytes} bytes; not read"
+        return _unreadable(rel, "SYN004", 0, message), None
+    digest = hashlib.sha256(data).hexdigest()
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        review = _unreadable(rel, "SYN003", line, "file is binary (contains NUL bytes)", digest)
+        return review, data
+    try:
+        text, _bom = decode(data)
+    except UnicodeDecodeError as error:
+        offset = error.start + (len(_BOM) if data.startswith(_BOM) else 0)
+        line = data.count(b"\n", 0, offset) + 1
+        message = f"file is not valid UTF-8 (byte 0x{data[offset]:02x} at offset {offset})"
+        return _unreadable(rel, "SYN002", line, message, digest), data
+    review = parse_text(text, rel, options)
+    return _with_sha(review, digest), data
+
+
+def parse_text(text: str, path: str, options: ParseOptions) -> Review:
+    """Parse decoded text (pure). `path` is the review's POSIX path relative to the base."""
+    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    problems: list[Problem] = []
+    if not text.strip():
+        problems.append(Problem(path, 0, "SYN007", Severity.INFO, "file is empty"))
+        stem = PurePosixPath(path).stem
+        return Review(path, ReviewMeta(id=stem, date=file_date(stem)), problems=tuple(problems))
+    front = read_front_matter(lines)
+    if front.error is not None:
+        line, message = front.error
+        problems.append(Problem(path, line, "SYN005", Severity.ERROR, message))
+    found = scan(lines, front.end)
+    meta = build_meta(path, lines, found.kinds, found.headings, front, options.date_order)
+    sections = find(lines, found, name_set(options.sections))
+    collector = Collector(
+        path=path,
+        lines=lines,
+        kinds=found.kinds,
+        headings={h.line: h for h in found.headings},
+        names=name_set(options.sections),
+        review_date=meta.date,
+        date_order=options.date_order,
+        problems=problems,
+    )
+    drafts = _front_matter_drafts(front, meta.date, options.date_order)
+    for section in sections:
+        drafts.extend(collector.collect(section))
+    line_codes, file_codes = _suppressions(lines, found.kinds)
+    items = _items(meta.id, drafts, line_codes)
+    return Review(
+        path=path,
+        meta=meta,
+        items=items,
+        problems=tuple(problems),
+        candidates=_candidates(lines, found.kinds, sections),
+        suppressed=file_codes,
+    )
+
+
+def _items(
+    review_id: str, drafts: list[Draft], line_codes: dict[int, frozenset[str]]
+) -> tuple[ActionItem, ...]:
+    seen: dict[str, int] = {}
+    items: list[ActionItem] = []
+    for d in drafts:
+        f = d.fields
+        basis = f.description if f.description.strip() else (f.tickets[0].raw if f.tickets else "")
+        norm = normalize(basis)
+        seen[norm] = seen.get(norm, 0) + 1
+        suppressed = f.suppressed.union(
+            *(line_codes.get(k, frozenset()) for k in range(d.first - 1, d.last + 1))
+        )
+        items.append(
+            ActionItem(
+                key=item_key(review_id, basis, seen[norm]),
+                review_id=review_id,
+                description=f.description,
+                text=d.text,
+                line=d.first + 1,
+                span=Span(d.first, d.last, d.suffix_line, d.checkbox_col, d.cell, d.status_cell,
+                          d.ticket_cell),
+                shape=d.shape,
+                section=d.section,
+                owner=f.owner,
+                owners=f.owners,
+                due=f.due,
+                due_raw=f.due_raw,
+                type=f.type,
+                ticket=f.tickets[0] if f.tickets else None,
+                tickets=f.tickets,
+                marker=f.marker,
+                reason=f.reason,
+                suffix=d.suffix,
+                suppressed=frozenset(suppressed),
+            )
+        )
+    return tuple(items)
+
+
+def _front_matter_drafts(
+    front: FrontMatter, review_date: date | None, date_order: str | None
+) -> list[Draft]:
+    """P16 `action_items:` entries (read-only: syncd never edits front matter)."""
+    drafts: list[Draft] = []
+    for line, entry in front.items:
+        text = _first(entry, "description", "action", "task", "title", "summary") or ""
+        f = fx.extract(text, checkbox=None, review_date=review_date, date_order=date_order)
+        owner = _first(entry, "owner", "assigned_to", "assignee")
+        if owner:
+            f = _replace(f, owner=fx.parse_owner(owner))
+        due = entry.get("deadline", entry.get("due", entry.get("due_date")))
+        if isinstance(due, date):
+            f = _replace(f, due=(due, due.isoformat()))
+        elif due is not None:
+            f = _replace(f, due=fx.parse_due(str(due), review_date, date_order))
+        kind = _first(entry, "type")
+        if kind:
+            f = _replace(f, type=fx.parse_type(kind))
+        status = _first(entry, "status", "state")
+        if status:
+            f = _replace(f, marker=fx.parse_marker(status))
+        ticket = _first(entry, "ticket", "issue", "link", "url", "tracking")
+        if ticket:
+            f = _replace(f, tickets=f.tickets + fx.find_tickets(ticket))
+        if f.description.strip() or f.tickets:
+            drafts.append(Draft(line, line, line, text, f, ItemShape.FRONT_MATTER, "front matter"))
+    return drafts
+
+
+def _replace(f: fx.Fields, **pair: Any) -> fx.Fields:
+    import dataclasses  # noqa: PLC0415 - only front-matter items need it
+
+    ((name, value),) = pair.items()
+    if name == "owner":
+        return dataclasses.replace(f, owner=value[0], owners=value[1])
+    if name == "due":
+        return dataclasses.replace(f, due=value[0], due_raw=value[1])
+    if name == "marker":
+        return dataclasses.replace(f, marker=value[0], reason=value[1] or f.reason)
+    return dataclasses.replace(f, **pair)
+
+
+def _first(entry: Any, *keys: str) -> str | None:
+    for key in keys:
+        value = entry.get(key)
+        if value is not None and not isinstance(value, (list, dict)) and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def _suppressions(
+    lines: Sequence[str], kinds: bytearray
+) -> tuple[dict[int, frozenset[str]], frozenset[str]]:
+    per_line: dict[int, frozenset[str]] = {}
+    whole: set[str] = set()
+    for i, line in enumerate(lines):
+        if "syncd" not in line or kinds[i] == 2:  # never from inside a code block
+            continue
+        for m in _SUPPRESS.finditer(line):
+            codes = frozenset(c.upper() for c in _CODE.findall(m[2].upper()))
+            if m[1]:
+                whole |= codes
+            else:
+                per_line[i] = per_line.get(i, frozenset()) | codes
+    return per_line, frozenset(whole)
+
+
+def _candidates(lines: Sequence[str], kinds: bytearray, sections: list[Section]) -> tuple[int, ...]:
+    inside = bytearray(len(lines))
+    for sec in sections:
+        inside[sec.head : sec.end] = b"\x01" * (sec.end - sec.head)
+    found: list[int] = []
+    for i, line in enumerate(lines):
+        if inside[i] or kinds[i] != TEXT:
+            continue
+        if _CHECKBOX_ITEM.match(line) or (LIST.match(line) and _CANDIDATE_WORDS.search(line)):
+            found.append(i + 1)
+    return tuple(found)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _unreadable(rel: str, code: str, line: int, message: str, digest: str = "") -> Review:
+    stem = PurePosixPath(rel).stem
+    problem = Problem(rel, line, code, Severity.ERROR, message)
+    return Review(rel, ReviewMeta(id=stem, date=file_date(stem)), problems=(problem,),
+                  sha256=digest, readable=False)
+
+
+def _with_sha(review: Review, digest: str) -> Review:
+    import dataclasses  # noqa: PLC0415
+
+    return dataclasses.replace(review, sha256=digest)

@@ -1,0 +1,261 @@
+"""Decide the tracker side of a pass. PURE: values in, a tuple of frozen steps out.
+
+Decision table for one syncable item (first matching row wins; reason in each branch):
+
+    routed tracker did not answer this pass        → nothing (never conclude from a failure)
+    linked (review suffix, user reference, store,  → mirror: push review-owned fields that
+      or a marker found in the tracker)              differ, overdue label on/off, one reminder
+                                                     per overdue episode, one "reason?" comment
+    open intent whose lookup was not conclusive    → defer (never create while unsure)
+    item already done / dropped in the record      → nothing (no ticket for finished work)
+    otherwise                                      → create (journalled, budgeted)
+
+The review side (suffix, checkbox) is planned afterwards by `review_marks`, once the
+tracker writes of this pass are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from syncd.model import ActionItem, Flag, ItemReport, Status, Suffix
+from syncd.trackers.protocol import TicketChange, TicketDraft, TicketState
+
+
+@dataclass(frozen=True, slots=True)
+class CreateTicket:
+    tracker: str
+    item_key: str
+    review_path: str
+    draft: TicketDraft
+    reason: str = "item has no ticket yet"
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateTicket:
+    tracker: str
+    ticket_id: str
+    item_key: str
+    change: TicketChange
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetLabel:
+    tracker: str
+    ticket_id: str
+    item_key: str
+    label: str
+    present: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    tracker: str
+    ticket_id: str
+    item_key: str
+    body: str
+    episode: str  # "overdue" | "reason": one comment per episode
+    reason: str
+
+
+TrackerStep = CreateTicket | UpdateTicket | SetLabel | Comment
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerPolicy:
+    """Per-tracker settings the plan needs (from the tracker's config)."""
+
+    labels: tuple[str, ...] = ("postmortem",)
+    overdue_label: str = "overdue"
+    needs_owner_label: str = "needs-owner"
+    supports_due: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SyncInputs:
+    reports: Sequence[ItemReport]  # judged with tracker progress where linked
+    routes: Mapping[str, str]  # item key → tracker name (syncable items only)
+    links: Mapping[str, tuple[str, str]]  # item key → (tracker, ticket id)
+    states: Mapping[str, Mapping[str, TicketState]]  # tracker → ticket id → state
+    ok: frozenset[str]  # trackers whose listing succeeded this pass
+    deferred: frozenset[str]  # item keys whose creation must wait (inconclusive recovery)
+    episodes: Mapping[tuple[str, str], bool]  # (item key, kind) → reminder already commented
+    policies: Mapping[str, TrackerPolicy]
+    assignees: Mapping[tuple[str, str], tuple[str, ...]]  # (tracker, owner) → tracker users
+    review_urls: Mapping[str, str]  # review path → URL for the link back
+    today: date
+    orphans: Sequence[tuple[str, str, str]] = ()  # (item key, tracker, ticket id)
+    close_orphans: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPlan:
+    steps: tuple[TrackerStep, ...]
+    deferred: tuple[str, ...] = ()  # item keys not created this pass, and why
+    orphans: tuple[tuple[str, str, str], ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
+    steps: list[TrackerStep] = []
+    deferred: list[str] = []
+    for report in inputs.reports:
+        key = report.item.key
+        tracker = inputs.routes.get(key)
+        if tracker is None or tracker not in inputs.ok:
+            continue  # not synced, or its tracker failed this pass: change nothing
+        link = inputs.links.get(key)
+        if link is not None:
+            state = inputs.states.get(link[0], {}).get(link[1])
+            if state is not None and link[0] in inputs.ok:
+                steps.extend(_mirror(report, state, inputs))
+            continue
+        if key in inputs.deferred:
+            deferred.append(key)  # a ticket may exist that we cannot see yet
+            continue
+        if report.item.marker in (Status.DONE, Status.DEPRIORITIZED):
+            continue  # finished or dropped before syncd saw it: no ticket
+        steps.append(_create(report, tracker, inputs))
+    orphans = tuple(o for o in inputs.orphans if o[1] in inputs.ok)
+    if inputs.close_orphans:
+        for key, tracker, ticket_id in orphans:
+            state = inputs.states.get(tracker, {}).get(ticket_id)
+            if state is not None and state.status in (Status.OPEN, Status.IN_PROGRESS):
+                steps.append(
+                    UpdateTicket(tracker, ticket_id, key, TicketChange(close_not_planned=True),
+                                 "the item left its review (on_removed: close)")
+                )
+    # Creates first: near a write budget, new links matter more than label churn.
+    steps.sort(key=lambda s: 0 if isinstance(s, CreateTicket) else 1)
+    return SyncPlan(tuple(steps), tuple(deferred), orphans)
+
+
+def title_for(item: ActionItem) -> str:
+    text = item.description or (item.ticket.raw if item.ticket else item.key)
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _create(report: ItemReport, tracker: str, inputs: SyncInputs) -> CreateTicket:
+    item, review = report.item, report.review
+    policy = inputs.policies[tracker]
+    labels = list(policy.labels)
+    if not item.owner:
+        labels.append(policy.needs_owner_label)
+    draft = TicketDraft(
+        marker=item.key,
+        title=title_for(item),
+        body=ticket_body(report, inputs.review_urls.get(review.path)),
+        labels=tuple(labels),
+        assignees=inputs.assignees.get((tracker, item.owner or ""), ()),
+        due=report.due if policy.supports_due else None,
+    )
+    return CreateTicket(tracker, item.key, review.path, draft)
+
+
+def ticket_body(report: ItemReport, review_url: str | None) -> str:
+    item, review = report.item, report.review
+    title = review.meta.title or review.meta.id
+    source = f"[{title}]({review_url})" if review_url else f"{title} (`{review.path}`)"
+    facts = [
+        f"**Severity:** {review.meta.severity}" if review.meta.severity else None,
+        f"**Owner:** {item.owner}" if item.owner else "**Owner:** none yet",
+        f"**Due:** {report.due}{' (implied by severity)' if report.due_implied else ''}"
+        if report.due
+        else None,
+        f"**Type:** {item.type}" if item.type else None,
+    ]
+    return "\n".join(
+        [
+            item.description or title_for(item),
+            "",
+            f"Action item from the post-incident review {source}, line {item.line}.",
+            " · ".join(f for f in facts if f),
+            "",
+            "_Filed by syncd. Progress here is mirrored into the review; change the "
+            "description, owner or due date in the review._",
+        ]
+    )
+
+
+def _mirror(report: ItemReport, state: TicketState, inputs: SyncInputs) -> list[TrackerStep]:
+    item, key, tracker = report.item, report.item.key, state.tracker
+    policy = inputs.policies[tracker]
+    steps: list[TrackerStep] = []
+    change = _review_owned_change(report, state, inputs, policy)
+    if change is not None:
+        steps.append(UpdateTicket(tracker, state.id, key, change, "the review changed"))
+    is_open = state.status in (Status.OPEN, Status.IN_PROGRESS)
+    overdue = Flag.OVERDUE in report.flags and is_open
+    has_label = policy.overdue_label in state.labels
+    if overdue != has_label:
+        steps.append(SetLabel(tracker, state.id, key, policy.overdue_label, overdue,
+                              "overdue" if overdue else "no longer overdue"))
+    if overdue and not inputs.episodes.get((key, "overdue"), False):
+        who = _mention(item.owner, inputs.assignees.get((tracker, item.owner or ""), ()))
+        steps.append(Comment(tracker, state.id, key,
+                             f"{who}this action item was due {report.due} and is still open. "
+                             "Please finish it, move its due date in the review, or close it "
+                             "as not planned with the reason.", "overdue",
+                             "first reminder of this overdue episode"))
+    if (Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags
+            and not inputs.episodes.get((key, "reason"), False)):
+        steps.append(Comment(tracker, state.id, key,
+                             "This action item was closed as not planned without a reason. "
+                             "Please add a comment saying why, so the review records the "
+                             "decision.", "reason", "deprioritized without a reason"))
+    wants_owner_label = not item.owner and is_open
+    if wants_owner_label != (policy.needs_owner_label in state.labels) and (
+        wants_owner_label or item.owner
+    ):
+        steps.append(SetLabel(tracker, state.id, key, policy.needs_owner_label,
+                              wants_owner_label, "owner missing" if wants_owner_label
+                              else "owner named"))
+    return steps
+
+
+def _review_owned_change(
+    report: ItemReport, state: TicketState, inputs: SyncInputs, policy: TrackerPolicy
+) -> TicketChange | None:
+    item = report.item
+    title = title_for(item) if item.description else None
+    new_title = title if title and title != state.title else None
+    assignees = inputs.assignees.get((state.tracker, item.owner or ""), ())
+    new_assignees = (
+        assignees if assignees and set(assignees) != set(state.assignees) else None
+    )
+    new_due = item.due if policy.supports_due and item.due and item.due != state.due else None
+    if new_title is None and new_assignees is None and new_due is None:
+        return None
+    return TicketChange(title=new_title, assignees=new_assignees, due=new_due)
+
+
+def _mention(owner: str | None, users: tuple[str, ...]) -> str:
+    if users:
+        return " ".join(f"@{u}" for u in users) + ": "
+    if owner and owner.startswith("@"):
+        return f"{owner}: "
+    return ""
+
+
+def review_suffix(report: ItemReport, state: TicketState) -> Suffix:
+    """The suffix an item linked to `state` should carry (DESIGN §4)."""
+    closed = state.status in (Status.DONE, Status.DEPRIORITIZED)
+    return Suffix(
+        ticket_label=state.key,
+        ticket_url=state.url,
+        status=state.status,
+        status_date=state.closed_on if closed else None,
+        reason=state.reason if state.status is Status.DEPRIORITIZED else None,
+        overdue_since=(
+            report.due + timedelta(days=1)
+            if Flag.OVERDUE in report.flags and report.due is not None
+            else None
+        ),
+        needs_decision=Flag.NEEDS_DECISION in report.flags,
+        needs_reason=Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags,
+    )
+

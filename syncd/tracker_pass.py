@@ -1,0 +1,172 @@
+"""The tracker half of a pass: gather → plan (pure) → apply, returning what the review side
+needs (progress per item, linked ticket states, items frozen by a failed tracker)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from syncd.apply_trackers import TrackerResult, apply_tracker_steps
+from syncd.config_load import LoadedConfig
+from syncd.followup import Progress, Rules, judge_all
+from syncd.model import Flag, ItemReport, Review
+from syncd.store import Store
+from syncd.sync import (
+    TrackerView,
+    build_views,
+    fetch_missing,
+    list_trackers,
+    recover_intents,
+    resolve_links,
+    route,
+    save_views,
+    utcnow,
+)
+from syncd.sync_plan import SyncInputs, TrackerPolicy, compute_sync_plan
+from syncd.trackers.protocol import TicketState
+
+
+@dataclass
+class TrackerOutcome:
+    progress: dict[str, Progress]
+    linked: dict[str, TicketState]
+    frozen: frozenset[str]
+    views: dict[str, TrackerView]
+    result: TrackerResult
+    deferred: tuple[str, ...] = ()
+    orphans: tuple[tuple[str, str, str], ...] = ()
+    problems: list[str] = field(default_factory=list)
+
+
+def _policy(cfg: object) -> TrackerPolicy:
+    return TrackerPolicy(
+        labels=tuple(getattr(cfg, "labels", ("postmortem",))),
+        overdue_label=str(getattr(cfg, "overdue_label", "overdue")),
+        needs_owner_label=str(getattr(cfg, "needs_owner_label", "needs-owner")),
+        supports_due=getattr(cfg, "kind", "") != "github",  # GitHub issues have no due date
+    )
+
+
+def _assignees(loaded: LoadedConfig) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(tracker, owner as written) → user names / account ids, from the owners directory."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for person, entry in loaded.config.owners.items():
+        for name, cfg in loaded.config.trackers.items():
+            user = getattr(entry, cfg.kind, None)
+            if user:
+                for spelling in {person, person.lstrip("@"), "@" + person.lstrip("@")}:
+                    out[(name, spelling)] = (str(user),)
+    return out
+
+
+def _review_urls(loaded: LoadedConfig, reviews: Sequence[Review]) -> dict[str, str]:
+    template = loaded.config.sync.review_url
+    if not template:
+        return {}
+    return {
+        r.path: template.format(path=r.path, line=1, review_id=r.meta.id,
+                                title=r.meta.title or "")
+        for r in reviews
+    }
+
+
+def sync_trackers(
+    loaded: LoadedConfig,
+    store: Store,
+    reviews: Sequence[Review],
+    today: date,
+    rules: Rules,
+    *,
+    dry_run: bool = False,
+) -> TrackerOutcome:
+    now = utcnow()
+    views = build_views(loaded)
+    syncable = [r for r in reviews if r.readable and not r.draft]
+    routes: dict[str, str] = {}
+    problems: list[str] = []
+    for review in syncable:
+        name = route(review, loaded)
+        if name is None:
+            if review.meta.tracker:
+                problems.append(f"{review.path}: front matter names tracker "
+                                f"{review.meta.tracker!r}, which is not configured")
+            continue
+        for item in review.items:
+            routes[item.key] = name
+    list_trackers(views, store, loaded.config.sync.full_every_seconds, now)
+    plain = judge_all(syncable, today, rules)
+    stored = store.links()
+    links = resolve_links(plain, routes, views, stored)
+    fetch_missing(links, views)
+    lags = {n: float(getattr(c, "search_lag", 0.0)) for n, c in loaded.config.trackers.items()}
+    deferred = recover_intents(store, views, links, lags, now) if not dry_run else set()
+    progress = _progress(links, views)
+    reports = judge_all(syncable, today, rules, progress)
+    episodes = _episodes(store, reports, links, dry_run)
+    present = {i.key for r in syncable for i in r.items}
+    readable_paths = {r.path for r in syncable}
+    orphans = [
+        (key, link.tracker, link.ticket_id)
+        for key, link in stored.items()
+        if key not in present and link.review in readable_paths
+    ]
+    inputs = SyncInputs(
+        reports=reports, routes=routes, links=links,
+        states={n: v.states for n, v in views.items()},
+        ok=frozenset(n for n, v in views.items() if v.ok), deferred=frozenset(deferred),
+        episodes=episodes, policies={n: _policy(c) for n, c in loaded.config.trackers.items()},
+        assignees=_assignees(loaded), review_urls=_review_urls(loaded, syncable), today=today,
+        orphans=orphans, close_orphans=loaded.config.sync.on_removed == "close",
+    )
+    plan = compute_sync_plan(inputs)
+    budgets = {n: c.write_budget for n, c in loaded.config.trackers.items()}
+    result = apply_tracker_steps(plan.steps, views, store, budgets, dry_run=dry_run)
+    for link in store.links().values() if not dry_run else ():
+        links.setdefault(link.item_key, (link.tracker, link.ticket_id))
+    progress = _progress(links, views)
+    frozen = frozenset(
+        key for key, name in routes.items() if not views[name].ok
+    ) | frozenset(key for key, (name, _) in links.items() if not views[name].ok)
+    linked = {
+        key: views[name].states[tid]
+        for key, (name, tid) in links.items()
+        if views[name].ok and tid in views[name].states
+    }
+    if not dry_run:
+        save_views(store, views, now)
+    return TrackerOutcome(progress, linked, frozen, views, result, plan.deferred,
+                          plan.orphans, problems)
+
+
+def _progress(
+    links: Mapping[str, tuple[str, str]], views: Mapping[str, TrackerView]
+) -> dict[str, Progress]:
+    out: dict[str, Progress] = {}
+    for key, (name, tid) in links.items():
+        state = views[name].states.get(tid) if name in views else None
+        if state is not None:
+            out[key] = Progress(state.status, state.reason, state.url)
+    return out
+
+
+def _episodes(
+    store: Store,
+    reports: Sequence[ItemReport],
+    links: Mapping[str, tuple[str, str]],
+    dry_run: bool,
+) -> dict[tuple[str, str], bool]:
+    """Reminder bookkeeping: which episodes already had their comment; end finished ones."""
+    out: dict[tuple[str, str], bool] = {}
+    for report in reports:
+        key = report.item.key
+        if key not in links:
+            continue
+        for kind, flag in (("overdue", Flag.OVERDUE),
+                           ("reason", Flag.DEPRIORITIZED_WITHOUT_REASON)):
+            episode = store.episode(key, kind)
+            if flag in report.flags:
+                out[(key, kind)] = bool(episode and episode.commented)
+            elif episode is not None and not dry_run:
+                store.end_episode(key, kind)  # the next overdue stretch gets a new reminder
+    return out

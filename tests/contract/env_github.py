@@ -1,0 +1,60 @@
+"""The GitHub adapter on a FakeGitHub, for the shared contract suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from syncd.model import Status
+from syncd.trackers.github import GitHubConfig, GitHubTracker
+from tests.contract.env import ContractEnv
+from tests.fakes.github import FakeGitHub
+
+IN_PROGRESS = "in progress"
+
+
+def make_tracker(fake: FakeGitHub, **overrides: object) -> GitHubTracker:
+    """An adapter on `fake` with tiny waits, so fault tests stay fast."""
+    settings: dict[str, object] = {
+        "url": fake.api,
+        "repo": fake.repo,
+        "token": SecretStr(fake.token),
+        "timeout": 1.0,
+        "max_wait": 0.5,
+        "min_write_interval": 0.0,
+        **overrides,
+    }
+    return GitHubTracker("gh", GitHubConfig.model_validate(settings))
+
+
+def make_env(tmp_path: Path) -> Iterator[ContractEnv]:
+    fake = FakeGitHub()
+    fake.start()
+
+    def set_status(ticket_id: str, status: Status, reason: str | None) -> None:
+        number = int(ticket_id)
+        if status in (Status.OPEN, Status.IN_PROGRESS):
+            if fake.issue(number)["state"] == "closed":
+                fake.reopen(number)
+            if status is Status.IN_PROGRESS:
+                fake.add_label(number, IN_PROGRESS)
+            else:
+                fake.remove_label(number, IN_PROGRESS)
+            return
+        why = "not_planned" if status is Status.DEPRIORITIZED else "completed"
+        fake.close(number, reason=why, comment=reason)
+
+    try:
+        yield ContractEnv(
+            kind="github",
+            fake=fake,
+            tracker=make_tracker(fake),
+            set_status=set_status,
+            add_label=lambda ticket_id, label: fake.add_label(int(ticket_id), label),
+            ticket_count=fake.ticket_count,
+            new_tracker=lambda: make_tracker(fake),
+        )
+    finally:
+        fake.stop()

@@ -1,0 +1,67 @@
+"""The GitLab adapter on a fresh FakeGitLab, for the shared contract suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from syncd.model import Status
+from syncd.trackers.gitlab import GitLabConfig, GitLabTracker
+from tests.contract.env import ContractEnv
+from tests.fakes.gitlab import TOKEN, FakeGitLab
+
+PROJECT = "grp/sub/proj"
+
+
+def make_config(fake: FakeGitLab, **overrides: Any) -> GitLabConfig:
+    """A config pointing at `fake`, with tiny waits so tests stay fast."""
+    fields: dict[str, Any] = {
+        "url": fake.url,
+        "project": fake.path,
+        "token": SecretStr(TOKEN),
+        "timeout": 1.0,
+        "max_wait": 0.5,
+        "min_write_interval": 0.0,
+        **overrides,
+    }
+    return GitLabConfig(**fields)
+
+
+def make_env(tmp_path: Path) -> Iterator[ContractEnv]:
+    fake = FakeGitLab(path=PROJECT)
+    fake.start()
+    config = make_config(fake)
+
+    def set_status(ticket_id: str, status: Status, reason: str | None) -> None:
+        iid = int(ticket_id)
+        issue = fake.issue(iid)
+        if status in (Status.OPEN, Status.IN_PROGRESS):
+            if issue["state"] == "closed":
+                fake.reopen(iid)
+            for label in (*config.in_progress_labels, *config.wont_do_labels):
+                if label in fake.issue(iid)["labels"]:
+                    fake.remove_label(iid, label)
+            if status is Status.IN_PROGRESS:
+                fake.add_label(iid, config.in_progress_labels[0])
+            if reason:
+                fake.add_note(iid, reason)
+        elif status is Status.DONE:
+            fake.close(iid, note=reason)
+        else:
+            fake.close(iid, wont_do_label=config.wont_do_labels[0], note=reason)
+
+    try:
+        yield ContractEnv(
+            kind="gitlab",
+            fake=fake,
+            tracker=GitLabTracker("gitlab-test", config),
+            set_status=set_status,
+            add_label=lambda ticket_id, label: fake.add_label(int(ticket_id), label),
+            ticket_count=fake.issue_count,
+            new_tracker=lambda: GitLabTracker("gitlab-test", config),
+        )
+    finally:
+        fake.stop()
