@@ -120,6 +120,8 @@ def _describe(error: ErrorDetails) -> tuple[Loc, str]:
         return loc[:-1], _unknown_key(str(loc[-1]), _field_names(parent))
     if kind in ("value_error", "assertion_error"):
         return loc, str(ctx.get("error", error["msg"]))
+    if kind == "literal_error" and loc == ("version",):
+        return loc, f"this syncd reads config version 1, not {shown or 'this'}"
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) or [
             str(ctx.get("expected"))

@@ -98,11 +98,10 @@ def parse_config(text: str, *, name: str, env: Mapping[str, str]) -> Config:
             config = Config.model_validate(data, context={DEFER_REFERENCES: True})
         except ValidationError as exc:
             # A value already reported (e.g. an unset variable) is not judged a second time.
-            seen = {p.loc for p in source.problems}
             problems.extend(
                 p
                 for p in problems_from(exc, data, source.lines)
-                if not any(p.loc[: len(loc)] == loc for loc in seen)
+                if not any(p.loc[: len(loc)] == loc for loc in source.unreadable)
             )
     if problems or config is None:
         problems.sort(key=lambda p: (p.line, p.column or 0))

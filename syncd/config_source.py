@@ -62,6 +62,7 @@ class Source:
     data: object
     lines: Mapping[Loc, int]
     problems: tuple[ConfigProblem, ...]
+    unreadable: frozenset[Loc] = frozenset()  # values already reported; not to be judged again
 
 
 def interpolate(text: str, env: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
@@ -105,7 +106,7 @@ def read_source(text: str, env: Mapping[str, str]) -> Source:
         return Source({}, {}, ())
     walker = _Walker(env)
     data = walker.build(root, ())
-    return Source(data, walker.lines, tuple(walker.problems))
+    return Source(data, walker.lines, tuple(walker.problems), frozenset(walker.unreadable))
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> ConfigProblem:
@@ -126,6 +127,7 @@ class _Walker:
         self.constructor = _Loader("")
         self.lines: dict[Loc, int] = {}
         self.problems: list[ConfigProblem] = []
+        self.unreadable: set[Loc] = set()
         self.merged: dict[int, int] = {}  # id(mapping node) → how many leading pairs were merged
         self.active: set[int] = set()
         self.count = 0
@@ -133,14 +135,18 @@ class _Walker:
     def problem(self, node: Node, loc: Loc, message: str) -> None:
         self.problems.append(ConfigProblem(node.start_mark.line + 1, loc, message))
 
+    def bad_value(self, node: Node, loc: Loc, message: str) -> None:
+        self.problem(node, loc, message)
+        self.unreadable.add(loc)
+
     def build(self, node: Node, loc: Loc) -> object:
         self.count += 1
         if self.count > _MAX_NODES:
             if self.count == _MAX_NODES + 1:
-                self.problem(node, loc, "document too large (are aliases expanding?)")
+                self.bad_value(node, loc, "document too large (are aliases expanding?)")
             return None
         if id(node) in self.active:
-            self.problem(node, loc, "an alias refers to itself")
+            self.bad_value(node, loc, "an alias refers to itself")
             return None
         self.active.add(id(node))
         try:
@@ -190,11 +196,11 @@ class _Walker:
         if node.tag == _STR_TAG and isinstance(node.value, str):
             value, problems = interpolate(node.value, self.env)
             for message in problems:
-                self.problem(node, loc, message)
+                self.bad_value(node, loc, message)
             return value
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             reason = getattr(exc, "problem", None) or str(exc)
-            self.problem(node, loc, f"cannot read this value: {reason}")
+            self.bad_value(node, loc, f"cannot read this value: {reason}")
             return None

@@ -7,7 +7,6 @@ failures surface as `StoreError` with one sentence, never a driver traceback.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -15,10 +14,8 @@ from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from syncd import store_schema as t
@@ -99,19 +96,26 @@ class Store:
         return store
 
     def _migrate(self) -> None:
-        while True:
+        with self._read() as conn:
+            version = self._check_version(conn)
+        while version < t.LATEST:
+            # One transaction per step; a concurrent opener waits, then finds the work done.
             with self._write() as conn:
                 if self._pg:
                     conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
-                version = t.read_version(conn)
-                if version > t.LATEST:
-                    raise StoreError(
-                        f"state store {self._shown} was written by a newer syncd "
-                        f"(schema {version} > {t.LATEST}); upgrade syncd"
-                    )
-                if version == t.LATEST:
-                    return
-                t.apply_migration(conn, version)
+                version = self._check_version(conn)
+                if version < t.LATEST:
+                    t.apply_migration(conn, version)
+                    version += 1
+
+    def _check_version(self, conn: Connection) -> int:
+        version = t.read_version(conn)
+        if version > t.LATEST:
+            raise StoreError(
+                f"state store {self._shown} was written by a newer syncd "
+                f"(schema {version} > {t.LATEST}); upgrade syncd"
+            )
+        return version
 
     def close(self) -> None:
         self._engine.dispose()
@@ -150,21 +154,6 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"state store {self._shown} failed: {t.describe(exc)}") from exc
 
-    def _upsert(
-        self, conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], *keys: str
-    ) -> None:
-        if not rows:
-            return
-        stmt = postgresql.insert(table) if self._pg else sqlite.insert(table)
-        changed = {c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys}
-        conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed), rows)
-
-    def _insert_new(self, conn: Connection, table: sa.Table, row: Mapping[str, Any]) -> bool:
-        stmt = postgresql.insert(table) if self._pg else sqlite.insert(table)
-        # RETURNING, not rowcount: SQLAlchemy 2.1 with psycopg reports -1 for this statement.
-        claimed = stmt.on_conflict_do_nothing().values(**row).returning(*table.primary_key)
-        return conn.execute(claimed).first() is not None
-
     # --- pass lock -------------------------------------------------------------------------
 
     @contextmanager
@@ -189,19 +178,15 @@ class Store:
 
     def cached_reviews(self) -> dict[str, CachedReview]:
         """Every cached review by path."""
-        c = t.parse_cache.c
+        query = sa.select(t.parse_cache.c.path, *t.columns(t.parse_cache, CachedReview))
         with self._read() as conn:
-            rows = conn.execute(sa.select(c.path, c.size, c.mtime_ns, c.fingerprint, c.payload))
-            return {
-                r.path: CachedReview(r.size, r.mtime_ns, r.fingerprint, bytes(r.payload))
-                for r in rows
-            }
+            return {r[0]: CachedReview(*r[1:]) for r in conn.execute(query)}
 
     def save_reviews(self, entries: Sequence[tuple[str, CachedReview]]) -> None:
         """Insert or replace many cached reviews in one transaction."""
         rows = [{"path": path, **asdict(entry)} for path, entry in entries]
         with self._write() as conn:
-            self._upsert(conn, t.parse_cache, rows, "path")
+            t.upsert(conn, t.parse_cache, rows, "path")
 
     def forget_reviews(self, paths: Sequence[str]) -> None:
         """Drop the cache entries of `paths` (deleted or unreadable files)."""
@@ -218,11 +203,12 @@ class Store:
         at = _aware(at)
         c = t.status_current.c
         found: list[Transition] = []
-        changed: list[dict[str, Any]] = []
-        moved: list[dict[str, Any]] = []
+        moved: list[dict[str, str]] = []
         with self._write() as conn:
             known: dict[str, tuple[str, str]] = {}
-            query = sa.select(c.key, c.status, c.review)
+            # Raw status text: a StrEnum compares equal to its value, and 10,000 conversions
+            # would cost more than the query.
+            query = sa.select(c.key, sa.type_coerce(c.status, sa.String), c.review)
             # A full pass observes (nearly) every key: one plain scan is ~4x faster than
             # thousands of bound IN parameters. A few keys are looked up by key.
             chunks = _chunks(list(observed)) if len(observed) <= _CHUNK else [None]
@@ -231,13 +217,13 @@ class Store:
                 known.update((key, (status, review)) for key, status, review in rows.all())
             for key, (status, review) in observed.items():
                 before = known.get(key)
-                if before is None or before[0] != status.value:
+                if before is None or before[0] != status:
                     old = Status(before[0]) if before else None
                     found.append(Transition(key, review, old, Status(status), at))
-                    changed.append({"key": key, "status": status.value, "review": review})
                 elif before[1] != review:
                     moved.append({"k": key, "review": review})
-            self._upsert(conn, t.status_current, [{**r, "since": at} for r in changed], "key")
+            current = [{"key": x.key, "status": x.to_status, "review": x.review} for x in found]
+            t.upsert(conn, t.status_current, [{**r, "since": at} for r in current], "key")
             if moved:
                 conn.execute(
                     sa.update(t.status_current)
@@ -246,19 +232,7 @@ class Store:
                     moved,
                 )
             if found:
-                conn.execute(
-                    sa.insert(t.status_history),
-                    [
-                        {
-                            "key": x.key,
-                            "review": x.review,
-                            "from_status": x.from_status.value if x.from_status else None,
-                            "to_status": x.to_status.value,
-                            "at": at,
-                        }
-                        for x in found
-                    ],
-                )
+                conn.execute(sa.insert(t.status_history), [asdict(x) for x in found])
         return found
 
     def transitions(
@@ -266,22 +240,13 @@ class Store:
     ) -> list[Transition]:
         """Recorded transitions, oldest first; `since` is inclusive."""
         c = t.status_history.c
-        query = sa.select(c.key, c.review, c.from_status, c.to_status, c.at).order_by(c.at, c.id)
+        query = sa.select(*t.columns(t.status_history, Transition)).order_by(c.at, c.id)
         if since is not None:
             query = query.where(c.at >= _aware(since))
         if key is not None:
             query = query.where(c.key == key)
         with self._read() as conn:
-            return [
-                Transition(
-                    r.key,
-                    r.review,
-                    Status(r.from_status) if r.from_status is not None else None,
-                    Status(r.to_status),
-                    r.at,
-                )
-                for r in conn.execute(query)
-            ]
+            return [Transition(*r) for r in conn.execute(query)]
 
     # --- tracker state ---------------------------------------------------------------------
 
@@ -297,7 +262,7 @@ class Store:
             if cursor is None:
                 conn.execute(sa.delete(t.cursors).where(t.cursors.c.tracker == tracker))
             else:
-                self._upsert(conn, t.cursors, [{"tracker": tracker, "cursor": cursor}], "tracker")
+                t.upsert(conn, t.cursors, [{"tracker": tracker, "cursor": cursor}], "tracker")
 
     def get_meta(self, key: str) -> str | None:
         with self._read() as conn:
@@ -306,21 +271,18 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as conn:
-            self._upsert(conn, t.kv, [{"key": key, "value": value}], "key")
+            t.upsert(conn, t.kv, [{"key": key, "value": value}], "key")
 
     def links(self) -> dict[str, Link]:
         """Every cached link by item key."""
-        c = t.links.c
-        query = sa.select(
-            c.item_key, c.tracker, c.ticket_id, c.ticket_key, c.url, c.review, c.created_at
-        )
         with self._read() as conn:
-            return {r.item_key: Link(*r) for r in conn.execute(query)}
+            rows = conn.execute(sa.select(*t.columns(t.links, Link)))
+            return {r.item_key: Link(*r) for r in rows}
 
     def save_link(self, link: Link) -> None:
         row = asdict(replace(link, created_at=_aware(link.created_at)))
         with self._write() as conn:
-            self._upsert(conn, t.links, [row], "item_key")
+            t.upsert(conn, t.links, [row], "item_key")
 
     def delete_link(self, item_key: str) -> None:
         with self._write() as conn:
@@ -328,39 +290,16 @@ class Store:
 
     def ticket_states(self, tracker: str) -> dict[str, TicketSnapshot]:
         """The last seen snapshot of every ticket of `tracker`, by ticket id."""
-        c = t.ticket_states.c
-        query = sa.select(c.ticket_id, c.status, c.reason, c.labels, c.updated, c.payload).where(
-            c.tracker == tracker
-        )
+        table = t.ticket_states
+        query = sa.select(*t.columns(table, TicketSnapshot)).where(table.c.tracker == tracker)
         with self._read() as conn:
-            return {
-                r.ticket_id: TicketSnapshot(
-                    r.ticket_id,
-                    Status(r.status),
-                    r.reason,
-                    tuple(json.loads(r.labels)),
-                    r.updated,
-                    r.payload,
-                )
-                for r in conn.execute(query)
-            }
+            return {r.ticket_id: TicketSnapshot(*r) for r in conn.execute(query)}
 
     def save_ticket_states(self, tracker: str, states: Sequence[TicketSnapshot]) -> None:
         """Insert or replace the snapshots of `tracker`'s tickets in one transaction."""
-        rows = [
-            {
-                "tracker": tracker,
-                "ticket_id": s.ticket_id,
-                "status": Status(s.status).value,
-                "reason": s.reason,
-                "labels": json.dumps(list(s.labels)),
-                "updated": _aware(s.updated),
-                "payload": s.payload,
-            }
-            for s in states
-        ]
+        rows = [{**asdict(s), "tracker": tracker, "updated": _aware(s.updated)} for s in states]
         with self._write() as conn:
-            self._upsert(conn, t.ticket_states, rows, "tracker", "ticket_id")
+            t.upsert(conn, t.ticket_states, rows, "tracker", "ticket_id")
 
     # --- creation intents (DESIGN §5 exactly-once creation) --------------------------------
 
@@ -377,34 +316,17 @@ class Store:
             "attempts": 0,
         }
         with self._write() as conn:
-            self._insert_new(conn, t.intents, row)  # the partial unique index keeps one open
-            found = conn.execute(self._intents_query().where(t.intents.c.item_key == item_key))
+            t.insert_new(conn, t.intents, row)  # the partial unique index keeps one open
+            found = conn.execute(_OPEN_INTENTS.where(t.intents.c.item_key == item_key))
             return Intent(*found.one())
 
     def open_intents(self, tracker: str | None = None) -> list[Intent]:
         """Intents not yet resolved, oldest first: to be looked up by marker before retrying."""
-        query = self._intents_query()
+        query = _OPEN_INTENTS
         if tracker is not None:
             query = query.where(t.intents.c.tracker == tracker)
         with self._read() as conn:
             return [Intent(*r) for r in conn.execute(query)]
-
-    @staticmethod
-    def _intents_query() -> sa.Select[Any]:
-        c = t.intents.c
-        return (
-            sa.select(
-                c.item_key,
-                c.tracker,
-                c.review,
-                c.created_at,
-                c.attempts,
-                c.last_attempt_at,
-                c.ticket_id,
-            )
-            .where(c.state == "open")
-            .order_by(c.created_at, c.id)
-        )
 
     def mark_intent_attempt(self, item_key: str, at: datetime) -> None:
         """Count a create attempt. LookupError without an open intent: journal before creating."""
@@ -438,18 +360,16 @@ class Store:
 
     def episode(self, item_key: str, kind: str) -> Episode | None:
         c = t.episodes.c
-        query = sa.select(c.item_key, c.kind, c.started_on, c.commented).where(
-            c.item_key == item_key, c.kind == kind
-        )
+        query = sa.select(*t.columns(t.episodes, Episode))
         with self._read() as conn:
-            row = conn.execute(query).first()
-        return None if row is None else Episode(row[0], row[1], row[2], bool(row[3]))
+            row = conn.execute(query.where(c.item_key == item_key, c.kind == kind)).first()
+        return None if row is None else Episode(*row)
 
     def start_episode(self, item_key: str, kind: str, started_on: date) -> None:
         """Start an episode; an episode already running is kept as it is."""
         row = {"item_key": item_key, "kind": kind, "started_on": started_on, "commented": False}
         with self._write() as conn:
-            self._insert_new(conn, t.episodes, row)
+            t.insert_new(conn, t.episodes, row)
 
     def mark_episode_commented(self, item_key: str, kind: str) -> None:
         """Remember the episode's reminder was sent. LookupError if no episode is running."""
@@ -472,14 +392,19 @@ class Store:
 
     def digest_sent(self, digest: str, period: str) -> bool:
         c = t.digests.c
+        query = sa.select(c.digest).where(c.digest == digest, c.period == period)
         with self._read() as conn:
-            found = conn.scalar(
-                sa.select(sa.func.count()).where(c.digest == digest, c.period == period)
-            )
-        return bool(found)
+            return conn.execute(query).first() is not None
 
     def record_digest(self, digest: str, period: str, at: datetime) -> bool:
         """Claim `digest` for `period`; False if it was already claimed, by anyone."""
         row = {"digest": digest, "period": period, "sent_at": _aware(at)}
         with self._write() as conn:
-            return self._insert_new(conn, t.digests, row)
+            return t.insert_new(conn, t.digests, row)
+
+
+_OPEN_INTENTS = (
+    sa.select(*t.columns(t.intents, Intent))
+    .where(t.intents.c.state == "open")
+    .order_by(t.intents.c.created_at, t.intents.c.id)
+)

@@ -9,15 +9,16 @@ created it, so that a fresh database still replays every step.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeEngine
@@ -56,6 +57,32 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if isinstance(value, datetime):
             return value.astimezone(UTC)
         return datetime.strptime(str(value), _SQLITE_FORMAT).replace(tzinfo=UTC)
+
+
+class StatusType(sa.TypeDecorator[Status]):
+    """`Status` members in and out, stored as their value."""
+
+    impl = sa.String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: Status | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else Status(value).value
+
+    def process_result_value(self, value: object, dialect: Dialect) -> Status | None:
+        return None if value is None else Status(str(value))
+
+
+class TextTuple(sa.TypeDecorator[tuple[str, ...]]):
+    """A tuple of strings stored as a JSON array."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Sequence[str] | None, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(list(value))
+
+    def process_result_value(self, value: object, dialect: Dialect) -> tuple[str, ...] | None:
+        return None if value is None else tuple(json.loads(str(value)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +190,7 @@ status_current = sa.Table(
     "syncd_status_current",
     METADATA,
     sa.Column("key", sa.Text, primary_key=True),
-    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("status", StatusType, nullable=False),
     sa.Column("review", sa.Text, nullable=False),
     sa.Column("since", UTCDateTime, nullable=False),
 )
@@ -173,8 +200,8 @@ status_history = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("key", sa.Text, nullable=False),
     sa.Column("review", sa.Text, nullable=False),
-    sa.Column("from_status", sa.String(32), nullable=True),
-    sa.Column("to_status", sa.String(32), nullable=False),
+    sa.Column("from_status", StatusType, nullable=True),
+    sa.Column("to_status", StatusType, nullable=False),
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Index("ix_syncd_status_history_at", "at"),
     sa.Index("ix_syncd_status_history_key", "key"),
@@ -202,9 +229,9 @@ ticket_states = sa.Table(
     METADATA,
     sa.Column("tracker", sa.String(200), primary_key=True),
     sa.Column("ticket_id", sa.Text, primary_key=True),
-    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("status", StatusType, nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
-    sa.Column("labels", sa.Text, nullable=False),  # JSON array
+    sa.Column("labels", TextTuple, nullable=False),
     sa.Column("updated", UTCDateTime, nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
 )
@@ -328,6 +355,30 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql(conn.get_execution_options().get("syncd_begin", "BEGIN"))
+
+
+def columns(table: sa.Table, value: type[Any]) -> list[sa.Column[Any]]:
+    """`table`'s columns named like the fields of the dataclass `value`, in field order."""
+    return [table.c[f.name] for f in fields(value)]
+
+
+def upsert(
+    conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], *keys: str
+) -> None:
+    """Insert `rows`, replacing the non-key columns of rows whose `keys` already exist."""
+    if not rows:
+        return
+    stmt = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    changed = {c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys}
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed), rows)
+
+
+def insert_new(conn: Connection, table: sa.Table, row: Mapping[str, Any]) -> bool:
+    """Insert `row` unless it breaks a unique constraint; True if it was inserted."""
+    stmt = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    # RETURNING, not rowcount: SQLAlchemy 2.1 with psycopg reports -1 for this statement.
+    claimed = stmt.on_conflict_do_nothing().values(**row).returning(*table.primary_key)
+    return conn.execute(claimed).first() is not None
 
 
 def describe(exc: BaseException) -> str:

@@ -28,6 +28,9 @@ from syncd.records.sections import (
 # `** child`: `**` followed by a space never opens bold, so it is a bullet (taskcluster 2016).
 _STAR_BULLET = re.compile(r"^([ \t]*)\*\*[ \t]+(?=\S)")
 _CHECKBOX = re.compile(r"\[( |x|X|)\](?=[ \t]|$)")
+_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S")
+# A line that starts with a link: a ticket-first item (record-formats.md P5, okctl).
+LINK_FIRST = re.compile(r"^(?:\[[^\]]+\]\([^)\s]+\)|<https?://[^>\s]+>|https?://\S)")
 
 
 @dataclass(slots=True)
@@ -84,12 +87,13 @@ def read_blocks(
         kind = kinds[i]
         if kind != TEXT:
             para = None
-            for item in stack:
-                item.para_open = item.own_open = False
+            if kind != BLANK:  # a fence or comment ends the list items it is not inside
+                width = indent_of(lines[i])
+                while stack and stack[-1].indent >= width:
+                    stack.pop()
+            for open_item in stack:
+                open_item.para_open = open_item.own_open = False
             after_break = True
-            if kind == BLANK or not stack:
-                i += 1
-                continue
             i += 1
             continue
         line = lines[i]
@@ -123,6 +127,9 @@ def read_blocks(
         if not stack and after_break and width >= 4:
             i += 1  # indented code block
             continue
+        if after_break and _REF_DEF.match(line):
+            i += 1  # a link reference definition (`[#1234]: https://…`) is not text
+            continue
         item = _start_item(line, i, stack)
         if item is not None:
             if stack:
@@ -136,7 +143,7 @@ def read_blocks(
             after_break = False
             i += 1
             continue
-        if stack and not after_break and stack[-1].para_open:
+        if stack and not after_break and stack[-1].para_open and not _next_ticket(line, stack):
             top = stack[-1]
             if top.own_open:
                 top.text.append(line.strip())
@@ -161,6 +168,17 @@ def read_blocks(
     return out
 
 
+def _next_ticket(line: str, stack: list[ListItem]) -> bool:
+    """Unindented ticket-first lines after a ticket-first bullet are items of their own
+    (okctl 0004), not the lazy continuation CommonMark would make them."""
+    top = stack[-1]
+    return (
+        indent_of(line) <= top.indent
+        and LINK_FIRST.match(line.lstrip()) is not None
+        and LINK_FIRST.match(stack[0].text[0]) is not None
+    )
+
+
 def _start_item(line: str, index: int, stack: list[ListItem]) -> ListItem | None:
     m = LIST.match(line)
     if m is not None:
@@ -181,7 +199,7 @@ def _start_item(line: str, index: int, stack: list[ListItem]) -> ListItem | None
     item = ListItem(index, index, width, marker, [])
     box = _CHECKBOX.match(line, rest_at)
     if box is not None:
-        item.checkbox = box[1] in "xX" and box[1] != ""
+        item.checkbox = box[1] in ("x", "X")
         item.checkbox_col = rest_at + 1
         rest_at = box.end()
     item.text.append(line[rest_at:].strip())

@@ -86,7 +86,10 @@ def _inside(path: Path, root: Path, rel: str, problems: dict[str, Problem]) -> b
     if target is not None and (target == root or root in target.parents):
         return True
     problems[rel] = Problem(
-        rel, 0, "SYN006", Severity.WARNING,
+        rel,
+        0,
+        "SYN006",
+        Severity.WARNING,
         "symlink points outside the records root; not followed",
     )
     return False

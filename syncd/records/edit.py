@@ -133,7 +133,13 @@ def _check_text(item: ActionItem, lines: list[str]) -> None:
 
 def _looks_like_table_row(line: str) -> bool:
     body = _split_cr(line)[0]
-    return body[_CONTAINER.match(body).end() :].startswith("|")  # type: ignore[union-attr]
+    return body[_content_start(body) :].startswith("|")
+
+
+def _content_start(body: str) -> int:
+    """Column after indentation and blockquote markers (the pattern always matches)."""
+    match = _CONTAINER.match(body)
+    return match.end() if match else 0
 
 
 def _split_cr(line: str) -> tuple[str, str]:
@@ -203,6 +209,8 @@ def _edit_row(lines: list[str], span: Span, edit: ItemEdit) -> str:
     aligned = _is_aligned(body, neighbours)
     if span.cell is None:
         raise EditRefused("the table row's description cell is not known")
+    if span.cell in (span.status_cell, span.ticket_cell):
+        raise EditRefused("the table row's description cell is also its status or ticket cell")
     if span.status_cell is None:
         body = _edit_cell(body, span.cell, aligned, lambda old: _cell_suffix(old, edit.suffix))
     elif edit.status_text is not None:
@@ -252,7 +260,7 @@ def _find_cells(body: str) -> list[tuple[int, int]] | None:
     Cells are counted as GFM does: between pipes, leading and trailing pipes optional,
     after any blockquote markers and indentation.
     """
-    start = _CONTAINER.match(body).end()  # type: ignore[union-attr]
+    start = _content_start(body)
     end = len(body.rstrip())
     pipes = [i for i in _pipes(body) if start <= i < end]
     if not pipes:

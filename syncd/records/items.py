@@ -25,7 +25,7 @@ from datetime import date
 from syncd.model import ItemShape, Problem, Severity, Suffix
 from syncd.records import fields as fx
 from syncd.records import suffix as suffixes
-from syncd.records.blocks import ListItem, Paragraph, SubHeading, Table, read_blocks
+from syncd.records.blocks import LINK_FIRST, ListItem, Paragraph, SubHeading, Table, read_blocks
 from syncd.records.sections import Heading, Section, display, matches
 from syncd.records.tables import Columns, cells_of, columns
 
@@ -40,15 +40,30 @@ _REF = (
     r"|[\w.-]+/[\w.-]+#\d+|#\d+|[A-Z][A-Z0-9]+-\d+)"
 )
 _ONLY_REFS = re.compile(rf"^(?:{_REF}[\s,;.]*)+$")
-_LINK_FIRST = re.compile(r"^(?:\[[^\]]+\]\([^)\s]+\)|<https?://[^>\s]+>|https?://\S)")
 _BOLD_KEY = re.compile(r"^\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$", re.DOTALL)
 _BOLD_ONLY = re.compile(r"^\*\*[^*]+\*\*[ \t]*:?$|^__[^_]+__[ \t]*:?$")
 _PLACEHOLDERS = frozenset(
     {
-        "", "n a", "na", "none", "none yet", "nothing", "tbd", "tbc", "todo", "action",
-        "action item", "action items", "no action items", "no immediate action items",
-        "no follow up actions", "no follow ups", "no further action", "no further actions",
-        "nothing to do", "not applicable",
+        "",
+        "n a",
+        "na",
+        "none",
+        "none yet",
+        "nothing",
+        "tbd",
+        "tbc",
+        "todo",
+        "action",
+        "action item",
+        "action items",
+        "no action items",
+        "no immediate action items",
+        "no follow up actions",
+        "no follow ups",
+        "no further action",
+        "no further actions",
+        "nothing to do",
+        "not applicable",
     }
 )
 _IMPERATIVE = frozenset(
@@ -58,7 +73,7 @@ _IMPERATIVE = frozenset(
     notify page pin publish raise rate-limit reduce reject remove rename replace require
     restrict retire review revert rewrite rotate run schedule send separate set shard split
     standardise standardize stop switch test track train tune update upgrade use validate
-    verify watch write""".split()
+    verify watch write""".split()  # noqa: SIM905 - a word list reads better as text
 )
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -99,8 +114,9 @@ class Collector:
         quiet = False  # a placeholder or prose problem already explains an empty section
         blocks = read_blocks(self.lines, self.kinds, self.headings, section.start, section.end)
         for block in blocks:
-            name = " / ".join([section.name, *(subs[k] for k in sorted(subs))]
-                              + ([label] if label else []))
+            name = " / ".join(
+                [section.name, *(subs[k] for k in sorted(subs))] + ([label] if label else [])
+            )
             if isinstance(block, SubHeading):
                 subs = {k: v for k, v in subs.items() if k < block.level}
                 subs[block.level] = display(block.text)
@@ -114,15 +130,22 @@ class Collector:
                 self._table(block, name, drafts)
             else:
                 found, new_label, placeholder = self._paragraph(block, name, drafts)
-                quiet = quiet or placeholder or not found and new_label is None
+                quiet = quiet or placeholder or (not found and new_label is None)
                 label = new_label or label
         if not drafts and not quiet:
-            self._problem(section.head, "SYN008", Severity.INFO,
-                          f"the '{section.name}' section has no action items")
+            self._problem(
+                section.head,
+                "SYN008",
+                Severity.INFO,
+                f"the '{section.name}' section has no action items",
+            )
         elif not drafts:
-            self._problem(section.head, "SYN008", Severity.INFO,
-                          f"the '{section.name}' section has no action items (placeholder or "
-                          "prose only)")
+            self._problem(
+                section.head,
+                "SYN008",
+                Severity.INFO,
+                f"the '{section.name}' section has no action items (placeholder or prose only)",
+            )
         return drafts
 
     # ----- list items
@@ -157,13 +180,25 @@ class Collector:
         texts[-1], suffix = suffixes.split(texts[-1])
         text = "\n".join(texts).strip()
         joined = text + "".join(f" — {e}" for e in extra)
-        fields = fx.extract(joined, checkbox=item.checkbox, review_date=self.review_date,
-                            date_order=self.date_order)
+        fields = fx.extract(
+            joined, checkbox=item.checkbox, review_date=self.review_date, date_order=self.date_order
+        )
         if _placeholder(fields):
             return
         shape = ItemShape.CHECKBOX if item.checkbox_col is not None else ItemShape.BULLET
-        drafts.append(Draft(item.first, item.last, item.last, text, fields, shape, section,
-                            suffix, checkbox_col=item.checkbox_col))
+        drafts.append(
+            Draft(
+                item.first,
+                item.last,
+                item.last,
+                text,
+                fields,
+                shape,
+                section,
+                suffix,
+                checkbox_col=item.checkbox_col,
+            )
+        )
 
     # ----- paragraphs
 
@@ -172,10 +207,10 @@ class Collector:
     ) -> tuple[bool, str | None, bool]:
         """(items found, new group label, placeholder seen)."""
         texts = para.text
-        if _LINK_FIRST.match(texts[0]):
+        if LINK_FIRST.match(texts[0]):
             start = 0
             for k in range(1, len(texts) + 1):
-                if k == len(texts) or _LINK_FIRST.match(texts[k]):
+                if k == len(texts) or LINK_FIRST.match(texts[k]):
                     self._add_paragraph(para.first + start, texts[start:k], section, drafts)
                     start = k
             return True, None, False
@@ -185,15 +220,21 @@ class Collector:
         if len(texts) == 1 and (
             _BOLD_ONLY.match(texts[0]) or texts[0].endswith(":") or matches(texts[0], self.names)
         ):
+            if len(texts[0]) > 60:  # "The following items were created:" introduces, not labels
+                return False, None, True
             return False, display(texts[0]), False
         joined = " ".join(texts)
         if _fold(joined) in _PLACEHOLDERS:
             return False, None, True
         if self._reads_as_item(joined):
             return self._add_paragraph(para.first, texts, section, drafts), None, False
-        self._problem(para.first, "SYN010", Severity.INFO,
-                      "prose in an action-item section was not read as items; write each "
-                      "action as a list item")
+        self._problem(
+            para.first,
+            "SYN010",
+            Severity.INFO,
+            "prose in an action-item section was not read as items; write each "
+            "action as a list item",
+        )
         return False, None, False
 
     def _reads_as_item(self, text: str) -> bool:
@@ -208,13 +249,15 @@ class Collector:
             and words[0].strip("*_").casefold() in _IMPERATIVE
         )
 
-    def _add_paragraph(self, first: int, texts: list[str], section: str,
-                       drafts: list[Draft]) -> bool:
+    def _add_paragraph(
+        self, first: int, texts: list[str], section: str, drafts: list[Draft]
+    ) -> bool:
         texts = list(texts)
         texts[-1], suffix = suffixes.split(texts[-1])
         text = "\n".join(texts).strip()
-        fields = fx.extract(text, checkbox=None, review_date=self.review_date,
-                            date_order=self.date_order)
+        fields = fx.extract(
+            text, checkbox=None, review_date=self.review_date, date_order=self.date_order
+        )
         if _placeholder(fields):
             return False
         last = first + len(texts) - 1
@@ -230,9 +273,14 @@ class Collector:
         if desc is None:
             known = {cols.owner, cols.due, cols.type, cols.ticket, cols.status}
             names = cells_of(header)
-            desc = next((k for k, n in enumerate(names)
-                         if k not in known and _fold(n) not in {"", "pri", "priority", "no"}),
-                        None)
+            desc = next(
+                (
+                    k
+                    for k, n in enumerate(names)
+                    if k not in known and _fold(n) not in {"", "pri", "priority", "no"}
+                ),
+                None,
+            )
         if desc is None:
             return
         for row in table.rows:
@@ -241,14 +289,19 @@ class Collector:
     def _row(self, row: int, cols: Columns, desc: int, section: str, drafts: list[Draft]) -> None:
         cells = cells_of(self.lines[row])
         if len(cells) != cols.count:
-            self._problem(row, "SYN009", Severity.WARNING,
-                          f"table row has {len(cells)} cells, the header has {cols.count}")
+            self._problem(
+                row,
+                "SYN009",
+                Severity.WARNING,
+                f"table row has {len(cells)} cells, the header has {cols.count}",
+            )
 
         def cell(index: int | None) -> str:
             return cells[index] if index is not None and index < len(cells) else ""
 
-        values = {index: cell(index) for index in (desc, cols.ticket, cols.status)
-                  if index is not None}
+        values = {
+            index: cell(index) for index in (desc, cols.ticket, cols.status) if index is not None
+        }
         suffix: Suffix | None = None
         for index, value in values.items():
             rest, found = suffixes.split(value)
@@ -258,31 +311,46 @@ class Collector:
         text = values[desc]
         if not text.strip() and not cell(cols.ticket).strip():
             return
-        f = fx.extract(text, checkbox=None, review_date=self.review_date,
-                       date_order=self.date_order)
+        f = fx.extract(
+            text, checkbox=None, review_date=self.review_date, date_order=self.date_order
+        )
         changes: dict[str, object] = {}
         if cols.owner is not None:
             changes["owner"], changes["owners"] = fx.parse_owner(cell(cols.owner))
         if cols.due is not None:
             changes["due"], changes["due_raw"] = fx.parse_due(
-                cell(cols.due), self.review_date, self.date_order)
+                cell(cols.due), self.review_date, self.date_order
+            )
         if cols.type is not None:
             changes["type"] = fx.parse_type(cell(cols.type))
         if cols.ticket is not None:
             raws = {t.raw for t in f.tickets}
             extra = [t for t in fx.find_tickets(values[cols.ticket]) if t.raw not in raws]
             changes["tickets"] = f.tickets + tuple(extra)
-        for index in (cols.status, cols.ticket):
-            if index is not None:
-                marker, reason = fx.parse_marker(values[index])
+        for where in (cols.status, cols.ticket):
+            if where is not None:
+                marker, reason = fx.parse_marker(values[where])
                 if marker is not None:
                     changes["marker"], changes["reason"] = marker, reason or f.reason
                     break
         f = dataclasses.replace(f, **changes)  # type: ignore[arg-type]
         if _placeholder(f):
             return
-        drafts.append(Draft(row, row, row, text, f, ItemShape.TABLE_ROW, section, suffix,
-                            cell=desc, status_cell=cols.status, ticket_cell=cols.ticket))
+        drafts.append(
+            Draft(
+                row,
+                row,
+                row,
+                text,
+                f,
+                ItemShape.TABLE_ROW,
+                section,
+                suffix,
+                cell=desc,
+                status_cell=cols.status,
+                ticket_cell=cols.ticket,
+            )
+        )
 
     def _problem(self, index: int, code: str, severity: Severity, message: str) -> None:
         self.problems.append(Problem(self.path, index + 1, code, severity, message))

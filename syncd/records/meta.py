@@ -19,28 +19,46 @@ import yaml
 
 from syncd.model import ReviewMeta
 from syncd.records import fields as fx
-from syncd.records.sections import TEXT, Heading, display
+from syncd.records.sections import COMMENT, TEXT, Heading, Section, display
 from syncd.records.tables import cells_of
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _KEYS: dict[str, str] = {
-    "date": "date", "date of incident": "date", "incident date": "date", "日時": "date",
-    "data": "date", "severity": "severity", "sev": "severity", "severity level": "severity",
-    "impact level": "severity", "障害レベル": "severity", "severidade": "severity",
-    "status": "status", "team": "team", "owner team": "team", "owning team": "team",
-    "services": "services", "service": "services", "systems": "services",
-    "service s affected": "services", "services affected": "services",
-    "affected services": "services", "category": "themes", "categories": "themes",
-    "tags": "themes", "themes": "themes", "title": "title",
+    "date": "date",
+    "date of incident": "date",
+    "incident date": "date",
+    "日時": "date",
+    "data": "date",
+    "severity": "severity",
+    "sev": "severity",
+    "severity level": "severity",
+    "impact level": "severity",
+    "障害レベル": "severity",
+    "severidade": "severity",
+    "status": "status",
+    "team": "team",
+    "owner team": "team",
+    "owning team": "team",
+    "services": "services",
+    "service": "services",
+    "systems": "services",
+    "service s affected": "services",
+    "services affected": "services",
+    "affected services": "services",
+    "category": "themes",
+    "categories": "themes",
+    "tags": "themes",
+    "themes": "themes",
+    "title": "title",
 }
-_BODY_KEY = re.compile(
-    r"^[ \t]*(?:[-*+][ \t]+|\d+\.[ \t]+)?(\*\*|__)?`?([^*_:`|\n]{2,40}?)`?[ \t]*"
-    r"(?:\1[ \t]*:|:[ \t]*\1?)[ \t]*(.*)$"
-)
+_LIST_MARK = re.compile(r"^[ \t]*(?:[-*+]|\d+\.)[ \t]+")
 _SEVERITY = re.compile(r"^\s*(?:sev(?:erity)?|s)\s*(?:::|[-_ ]|)\s*([0-5])\s*$", re.IGNORECASE)
-_FILE_DATE = re.compile(r"(?:^|[_-])(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[^\d])|^(\d{4})(\d{2})(\d{2})[_-]"
-                        r"|_(\d{4})(\d{2})(\d{2})$")
+_FILE_DATE = re.compile(
+    r"(?:^|[_-])(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[^\d])"  # 2024-03-06-x, 2018-03-6-x
+    r"|^(\d{4})(\d{2})(\d{2})[_-]"  # 20240306_x
+    r"|_(\d{4})(\d{2})(\d{2})$"  # x_20240306
+)
 _ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _BOLD_VALUE = re.compile(r"^\*\*([^*]+)\*\*")
 _KEY_NORM = re.compile(r"[^\w]+")
@@ -100,11 +118,13 @@ def _item_entries(node: Any, data: Mapping[str, Any]) -> tuple[tuple[int, Mappin
 
 def build_meta(
     path: str,
+    *,
     lines: Sequence[str],
     kinds: bytearray,
     headings: Sequence[Heading],
     front: FrontMatter,
     date_order: str | None,
+    sections: Sequence[Section] = (),
 ) -> ReviewMeta:
     found: dict[str, Any] = {}
     for key, value in front.data.items():
@@ -118,7 +138,10 @@ def build_meta(
         target = {"services_affected": "services", "owner_team": "team", "keywords": "themes"}
         if name in front.data and target[name] not in found:
             found[target[name]] = front.data[name]
-    body = _body_values(lines, kinds, headings, front.end)
+    skip = bytearray(kinds)  # lines inside action-item sections say nothing about the review
+    for sec in sections:
+        skip[sec.start : sec.end] = bytes([COMMENT]) * (sec.end - sec.start)
+    body = _body_values(lines, skip, headings, front.end)
     for key, value in body.items():
         found.setdefault(key, value)
     stem = PurePosixPath(path).stem
@@ -195,13 +218,11 @@ def _body_values(
                 if name is not None and name != "title" and cells[1]:
                     found.setdefault(name, cells[1])
             continue
-        if ":" not in line:
+        colon = line.find(":", 0, 48)
+        if colon < 0:
             continue
-        m = _BODY_KEY.match(line)
-        if m is None:
-            continue
-        name = _KEYS.get(_key(m[2]))
-        value = m[3].strip().strip("*_").strip()
+        name = _KEYS.get(_key(_LIST_MARK.sub("", line[:colon])))
+        value = line[colon + 1 :].strip().strip("*_").strip()
         if name is not None and name != "title" and value:
             found.setdefault(name, value)
     return found

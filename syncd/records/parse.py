@@ -22,9 +22,19 @@ from typing import Any, Literal
 from syncd.model import ActionItem, ItemShape, Problem, Review, ReviewMeta, Severity, Span
 from syncd.records import fields as fx
 from syncd.records.items import Collector, Draft
-from syncd.records.keys import item_key, normalize
+from syncd.records.keys import item_key
 from syncd.records.meta import FrontMatter, build_meta, file_date, read_front_matter
-from syncd.records.sections import DEFAULT_SECTIONS, LIST, TEXT, Section, find, name_set, scan
+from syncd.records.sections import (
+    CODE,
+    COMMENT,
+    DEFAULT_SECTIONS,
+    LIST,
+    TEXT,
+    Section,
+    find,
+    name_set,
+    scan,
+)
 
 __all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_review"]
 
@@ -33,7 +43,6 @@ _SUPPRESS = re.compile(r"<!--\s*syncd:\s*ignore(-file)?\s+([^>]*?)\s*-->", re.IG
 _CODE = re.compile(r"[A-Z]{3}\d{3}")
 _CHECKBOX_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?: |x|X|)\](?:[ \t]|$)")
 _CANDIDATE_WORDS = re.compile(r"\b(?:owner|due)\s*:|\bTODO\b", re.IGNORECASE)
-_TODO = re.compile(r"\bTODO\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +107,16 @@ def parse_text(text: str, path: str, options: ParseOptions) -> Review:
         line, message = front.error
         problems.append(Problem(path, line, "SYN005", Severity.ERROR, message))
     found = scan(lines, front.end)
-    meta = build_meta(path, lines, found.kinds, found.headings, front, options.date_order)
     sections = find(lines, found, name_set(options.sections))
+    meta = build_meta(
+        path,
+        lines=lines,
+        kinds=found.kinds,
+        headings=found.headings,
+        front=front,
+        date_order=options.date_order,
+        sections=sections,
+    )
     collector = Collector(
         path=path,
         lines=lines,
@@ -133,20 +150,31 @@ def _items(
     for d in drafts:
         f = d.fields
         basis = f.description if f.description.strip() else (f.tickets[0].raw if f.tickets else "")
-        norm = normalize(basis)
-        seen[norm] = seen.get(norm, 0) + 1
-        suppressed = f.suppressed.union(
-            *(line_codes.get(k, frozenset()) for k in range(d.first - 1, d.last + 1))
-        )
+        key = item_key(review_id, basis)
+        seen[key] = occurrence = seen.get(key, 0) + 1
+        if occurrence > 1:
+            key = item_key(review_id, basis, occurrence)
+        suppressed = f.suppressed
+        if line_codes:
+            suppressed = suppressed.union(
+                *(line_codes.get(k, frozenset()) for k in range(d.first, d.last + 1))
+            )
         items.append(
             ActionItem(
-                key=item_key(review_id, basis, seen[norm]),
+                key=key,
                 review_id=review_id,
                 description=f.description,
                 text=d.text,
                 line=d.first + 1,
-                span=Span(d.first, d.last, d.suffix_line, d.checkbox_col, d.cell, d.status_cell,
-                          d.ticket_cell),
+                span=Span(
+                    d.first,
+                    d.last,
+                    d.suffix_line,
+                    d.checkbox_col,
+                    d.cell,
+                    d.status_cell,
+                    d.ticket_cell,
+                ),
                 shape=d.shape,
                 section=d.section,
                 owner=f.owner,
@@ -219,17 +247,23 @@ def _first(entry: Any, *keys: str) -> str | None:
 def _suppressions(
     lines: Sequence[str], kinds: bytearray
 ) -> tuple[dict[int, frozenset[str]], frozenset[str]]:
+    """Codes ignored per item, keyed by the item's first line index, and for the whole file.
+
+    A comment applies to the item on its own line, or to the next line when it stands alone
+    on its line (`<!-- syncd: ignore SYN105 -->` above the item).
+    """
     per_line: dict[int, frozenset[str]] = {}
     whole: set[str] = set()
     for i, line in enumerate(lines):
-        if "syncd" not in line or kinds[i] == 2:  # never from inside a code block
+        if "syncd" not in line or kinds[i] == CODE:  # a code block only shows the syntax
             continue
         for m in _SUPPRESS.finditer(line):
             codes = frozenset(c.upper() for c in _CODE.findall(m[2].upper()))
             if m[1]:
                 whole |= codes
             else:
-                per_line[i] = per_line.get(i, frozenset()) | codes
+                target = i + 1 if kinds[i] == COMMENT else i
+                per_line[target] = per_line.get(target, frozenset()) | codes
     return per_line, frozenset(whole)
 
 
@@ -256,8 +290,13 @@ def _relative(path: Path, base: Path) -> str:
 def _unreadable(rel: str, code: str, line: int, message: str, digest: str = "") -> Review:
     stem = PurePosixPath(rel).stem
     problem = Problem(rel, line, code, Severity.ERROR, message)
-    return Review(rel, ReviewMeta(id=stem, date=file_date(stem)), problems=(problem,),
-                  sha256=digest, readable=False)
+    return Review(
+        rel,
+        ReviewMeta(id=stem, date=file_date(stem)),
+        problems=(problem,),
+        sha256=digest,
+        readable=False,
+    )
 
 
 def _with_sha(review: Review, digest: str) -> Review:

@@ -18,6 +18,7 @@ Sections are marked in the wild (record-formats.md §2.2) by:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -51,7 +52,9 @@ _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
 LIST = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_BOLD_KEY_ITEM = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$")
+_BOLD_KEY_ITEM = re.compile(
+    r"^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$"
+)
 _BOLD_LINE = re.compile(r"^ {0,3}\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TRAILING_PAREN = re.compile(r"^(.*?)[ \t]*\(([^()]*(?:\([^()]*\)[^()]*)*)\)[ \t]*$")
@@ -164,10 +167,12 @@ def _fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
-def name_set(names: Sequence[str]) -> frozenset[str]:
+@functools.lru_cache(maxsize=16)
+def name_set(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_fold(name) for name in names)
 
 
+@functools.lru_cache(maxsize=4096)  # heading texts repeat across reviews ("Summary")
 def matches(text: str, names: frozenset[str]) -> bool:
     """True when a heading (or key) names an action-item section."""
     text = unicodedata.normalize("NFKC", _LINK.sub(r"\1", text)).strip().strip("*_ ")
@@ -214,12 +219,12 @@ def find(lines: Sequence[str], found: Scan, names: frozenset[str]) -> list[Secti
         if covered[i] or kinds[i] != TEXT or i in heading_lines:
             i += 1
             continue
-        sec = _pseudo_section(lines, kinds, heading_lines, i, names)
-        if sec is None:
+        pseudo = _pseudo_section(lines, kinds, heading_lines, i, names)
+        if pseudo is None:
             i += 1
             continue
-        extra.append(sec)
-        i = max(sec.end, i + 1)
+        extra.append(pseudo)
+        i = max(pseudo.end, i + 1)
     return sorted(sections + extra, key=lambda s: s.head)
 
 
@@ -241,7 +246,7 @@ def _pseudo_section(
     if "**" in line:
         m = _BOLD_KEY_ITEM.match(line)
         if m and matches(m[3], names):
-            end = _key_end(lines, kinds, headings, i, indent_of(m[1]), m[2])
+            end = _key_end(lines, kinds, headings, i, (indent_of(m[1]), m[2]))
             return Section(display(m[3]), i, i, end, 7, "key")
         m = _BOLD_LINE.match(line)
         if m and matches(m[1], names):
@@ -268,8 +273,9 @@ def _pseudo_section(
         while nxt < total and kinds[nxt] == BLANK:
             nxt += 1
         if nxt < total and kinds[nxt] == TEXT and (LIST.match(lines[nxt]) or "|" in lines[nxt]):
-            return Section(display(stripped), i, i + 1, _list_end(lines, kinds, headings, nxt), 7,
-                           "plain")
+            return Section(
+                display(stripped), i, i + 1, _list_end(lines, kinds, headings, nxt), 7, "plain"
+            )
     if "|" in line and i + 1 < total and kinds[i + 1] == TEXT and TABLE_SEP.match(lines[i + 1]):
         from syncd.records.tables import is_action_header  # noqa: PLC0415 - avoids a cycle
 
@@ -277,8 +283,9 @@ def _pseudo_section(
             end = i + 2
             while end < total and kinds[end] == TEXT and "|" in lines[end]:
                 end += 1
-            owner = max((h for h in headings.values() if h.line < i), key=lambda h: h.line,
-                        default=None)
+            owner = max(
+                (h for h in headings.values() if h.line < i), key=lambda h: h.line, default=None
+            )
             name = display(owner.text) if owner else "Action items"
             return Section(name, i, i, end, 7, "table")
     return None
@@ -289,11 +296,11 @@ def _key_end(
     kinds: bytearray,
     headings: dict[int, Heading],
     i: int,
-    indent: int,
-    marker: str,
+    key: tuple[int, str],
 ) -> int:
     """A bold-key section holds the key's children and any list that directly follows it
     (MoJ 2025 puts a `1.` list at column 0 right after `- **Review actions**:`)."""
+    indent, marker = key
     end = i + 1
     total = len(lines)
     while end < total and end not in headings:

@@ -19,28 +19,88 @@ _NOISE = re.compile(r"[*_`#:.]+")
 _SYNONYMS: dict[str, frozenset[str]] = {
     "description": frozenset(
         {
-            "action", "action item", "action items", "actions", "item", "items", "task",
-            "tasks", "description", "corrective action", "follow up", "follow-up", "todo",
-            "what", "action / item", "action/item", "対応", "対応内容", "対策", "対策内容",
-            "アクション", "ação", "acao", "ações", "acoes", "tarefa",
+            "action",
+            "action item",
+            "action items",
+            "actions",
+            "item",
+            "items",
+            "task",
+            "tasks",
+            "description",
+            "corrective action",
+            "follow up",
+            "follow-up",
+            "todo",
+            "what",
+            "action / item",
+            "action/item",
+            "対応",
+            "対応内容",
+            "対策",
+            "対策内容",
+            "アクション",
+            "ação",
+            "acao",
+            "ações",
+            "acoes",
+            "tarefa",
         }
     ),
     "owner": frozenset(
         {
-            "owner", "owners", "who", "assignee", "assignees", "assigned to", "dri",
-            "responsible", "オーナー", "担当", "担当者", "responsável", "responsavel", "dono",
+            "owner",
+            "owners",
+            "who",
+            "assignee",
+            "assignees",
+            "assigned to",
+            "dri",
+            "responsible",
+            "オーナー",
+            "担当",
+            "担当者",
+            "responsável",
+            "responsavel",
+            "dono",
         }
     ),
     "due": frozenset(
-        {"due", "due date", "deadline", "target", "target date", "eta", "when", "by",
-         "期限", "prazo", "data limite"}
+        {
+            "due",
+            "due date",
+            "deadline",
+            "target",
+            "target date",
+            "eta",
+            "when",
+            "by",
+            "期限",
+            "prazo",
+            "data limite",
+        }
     ),
     "type": frozenset({"type", "kind", "action type", "種別", "tipo"}),
     "ticket": frozenset(
         {
-            "bug", "bugs", "ticket", "tickets", "issue", "issues", "work item", "tracking",
-            "tracker", "trello card", "trello", "link", "links", "jira", "pr", "issue / pr",
-            "課題", "チケット",
+            "bug",
+            "bugs",
+            "ticket",
+            "tickets",
+            "issue",
+            "issues",
+            "work item",
+            "tracking",
+            "tracker",
+            "trello card",
+            "trello",
+            "link",
+            "links",
+            "jira",
+            "pr",
+            "issue / pr",
+            "課題",
+            "チケット",
         }
     ),
     "status": frozenset({"status", "state", "progress", "状態", "状況", "ステータス"}),
@@ -65,9 +125,7 @@ def split_cells(line: str) -> list[tuple[int, int]]:
     """(start, end) of each cell of a row (line without "\\r"), as edit.py counts them."""
     start = _CONTAINER.match(line).end()  # type: ignore[union-attr]
     end = len(line.rstrip())
-    pipes = [
-        i for i in range(start, end) if line[i] == "|" and (i == 0 or line[i - 1] != "\\")
-    ]
+    pipes = [i for i in range(start, end) if line[i] == "|" and (i == 0 or line[i - 1] != "\\")]
     if not pipes:
         return []
     bounds = [start - 1, *pipes, end]

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Literal, Self
 from urllib.parse import quote
 
 import requests
 from github import Auth, Github
 from pydantic import Field
-from requests.utils import parse_header_links
 from urllib3.util.retry import Retry
 
 from syncd.errors import RateLimited, TrackerError
@@ -61,7 +58,6 @@ class GitHubConfig(TrackerConfigBase):
 OVERLAP = timedelta(seconds=120)  # re-read this much before the last listing's server time
 MARKER_LOOKBACK = timedelta(minutes=5)  # find_by_marker: tolerate clock skew around `since`
 RATE_LIMIT_ATTEMPTS = 3
-_ISSUE_IN_PATH = re.compile(r"/issues/(\d+)")
 _LIST = {"state": "all", "sort": "updated", "direction": "desc", "per_page": 100}
 
 
@@ -124,7 +120,7 @@ class GitHubTracker:
         status, headers, first = self._request("GET", f"{self._repo_path}/issues", _LIST, ask)
         if status == 304 and prior is not None:
             return Listing((), cursor, self._sent[0] - start, not_modified=True)
-        watermark = _server_time(headers) - OVERLAP
+        watermark = (gm.server_time(headers) or datetime.now(UTC)) - OVERLAP
         found: dict[int, Mapping[str, Any]] = {}
         seen: set[str] = set()
         for issue in self._pages(headers, first, stop_before=prior.watermark if prior else None):
@@ -141,12 +137,17 @@ class GitHubTracker:
 
     def fetch(self, ids: Sequence[str]) -> list[TicketState]:
         """Current state of these issues; deleted, missing and pull-request numbers are left out."""
-        states = []
+        states: list[TicketState] = []
+        repo_checked = False
         for ticket_id in ids:
             if not ticket_id.isdigit():
                 continue
             path = f"{self._repo_path}/issues/{ticket_id}"
             status, _, issue = self._request("GET", path, allow=(404, 410))
+            if status == 404 and not repo_checked:
+                # GitHub answers 404 for a missing repository too; never call its issues gone.
+                self._request("GET", self._repo_path)
+                repo_checked = True
             if status == 200 and not gm.is_pull_request(issue):
                 states.append(self._ticket(issue))
         return states
@@ -171,26 +172,34 @@ class GitHubTracker:
         return self._ticket(issue)
 
     def update(self, ticket_id: str, change: TicketChange) -> Outcome:
-        """PATCH title, assignees, or close as not planned; `due` does not exist on GitHub."""
-        fields = gm.change_fields(change)
-        if not fields:
+        """Read the issue, then PATCH only what differs; `due` does not exist on GitHub."""
+        if not any(
+            (change.title is not None, change.assignees is not None, change.close_not_planned)
+        ):
             return Outcome.NOOP
         path = f"{self._repo_path}/issues/{ticket_id}"
+        _, _, issue = self._request("GET", path)
+        fields = gm.change_fields(change, issue)
+        if not fields:
+            return Outcome.NOOP
         self._request("PATCH", path, body=fields, write=True)
         return Outcome.UPDATED
 
     def set_label(self, ticket_id: str, label: str, present: bool) -> Outcome:
-        """Add or remove one label; removing an absent label is a NOOP."""
-        path = f"{self._repo_path}/issues/{ticket_id}/labels"
+        """Add or remove one label; NOOP when the issue already is that way."""
+        path = f"{self._repo_path}/issues/{ticket_id}"
         if present:
-            self._request("POST", path, body={"labels": [label]}, write=True)
+            _, _, issue = self._request("GET", path)
+            if label.casefold() in {x.casefold() for x in gm.label_names(issue)}:
+                return Outcome.NOOP
+            self._request("POST", f"{path}/labels", body={"labels": [label]}, write=True)
             return Outcome.UPDATED
-        gone = f"{path}/{quote(label, safe='')}"
+        gone = f"{path}/labels/{quote(label, safe='')}"
         status, _, data = self._request("DELETE", gone, write=True, allow=(404,))
         if status == 404:
-            if "label does not exist" in _message(data).casefold():
+            if "label does not exist" in gm.message(data).casefold():
                 return Outcome.NOOP
-            raise TrackerError(f"{self._who}: issue #{ticket_id} not found in {self.config.repo}.")
+            raise TrackerError(f"{self._who}: issue #{ticket_id} not found (404).")
         return Outcome.UPDATED
 
     def comment(self, ticket_id: str, body: str) -> Outcome:
@@ -208,7 +217,10 @@ class GitHubTracker:
     @property
     def _github(self) -> Github:
         if self._client is None:
-            token = self.config.secret()
+            try:
+                token = self.config.secret()
+            except OSError as exc:
+                raise TrackerError(f"{self._who}: cannot read `token_file` ({exc}).") from None
             self._client = Github(
                 auth=Auth.Token(token) if token else None,
                 base_url=self.config.url.rstrip("/"),
@@ -230,7 +242,7 @@ class GitHubTracker:
     def _close_reason(self, issue: Mapping[str, Any]) -> str | None:
         path = f"{self._repo_path}/issues/{issue['number']}/comments"
         _, headers, notes = self._request("GET", path, {"per_page": 100})
-        last = _links(headers).get("last")
+        last = gm.links(headers).get("last")
         if last is not None:  # comments come oldest first; the reason is on the last page
             _, _, notes = self._request("GET", last)
         return gm.reason_from_comments(notes or [])
@@ -249,7 +261,7 @@ class GitHubTracker:
                 if stop_before is not None and gm.parse_time(issue[field]) < stop_before:
                     return
                 yield issue
-            following = _links(headers).get("next")
+            following = gm.links(headers).get("next")
             if following is None:
                 return
             _, headers, page = self._request("GET", following)
@@ -279,16 +291,23 @@ class GitHubTracker:
                 )
             except (requests.RequestException, RuntimeError) as exc:
                 raise TrackerError(self._unreachable(exc, write)) from None
-            data = json.loads(text) if text else None
+            try:
+                data = json.loads(text) if text else None
+            except ValueError:  # e.g. a proxy's HTML error page
+                data = None
             if status < 400 or status in allow:
                 return status, got, data
-            wait = gm.rate_limit_wait(status, got, _message(data), time.time())
+            wait = gm.rate_limit_wait(status, got, gm.message(data), time.time())
             if wait is None:
-                raise TrackerError(self._refused(status, data, verb, path, write))
+                raise TrackerError(
+                    gm.refusal(
+                        self._who, self.config.url, status, data, call=f"{verb} {path}", write=write
+                    )
+                )
             if waited + wait > self.config.max_wait or attempt == RATE_LIMIT_ATTEMPTS:
                 raise RateLimited(
-                    f"{self._who}: GitHub asks to wait {wait:.0f} s, more than max_wait "
-                    f"({self.config.max_wait:g} s); deferred to the next pass.",
+                    f"{self._who}: rate limited; GitHub asks to wait {wait:.0f} s "
+                    f"(max_wait {self.config.max_wait:g} s), so this resumes next pass.",
                     retry_after=wait,
                 )
             # A 403/429 rate limit means the request was refused, so resending a write is safe.
@@ -302,44 +321,3 @@ class GitHubTracker:
             f"{self._who}: no answer from {self.config.url} ({type(exc).__name__}); "
             f"check `url` and the network.{maybe}"
         )
-
-    def _refused(self, status: int, data: Any, verb: str, path: str, write: bool) -> str:
-        message = _message(data)
-        if status == 401:
-            return f"{self._who}: the token was rejected (401 {message}); check `token`."
-        if status == 403:
-            return (
-                f"{self._who}: access denied (403 {message}); the token needs Issues read/write "
-                "and Metadata read (classic tokens: `repo` or `public_repo`)."
-            )
-        if status == 404 and (issue := _ISSUE_IN_PATH.search(path)) is not None:
-            return f"{self._who}: issue #{issue[1]} not found (404)."
-        if status == 404:
-            return (
-                f"{self._who}: repository not found at {self.config.url} (404); check `repo`, "
-                "`url` and that the token can see the repository."
-            )
-        if status == 410:
-            return f"{self._who}: gone (410): issues are disabled or the issue was deleted."
-        maybe = " The write may or may not have been applied." if write and status >= 500 else ""
-        return f"{self._who}: GitHub answered {status} to {verb} {path} ({message}).{maybe}"
-
-
-def _message(data: Any) -> str:
-    return str(data.get("message") or "") if isinstance(data, Mapping) else ""
-
-
-def _links(headers: Mapping[str, str]) -> dict[str, str]:
-    return {
-        link["rel"]: link["url"]
-        for link in parse_header_links(headers.get("link", ""))
-        if "rel" in link and "url" in link
-    }
-
-
-def _server_time(headers: Mapping[str, str]) -> datetime:
-    """The server clock from `Date` (watermarks must not depend on our clock)."""
-    try:
-        return parsedate_to_datetime(headers["date"]).astimezone(UTC)
-    except (KeyError, TypeError, ValueError):
-        return datetime.now(UTC)

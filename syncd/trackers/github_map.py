@@ -12,8 +12,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from requests.utils import parse_header_links
 
 from syncd.model import Status, TicketRef
 from syncd.trackers.protocol import (
@@ -35,6 +38,7 @@ COMMENT_MARKER = "<!-- syncd:comment -->"
 REASON_LIMIT = 200
 SECONDARY_WAIT = 60.0  # GitHub: "wait at least one minute" when no header says how long
 _MARKER = re.compile(r"<!--\s*" + re.escape(MARKER_PREFIX) + r"(.+?)\s*-->")
+_ISSUE_IN_PATH = re.compile(r"/issues/(\d+)")
 _ISSUE_PATH = re.compile(r"^/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)/?$")
 
 
@@ -133,14 +137,20 @@ def create_fields(draft: TicketDraft, config: GitHubConfig) -> dict[str, Any]:
     return fields
 
 
-def change_fields(change: TicketChange) -> dict[str, Any]:
-    """The PATCH body. GitHub issues have no due date, so `due`/`clear_due` are ignored."""
+def change_fields(change: TicketChange, issue: Issue) -> dict[str, Any]:
+    """The PATCH body: only what differs from `issue`. GitHub has no due dates (ignored).
+
+    Closing as not planned leaves an issue that is already closed alone: its close reason
+    belongs to whoever closed it.
+    """
     fields: dict[str, Any] = {}
-    if change.title is not None:
+    if change.title is not None and change.title != issue.get("title"):
         fields["title"] = change.title
     if change.assignees is not None:
-        fields["assignees"] = list(change.assignees)
-    if change.close_not_planned:
+        have = {str(a["login"]).casefold() for a in issue.get("assignees") or ()}
+        if {a.casefold() for a in change.assignees} != have:
+            fields["assignees"] = list(change.assignees)
+    if change.close_not_planned and issue["state"] == "open":
         fields.update(state="closed", state_reason="not_planned")
     return fields
 
@@ -199,6 +209,52 @@ def rate_limit_wait(
         or text.endswith("please wait a few minutes before you try again.")
     )
     return SECONDARY_WAIT if status == 429 or secondary else None
+
+
+# -- responses -------------------------------------------------------------------------------
+def message(data: Any) -> str:
+    """The `message` of a GitHub error body ("" when there is none)."""
+    return str(data.get("message") or "") if isinstance(data, Mapping) else ""
+
+
+def links(headers: Mapping[str, str]) -> dict[str, str]:
+    """`rel` → URL from a `Link` header (GitHub paginates with rel="next"/"last")."""
+    return {
+        link["rel"]: link["url"]
+        for link in parse_header_links(headers.get("link", ""))
+        if "rel" in link and "url" in link
+    }
+
+
+def server_time(headers: Mapping[str, str]) -> datetime | None:
+    """The server clock from `Date`: watermarks must not depend on our clock."""
+    try:
+        return parsedate_to_datetime(headers["date"]).astimezone(UTC)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def refusal(who: str, url: str, status: int, data: Any, *, call: str, write: bool) -> str:
+    """One sentence for an error answer that is not a rate limit: what to check."""
+    text = message(data)
+    if status == 401:
+        return f"{who}: the token was rejected (401 {text}); check `token`."
+    if status == 403:
+        return (
+            f"{who}: access denied (403 {text}); the token needs Issues read/write "
+            "and Metadata read (classic tokens: `repo` or `public_repo`)."
+        )
+    if status == 404 and (issue := _ISSUE_IN_PATH.search(call)) is not None:
+        return f"{who}: issue #{issue[1]} not found (404)."
+    if status == 404:
+        return (
+            f"{who}: repository not found at {url} (404); check `repo`, "
+            "`url` and that the token can see the repository."
+        )
+    if status == 410:
+        return f"{who}: gone (410): issues are disabled or the issue was deleted."
+    maybe = " The write may or may not have been applied." if write and status >= 500 else ""
+    return f"{who}: GitHub answered {status} to {call} ({text}).{maybe}"
 
 
 # -- the incremental-listing cursor ----------------------------------------------------------

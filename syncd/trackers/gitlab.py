@@ -35,7 +35,8 @@ READ_RETRIES = 3  # GETs only: 5xx, timeouts, dropped connections
 OVERLAP = timedelta(seconds=60)
 MARKER_LOOKBACK = timedelta(minutes=5)
 _NO_LIBRARY_RETRY: dict[str, Any] = {"obey_rate_limit": False, "retry_transient_errors": False}
-_DROPPED = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+# No usable HTTP answer: connection refused/dropped, timeout, broken body.
+_DROPPED = requests.RequestException
 
 
 class GitLabConfig(TrackerConfigBase):
@@ -281,7 +282,7 @@ class GitLabTracker:
             except GitlabError as exc:
                 code = exc.response_code
                 if code == 429:
-                    wait = self._rate_wait(throttled)
+                    wait = m.rate_wait(self._last_headers, datetime.now(UTC), throttled)
                     throttled += 1
                     if waited + wait > self.config.max_wait:
                         raise RateLimited(
@@ -291,27 +292,18 @@ class GitLabTracker:
                             retry_after=wait,
                         ) from None
                 elif not write and code is not None and code >= 500 and attempt < READ_RETRIES:
-                    wait = 0.2 * 2**attempt
+                    wait = 0.1 * 2**attempt
                     attempt += 1
                 else:
-                    raise self._error(what, code, write) from None
+                    raise self._error(what, code if code is not None else 0, write) from None
             except _DROPPED:
                 self._requests += 1  # no response reached the hook
                 if write or attempt >= READ_RETRIES:
                     raise self._error(what, None, write) from None
-                wait = 0.2 * 2**attempt
+                wait = 0.1 * 2**attempt
                 attempt += 1
             time.sleep(wait)
             waited += wait
-
-    def _rate_wait(self, attempt: int) -> float:
-        """Retry-After, else RateLimit-Reset, else a backoff: GitLab.com omits both at times
-        (gitlab-org/gitlab#365728)."""
-        now = datetime.now(UTC)
-        after = m.retry_after_seconds(self._last_headers.get("retry-after"), now)
-        if after is None and (reset := self._last_headers.get("ratelimit-reset", "")).isdigit():
-            after = max(0.0, int(reset) - now.timestamp())
-        return after if after is not None else float(min(2**attempt, 60))
 
     def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self._requests += 1
@@ -321,26 +313,4 @@ class GitLabTracker:
 
     def _error(self, what: str, code: int | None, write: bool) -> TrackerError:
         where = f"GitLab tracker {self.name!r} ({self._url}, project {self.config.project})"
-        if code == 401:
-            hint = (
-                "the token was rejected (401); check that it is valid, not expired,"
-                " and has the `api` scope"
-            )
-        elif code == 403:
-            hint = (
-                "permission denied (403); the token needs the `api` scope and the Planner"
-                " or Developer role"
-            )
-        elif code == 404:
-            hint = (
-                "not found (404); check `project` (path or id) and that the token's user can see it"
-            )
-        elif code is None:
-            hint = "no answer (connection failed or timed out); check `url` and the network"
-        else:
-            hint = f"GitLab answered {code}"
-        if write and (code is None or code >= 500):
-            hint += (
-                "; the write may have happened, so syncd checks for it by marker before retrying"
-            )
-        return TrackerError(f"{where}: could not {what}: {hint}.")
+        return TrackerError(f"{where}: could not {what}: {m.failure_hint(code, write)}.")

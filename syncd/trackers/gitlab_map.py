@@ -54,6 +54,36 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
         return None
 
 
+def rate_wait(headers: Mapping[str, str], now: datetime, attempt: int) -> float:
+    """Seconds to wait after a 429 (lower-case `headers`): Retry-After, else RateLimit-Reset,
+    else 1, 2, 4 … s, because GitLab.com sometimes sends neither (gitlab-org/gitlab#365728)."""
+    after = retry_after_seconds(headers.get("retry-after"), now)
+    if after is None and (reset := headers.get("ratelimit-reset", "")).isdigit():
+        after = max(0.0, int(reset) - now.timestamp())
+    return after if after is not None else float(min(2**attempt, 60))
+
+
+def failure_hint(code: int | None, write: bool) -> str:
+    """What went wrong and what to check; `code` None: no answer, 0: an unreadable answer."""
+    if code == 401:
+        hint = "the token was rejected (401); check that it is valid, not expired, and has the"
+        hint += " `api` scope"
+    elif code == 403:
+        hint = "permission denied (403); the token needs the `api` scope and the Planner or"
+        hint += " Developer role"
+    elif code == 404:
+        hint = "not found (404); check `project` (path or id) and that the token's user can see it"
+    elif code is None:
+        hint = "no answer (connection failed or timed out); check `url` and the network"
+    elif code == 0:
+        hint = "GitLab's answer could not be read; check that `url` is the GitLab instance"
+    else:
+        hint = f"GitLab answered {code}"
+    if write and (code is None or code == 0 or code >= 500):
+        hint += "; the write may have happened, so syncd checks for it by marker before retrying"
+    return hint
+
+
 def extract_marker(description: str | None) -> str | None:
     """The item key in syncd's hidden body marker, if the description carries one."""
     found = _MARKER.search(description or "")

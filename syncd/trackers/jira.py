@@ -1,12 +1,43 @@
-"""Jira adapter (jira): config model, adapter, pure mapping functions."""
+"""Jira adapter (jira): config model, adapter, pure mapping functions.
+
+The pure half (issue JSON → TicketState, drafts, refs, JQL, cursors) is syncd.trackers.jira_map.
+Retries are ours, not the library's: `ResilientSession` resends every verb, POST included, on
+ConnectionError/429/503 (tracker-apis.md §3.4), so the client runs with `max_retries=0` and every
+call goes through `_call` (reads retried, writes never resent unless refused with 429).
+
+The client is built with `get_server_info=False` and `deploymentType` set from `deployment`:
+that saves the serverInfo call, and without it every `@cloud_api` method (enhanced_search_issues
+included) silently returns None (tracker-apis.md §3.2).
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import contextlib
+import functools
+import json
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar, Literal, TypeVar
 
+import requests
+from jira import JIRA, JIRAError
 from pydantic import Field, model_validator
 
+from syncd.errors import RateLimited, TrackerError
+from syncd.model import TicketRef
+from syncd.trackers import jira_map as m
 from syncd.trackers.base import TrackerConfigBase
+from syncd.trackers.protocol import Listing, Outcome, TicketChange, TicketDraft, TicketState
+
+T = TypeVar("T")
+
+READ_RETRIES = 3  # GETs only: 5xx, timeouts, dropped connections
+PAGE = 100  # search/jql serves at most 100 issues with fields per page
+# JQL time bounds have minute granularity; search lags writes. Both are covered by re-reading
+# a window and de-duplicating on (id, updated).
+OVERLAP = timedelta(minutes=5)
 
 
 class JiraConfig(TrackerConfigBase):
@@ -27,7 +58,9 @@ class JiraConfig(TrackerConfigBase):
     )
     close_transition: str | None = Field(
         default=None,
-        description="Transition name used by `on_removed: close` (default: first to a done status).",
+        description=(
+            "Transition name used by `on_removed: close` (default: first to a done status)."
+        ),
     )
     wont_do_resolution: str = Field(
         default="Won't Do", description="Resolution set when syncd closes a ticket as not planned."
@@ -35,7 +68,9 @@ class JiraConfig(TrackerConfigBase):
     search_lag: float = Field(
         default=60.0,
         ge=0,
-        description="Seconds Jira search may lag behind writes; syncd defers creation while unsure.",
+        description=(
+            "Seconds Jira search may lag behind writes; syncd defers creation while unsure."
+        ),
     )
 
     @model_validator(mode="after")
@@ -43,3 +78,339 @@ class JiraConfig(TrackerConfigBase):
         if self.deployment == "cloud" and not self.email:
             raise ValueError("Jira Cloud needs `email` (with an API token in `token`)")
         return self
+
+
+class JiraTracker:
+    """One Jira project, through the `jira` library with its retries off."""
+
+    kind: ClassVar[str] = "jira"
+
+    def __init__(self, name: str, config: JiraConfig) -> None:
+        self.name = name
+        self.config = config
+        self._url = config.url.rstrip("/")
+        self._cloud = config.deployment == "cloud"
+        self._client: JIRA | None = None  # built on first use: the constructor makes no request
+        self._ids: dict[str, str] = {}  # issue key → id, for parse_ref (which may not do I/O)
+        self._requests = 0
+        self._server_now: datetime | None = None
+        self._last_headers: dict[str, str] = {}
+        self._last_write = float("-inf")
+
+    # -- protocol ---------------------------------------------------------------------------------
+    def parse_ref(self, ref: TicketRef) -> str | None:
+        """The issue id if known to this adapter, else `key:OPS-12` (fetch() resolves it)."""
+        found = m.parse_ref(ref, self._url, self.config.project)
+        if found is None:
+            return None
+        return self._ids.get(found.removeprefix(m.KEY_ID_PREFIX), found)
+
+    def list_changed(self, cursor: str | None) -> Listing:
+        """Issues updated since the cursor's watermark (all states); None lists every issue."""
+        start = self._requests
+        prev = m.Cursor.decode(cursor) if cursor else None
+        jql = m.changed_jql(self.config.project, prev.watermark if prev else None)
+        rows = self._search("list changed tickets", jql)
+        fresh = [
+            r for r in rows if prev is None or (r["id"], r["fields"]["updated"]) not in prev.seen
+        ]
+        tickets = tuple(self._state(r) for r in fresh)
+        now = self._server_now or datetime.now(UTC)
+        top = m.newest(rows)
+        overlap = OVERLAP + timedelta(seconds=self.config.search_lag)
+        watermark = (min(top, now) if top else now) - overlap
+        if prev is not None:
+            watermark = max(watermark, prev.watermark)
+        seen = frozenset(
+            (r["id"], r["fields"]["updated"])
+            for r in rows
+            if m.parse_time(r["fields"]["updated"]) >= watermark
+        )
+        return Listing(
+            tickets=tickets,
+            cursor=m.Cursor(watermark, seen).encode(),
+            requests=self._requests - start,
+            not_modified=prev is not None and not tickets,
+        )
+
+    def fetch(self, ids: Sequence[str]) -> list[TicketState]:
+        """One GET per issue (ids or `key:OPS-12`); issues that are gone are left out."""
+        found: list[TicketState] = []
+        for ticket_id in dict.fromkeys(ids):
+            raw = self._get_issue(ticket_id, missing_ok=True)
+            if raw is not None:
+                found.append(self._state(raw))
+        return found
+
+    def find_by_marker(self, marker: str, since: datetime) -> TicketState | None:
+        """The issue labelled `syncd-<hash of marker>`, as search shows it now.
+
+        Search is eventually consistent: a None here may only mean "not indexed yet"; the
+        caller waits `search_lag` before concluding that nothing was created.
+        """
+        rows = self._search(
+            "look for a ticket by marker", m.marker_jql(self.config.project, marker)
+        )
+        hits = [
+            r
+            for r in rows
+            if m.extract_marker(r["fields"].get("description")) in (marker, None)
+            and m.marker_label(marker) in (r["fields"].get("labels") or ())
+        ]
+        return self._state(min(hits, key=lambda r: int(r["id"]))) if hits else None
+
+    def create(self, draft: TicketDraft) -> TicketState:
+        """One POST /issue, never resent: a lost answer raises and recovery uses the marker."""
+        fields = m.create_fields(draft, self.config)
+        client = self._jira()
+        issue = self._write(
+            "create a ticket", lambda: client.create_issue(fields=fields, prefetch=False)
+        )
+        self._ids[str(issue.key)] = str(issue.id)
+        now = self._server_now or datetime.now(UTC)
+        return m.created_state(self.name, self.config, draft, fields, issue.raw, now=now)
+
+    def update(self, ticket_id: str, change: TicketChange) -> Outcome:
+        """PUT only the fields that differ; close_not_planned goes through a transition."""
+        raw = self._get_issue(ticket_id)
+        assert raw is not None
+        issue_id, current = str(raw["id"]), raw.get("fields") or {}
+        data: dict[str, Any] = {}
+        if change.title is not None and change.title != current.get("summary"):
+            data["summary"] = change.title
+        if change.assignees is not None:
+            wanted = change.assignees[0] if change.assignees else None
+            have = m.ticket_state(self.name, self.config, raw).assignees
+            if have[:1] != change.assignees[:1]:
+                data["assignee"] = m.user_field(wanted, self._cloud) if wanted else None
+        if change.due is not None and change.due.isoformat() != current.get("duedate"):
+            data["duedate"] = change.due.isoformat()
+        elif change.due is None and change.clear_due and current.get("duedate"):
+            data["duedate"] = None
+        outcome = Outcome.NOOP
+        if data:
+            self._write("update a ticket", lambda: self._put(issue_id, {"fields": data}))
+            outcome = Outcome.UPDATED
+        category = ((current.get("status") or {}).get("statusCategory") or {}).get("key")
+        if change.close_not_planned and category != "done":
+            self._close_not_planned(issue_id, str(raw["key"]))
+            outcome = Outcome.UPDATED
+        return outcome
+
+    def set_label(self, ticket_id: str, label: str, present: bool) -> Outcome:
+        """PUT `update.labels` add/remove; Jira labels have no spaces, so they become '-'."""
+        label = m.label_text(label)
+        raw = self._get_issue(ticket_id)
+        assert raw is not None
+        labels = set((raw.get("fields") or {}).get("labels") or ())
+        if (label in labels) == present:
+            return Outcome.NOOP
+        body = {"update": {"labels": [{"add" if present else "remove": label}]}}
+        self._write("change a label", lambda: self._put(str(raw["id"]), body))
+        return Outcome.UPDATED
+
+    def comment(self, ticket_id: str, body: str) -> Outcome:
+        """POST one comment (never resent), tagged so it is never read back as a reason."""
+        client = self._jira()
+        issue = self._issue_ref(ticket_id)
+        text = f"{body.rstrip()}\n\n{m.OWN_NOTE}"
+        self._write("comment", lambda: client.add_comment(issue, text))
+        return Outcome.CREATED
+
+    # -- requests ---------------------------------------------------------------------------------
+    def _jira(self) -> JIRA:
+        if self._client is None:
+            token = self.config.secret()
+            if not token:
+                raise TrackerError(
+                    f"Jira tracker {self.name!r}: no API token; set `token` or `token_file`."
+                )
+            auth: dict[str, Any] = (
+                {"basic_auth": (self.config.email or "", token)}
+                if self._cloud
+                else {"token_auth": token}
+            )
+            client = JIRA(
+                server=self._url,
+                options={"rest_api_version": "2", "check_update": False},
+                get_server_info=False,
+                max_retries=0,
+                timeout=self.config.timeout,
+                validate=False,
+                **auth,
+            )
+            # Without serverInfo the library assumes Data Center and @cloud_api methods return
+            # None (tracker-apis.md §3.2); the config says which one this is.
+            setattr(client, "deploymentType", "Cloud" if self._cloud else "Server")  # noqa: B010
+            client._session.hooks["response"].append(self._observe)
+            self._client = client
+        return self._client
+
+    def _search(self, what: str, jql: str) -> list[dict[str, Any]]:
+        """Every page: nextPageToken on Cloud (never startAt), startAt/total on Data Center."""
+        client = self._jira()
+        found: dict[str, dict[str, Any]] = {}
+        token: str | None = None
+        start = 0
+        while True:
+            if self._cloud:
+                call = functools.partial(
+                    client.enhanced_search_issues,
+                    jql,
+                    nextPageToken=token,
+                    maxResults=PAGE,
+                    fields=list(m.FIELDS),
+                    json_result=True,
+                )
+            else:
+                call = functools.partial(
+                    client.search_issues,
+                    jql,
+                    startAt=start,
+                    maxResults=PAGE,
+                    fields=list(m.FIELDS),
+                    json_result=True,
+                )
+            page = self._call(what, call, write=False)
+            assert isinstance(page, dict), "the jira client lost its deployment type"
+            issues = page.get("issues") or []
+            for row in issues:
+                old = found.get(row["id"])
+                if old is None or old["fields"]["updated"] <= row["fields"]["updated"]:
+                    found[row["id"]] = row
+                self._ids[row["key"]] = row["id"]
+            if self._cloud:
+                token = page.get("nextPageToken")
+                if not token or page.get("isLast"):
+                    break
+            else:
+                start += len(issues)
+                if not issues or start >= int(page.get("total", 0)):
+                    break
+        return list(found.values())
+
+    def _issue_ref(self, ticket_id: str) -> str:
+        return ticket_id.removeprefix(m.KEY_ID_PREFIX)
+
+    def _get_issue(self, ticket_id: str, missing_ok: bool = False) -> dict[str, Any] | None:
+        client = self._jira()
+        ref = self._issue_ref(ticket_id)
+        try:
+            issue = self._call(
+                "read a ticket",
+                lambda: client.issue(ref, fields=",".join(m.FIELDS)),
+                write=False,
+            )
+        except _MissingError:
+            if missing_ok:
+                return None
+            raise
+        raw: dict[str, Any] = issue.raw
+        self._ids[str(raw["key"])] = str(raw["id"])
+        return raw
+
+    def _put(self, issue_id: str, body: dict[str, Any]) -> requests.Response:
+        client = self._jira()
+        return client._session.put(client._get_url(f"issue/{issue_id}"), data=json.dumps(body))
+
+    def _close_not_planned(self, issue_id: str, key: str) -> None:
+        client = self._jira()
+        rows: list[dict[str, Any]] = self._call(
+            "read transitions", lambda: client.transitions(issue_id), write=False
+        )
+        wanted = self.config.close_transition
+        tid = m.close_transition_id(rows, wanted)
+        if tid is None:
+            which = f"named {wanted!r} " if wanted else ""
+            raise TrackerError(
+                f"Jira tracker {self.name!r}: {key} has no transition {which}to a done status"
+                " for this account; set `close_transition` or close it by hand."
+            )
+        resolution = {"resolution": {"name": self.config.wont_do_resolution}}
+
+        def close() -> None:
+            try:
+                client.transition_issue(issue_id, tid, fields=resolution)
+            except JIRAError as exc:
+                if exc.status_code != 400:
+                    raise
+                # The resolution is not on the transition screen; Jira then sets its own.
+                client.transition_issue(issue_id, tid)
+
+        self._write("close a ticket as not planned", close)
+
+    def _state(self, issue: dict[str, Any]) -> TicketState:
+        reason = None
+        if m.needs_reason(issue, self.config):
+            client = self._jira()
+            path = f"issue/{issue['id']}/comment"
+            params = {"orderBy": "-created", "maxResults": 20}
+            page = self._call(
+                "read the close reason",
+                lambda: client._get_json(path, params=params),
+                write=False,
+            )
+            reason = m.reason_from_comments(page.get("comments") or ())
+        return m.ticket_state(self.name, self.config, issue, reason)
+
+    def _write(self, what: str, fn: Callable[[], T]) -> T:
+        wait = self._last_write + self.config.min_write_interval - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        try:
+            return self._call(what, fn, write=True)
+        finally:
+            self._last_write = time.monotonic()
+
+    def _call(self, what: str, fn: Callable[[], T], write: bool) -> T:
+        """Run `fn`: reads retried on 5xx/dropped connections, 429s waited up to max_wait."""
+        waited, attempt, throttled = 0.0, 0, 0
+        while True:
+            try:
+                return fn()
+            except JIRAError as exc:
+                code = exc.status_code
+                headers = self._last_headers
+                if exc.response is not None:
+                    headers = {k.lower(): v for k, v in exc.response.headers.items()}
+                after = m.retry_after_seconds(headers, datetime.now(UTC))
+                # 429 means refused (nothing written); a 503 with Retry-After too, for reads.
+                if code == 429 or (code == 503 and after is not None and not write):
+                    wait = after if after is not None else float(min(2**throttled, 60))
+                    throttled += 1
+                    if waited + wait > self.config.max_wait:
+                        raise RateLimited(
+                            f"Jira tracker {self.name!r} is rate limited for {wait:.0f} s "
+                            f"(more than max_wait {self.config.max_wait:g} s) while trying to "
+                            f"{what}; it resumes next pass.",
+                            retry_after=wait,
+                        ) from None
+                elif not write and code is not None and code >= 500 and attempt < READ_RETRIES:
+                    wait = 0.1 * 2**attempt
+                    attempt += 1
+                elif code == 404 and not write:
+                    raise _MissingError(self._message(what, code, write)) from None
+                else:
+                    raise TrackerError(self._message(what, code, write)) from None
+            except requests.RequestException:
+                self._requests += 1  # no response reached the hook
+                if write or attempt >= READ_RETRIES:
+                    raise TrackerError(self._message(what, None, write)) from None
+                wait = 0.1 * 2**attempt
+                attempt += 1
+            time.sleep(wait)
+            waited += wait
+
+    def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self._requests += 1
+        self._last_headers = {k.lower(): v for k, v in response.headers.items()}
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            self._server_now = parsedate_to_datetime(response.headers["Date"]).astimezone(UTC)
+
+    def _message(self, what: str, code: int | None, write: bool) -> str:
+        where = f"Jira tracker {self.name!r} ({self._url}, project {self.config.project})"
+        return f"{where}: could not {what}: {m.failure_hint(code, write, self._cloud)}."
+
+
+class _MissingError(TrackerError):
+    """404 on a read: the issue is gone or hidden from this account."""

@@ -77,6 +77,8 @@ def route(method: str, pattern: str) -> Callable[[Handler], Handler]:
 class FakeServer:
     """Base: start()/stop(), `url`, `requests` log, `faults`, thread-safe `lock`."""
 
+    poll_interval = 0.5  # serve_forever's shutdown poll; stop() can take this long
+
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.requests: list[Request] = []
@@ -107,7 +109,9 @@ class FakeServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(self.poll_interval,), daemon=True
+        )
         self._thread.start()
         return self
 

@@ -42,6 +42,8 @@ def _parse_since(value: str) -> str | None:
 class FakeGitHub(FakeServer):
     """GitHub for one repository (`repo`), answering only requests that carry `token`."""
 
+    poll_interval = 0.05  # stop() quickly: tests start one fake each
+
     def __init__(self, repo: str = "acme/ops", token: str = "t0ken", api_prefix: str = "") -> None:
         super().__init__()
         self.repo = repo
@@ -51,8 +53,9 @@ class FakeGitHub(FakeServer):
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.rate_limit = 5000
         self.rate_remaining = 5000
-        self.rate_reset_in = 3600  # seconds from now until the primary window resets
-        self._secondary: list[tuple[int, int | None]] = []  # queued (status, retry_after)
+        self.rate_reset_at = int(time.time()) + 3600  # epoch second the primary window resets
+        self._canned: list[Response] = []  # answers for the next requests
+        self._next_faults: list[str] = []  # base fault kinds for the next requests
         self._ids = itertools.count(1001)
 
     # -- levers: act as a person in the UI ---------------------------------------------------
@@ -125,8 +128,30 @@ class FakeGitHub(FakeServer):
 
     def throttle(self, times: int = 1, status: int = 403, retry_after: int | None = 60) -> None:
         """Answer the next `times` requests with a secondary rate limit (403 or 429)."""
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        for _ in range(times):
+            self.answer_next(Response(status, {"message": _SECONDARY}, dict(headers)))
+
+    def answer_next(self, response: Response) -> None:
+        """Answer the next authorised request with `response`, whatever it asks."""
         with self.lock:
-            self._secondary.extend([(status, retry_after)] * times)
+            self._canned.append(response)
+
+    def exhaust(self, reset_in: int = 3600) -> None:
+        """Use up the primary limit; it refills `reset_in` seconds from now."""
+        with self.lock:
+            self.rate_remaining = 0
+            self.rate_reset_at = int(time.time()) + reset_in
+
+    def fail_next(self, *kinds: str) -> None:
+        """Give the next requests these faults, one each ("5xx", "drop", "timeout", "lost")."""
+        with self.lock:
+            self._next_faults.extend(kinds)
+
+    def _pick_fault(self, req: Request) -> str | None:
+        if self._next_faults:
+            return self._next_faults.pop(0)
+        return super()._pick_fault(req)
 
     # -- inspection --------------------------------------------------------------------------
     def issue(self, number: int) -> dict[str, Any]:
@@ -147,12 +172,12 @@ class FakeGitHub(FakeServer):
         auth = req.headers.get("authorization", "")
         if auth not in (f"token {self.token}", f"Bearer {self.token}"):
             return self._with_limits(Response(401, {"message": "Bad credentials"}), counted=False)
-        if self._secondary:
-            status, retry_after = self._secondary.pop(0)
-            headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-            return self._with_limits(Response(status, {"message": _SECONDARY}, headers), False)
+        if self._canned:
+            return self._with_limits(self._canned.pop(0), counted=False)
         if req.path.endswith("/rate_limit"):
             return self._with_limits(self._rate_limit(), counted=False)
+        if self.rate_remaining <= 0 and time.time() >= self.rate_reset_at:
+            self.rate_remaining, self.rate_reset_at = self.rate_limit, int(time.time()) + 3600
         if self.rate_remaining <= 0:
             return self._with_limits(Response(403, {"message": _PRIMARY}), counted=False)
         if not self._route_repo_ok(req):
@@ -179,7 +204,7 @@ class FakeGitHub(FakeServer):
                 "x-ratelimit-limit": str(self.rate_limit),
                 "x-ratelimit-remaining": str(self.rate_remaining),
                 "x-ratelimit-used": str(self.rate_limit - self.rate_remaining),
-                "x-ratelimit-reset": str(int(time.time()) + self.rate_reset_in),
+                "x-ratelimit-reset": str(self.rate_reset_at),
                 "x-ratelimit-resource": "core",
                 "X-GitHub-Api-Version-Selected": "2022-11-28",
             }
@@ -191,7 +216,7 @@ class FakeGitHub(FakeServer):
             "limit": self.rate_limit,
             "remaining": self.rate_remaining,
             "used": self.rate_limit - self.rate_remaining,
-            "reset": int(time.time()) + self.rate_reset_in,
+            "reset": self.rate_reset_at,
         }
         return Response(200, {"resources": {"core": core}, "rate": core})
 

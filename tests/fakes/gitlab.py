@@ -15,6 +15,7 @@ Facts followed (tracker-apis.md §2, docs.gitlab.com/api/issues, /api/notes, /ap
 from __future__ import annotations
 
 import math
+import operator
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -49,6 +50,8 @@ def _names(value: Any) -> list[str]:
 
 class FakeGitLab(FakeServer):
     """One GitLab instance with one project (`path`), its issues, notes, labels and users."""
+
+    poll_interval = 0.02  # a fresh fake per test: keep stop() quick
 
     def __init__(
         self,
@@ -388,10 +391,10 @@ class FakeGitLab(FakeServer):
         if iids:
             rows = [r for r in rows if r["iid"] in iids]
         for name, keep in (
-            ("updated_after", lambda t, lim: t >= lim),
-            ("updated_before", lambda t, lim: t <= lim),
-            ("created_after", lambda t, lim: t >= lim),
-            ("created_before", lambda t, lim: t <= lim),
+            ("updated_after", operator.ge),
+            ("updated_before", operator.le),
+            ("created_after", operator.ge),
+            ("created_before", operator.le),
         ):
             raw = req.arg(name)
             if raw:

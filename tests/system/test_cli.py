@@ -168,6 +168,8 @@ def test_second_pass_on_a_locked_store_exits_3(run: Run, project: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
 
 
 def test_bad_files_are_reported_and_others_still_processed(run: Run, project: Path) -> None:

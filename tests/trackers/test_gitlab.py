@@ -148,7 +148,12 @@ def test_parse_ref_on_self_managed_instance_under_a_subpath() -> None:
     base = "https://git.corp.example/gitlab"
     ref = TicketRef(raw="u", url=f"{base}/ops/app/-/issues/4")
     assert m.parse_ref(ref, base, "ops/app") == "4"
-    assert m.parse_ref(TicketRef(raw="u", url="https://git.corp.example/ops/app/-/issues/4"), base, "ops/app") is None
+    assert (
+        m.parse_ref(
+            TicketRef(raw="u", url="https://git.corp.example/ops/app/-/issues/4"), base, "ops/app"
+        )
+        is None
+    )
 
 
 def test_format_time_is_utc_with_z_never_a_space() -> None:
@@ -166,7 +171,10 @@ def test_cursor_round_trip_and_unreadable_cursor() -> None:
 
 def test_create_fields_append_marker_and_merge_labels() -> None:
     d = TicketDraft(
-        marker="pir-1#0a1b2c3d", title="T", body="Body\n", labels=("sev-2", "postmortem"),
+        marker="pir-1#0a1b2c3d",
+        title="T",
+        body="Body\n",
+        labels=("sev-2", "postmortem"),
         due=date(2026, 6, 4),
     )
     fields = m.create_fields(d, ("postmortem",), [11])
@@ -304,7 +312,11 @@ def test_create_posts_once_with_marker_labels_assignees_and_due(fake: FakeGitLab
     assert issue["labels"] == ["postmortem"]
     assert [a["username"] for a in issue["assignees"]] == ["priya"]  # 12 and nobody unknown
     assert issue["due_date"] == "2026-06-04"
-    assert (state.marker, state.status, state.due) == ("pir-1#0a1b2c3d", Status.OPEN, date(2026, 6, 4))
+    assert (state.marker, state.status, state.due) == (
+        "pir-1#0a1b2c3d",
+        Status.OPEN,
+        date(2026, 6, 4),
+    )
     assert fake.count("GET", r"/users$") == 2  # priya once (cached), nobody once
     assert fake.count("POST") == 2
 
@@ -462,3 +474,33 @@ def test_numeric_project_id_works_and_learns_the_path(fake: FakeGitLab) -> None:
     (state,) = t.list_changed(None).tickets
     assert state.key == f"grp/sub/proj#{iid}"
     assert t.parse_ref(url_ref) == str(iid)
+
+
+def test_update_replaces_assignees_by_user_name(fake: FakeGitLab) -> None:
+    fake.add_user("priya", 11)
+    fake.add_user("maria", 12)
+    (iid,) = fake.seed_issues(1, assignee_ids=[11])
+    t = tracker(fake)
+    assert t.update(str(iid), TicketChange(assignees=("priya",))) is Outcome.NOOP
+    assert t.update(str(iid), TicketChange(assignees=("maria",))) is Outcome.UPDATED
+    assert [a["username"] for a in fake.issue(iid)["assignees"]] == ["maria"]
+
+
+def test_random_faults_never_make_a_second_ticket_for_an_item(fake: FakeGitLab) -> None:
+    # How apply.py recovers: after a failed create, look the marker up before trying again.
+    fake.set_faults(Faults(rate=0.3, kinds=("5xx", "drop", "lost", "429"), retry_after=0, seed=7))
+    t = tracker(fake, max_wait=0.5)
+    since = datetime.now(UTC)
+    markers = [f"pir-9#{n:08x}" for n in range(8)]
+    failures = 0
+    for marker in markers:
+        for _ in range(20):
+            try:
+                if t.find_by_marker(marker, since) is not None or t.create(draft(marker)):
+                    break
+            except TrackerError:
+                failures += 1
+    fake.set_faults(Faults())
+    assert failures > 0 and fake.count("POST") > len(markers)
+    found = [m.extract_marker(i["description"]) for i in fake.issues.values()]
+    assert sorted(found) == markers

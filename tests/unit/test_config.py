@@ -122,6 +122,13 @@ def test_duplicate_key_is_reported_with_both_lines() -> None:
     )
 
 
+def test_duplicate_key_does_not_hide_other_problems() -> None:
+    assert problems("log: {level: loud}\ntimezone: UTC\ntimezone: UTC\n") == (
+        "syncd.yaml:1 log.level: must be one of `debug`, `info`, `warning`, `error` (got `loud`)",
+        "syncd.yaml:3 duplicate key `timezone` (first at line 2)",
+    )
+
+
 def test_merge_keys_from_an_anchor_may_be_overridden() -> None:
     config = parse(
         """\
@@ -300,15 +307,15 @@ def test_interpolation_default_used_when_unset_or_empty() -> None:
 
 
 def test_interpolation_inside_a_longer_string() -> None:
-    config = parse("store:\n  url: postgresql+psycopg://syncd:${PGPASS}@db/${DB:-syncd}\n",
-                   {"PGPASS": "pw"})
+    config = parse(
+        "store:\n  url: postgresql+psycopg://syncd:${PGPASS}@db/${DB:-syncd}\n", {"PGPASS": "pw"}
+    )
     assert config.store.url == "postgresql+psycopg://syncd:pw@db/syncd"
 
 
 def test_unset_variable_is_an_error_with_its_line() -> None:
     assert problems(GITHUB + "    token: ${GITHUB_TOKEN}\n") == (
-        "syncd.yaml:6 trackers.gh (github) → token: environment variable GITHUB_TOKEN is "
-        "not set",
+        "syncd.yaml:6 trackers.gh (github) → token: environment variable GITHUB_TOKEN is not set",
     )
 
 
@@ -352,8 +359,10 @@ def test_durations(text: str, seconds: int) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("15 minutes", "`15 minutes` is not a duration; write a number and a unit, e.g. 30s, "
-         "15m, 1h or 1h30m"),
+        (
+            "15 minutes",
+            "`15 minutes` is not a duration; write a number and a unit, e.g. 30s, 15m, 1h or 1h30m",
+        ),
         ("900", "`900` has no unit; write e.g. 900s, 900m or 900h"),
         ("0m", "must be longer than 0s"),
     ],
@@ -396,7 +405,7 @@ def test_routing_without_any_tracker() -> None:
 
 
 def test_model_validate_also_checks_routing() -> None:
-    with pytest.raises(ValidationError, match="routing.default names tracker `gh`"):
+    with pytest.raises(ValidationError, match=r"routing\.default names tracker `gh`"):
         Config.model_validate({"routing": {"default": "gh"}})
 
 
@@ -491,8 +500,12 @@ def test_relative_sqlite_path_resolves_against_the_config_dir(tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     "url",
-    ["sqlite:////var/lib/syncd/state.db", "sqlite://", "sqlite:///:memory:",
-     "postgresql+psycopg://syncd:pw@db/syncd"],
+    [
+        "sqlite:////var/lib/syncd/state.db",
+        "sqlite://",
+        "sqlite:///:memory:",
+        "postgresql+psycopg://syncd:pw@db/syncd",
+    ],
 )
 def test_other_store_urls_are_kept(tmp_path: Path, url: str) -> None:
     conf = tmp_path / "syncd.yaml"
@@ -545,7 +558,9 @@ def test_problems_name_the_file_as_given(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "conf" / "prod.yaml").write_text("version: 2\n")
     with pytest.raises(ConfigError) as caught:
         load_config(Path("conf/prod.yaml"), {})
-    assert caught.value.problems == ("conf/prod.yaml:1 version: must be one of `1` (got `2`)",)
+    assert caught.value.problems == (
+        "conf/prod.yaml:1 version: this syncd reads config version 1, not `2`",
+    )
 
 
 def test_non_utf8_file_is_a_config_error(tmp_path: Path) -> None:
@@ -576,3 +591,14 @@ def test_relative_token_file_is_read_next_to_the_config(
     monkeypatch.chdir(tmp_path)
     loaded = load_config(Path("conf/syncd.yaml"), {})
     assert loaded.config.trackers["gh"].secret() == "ghp_from_file"
+
+
+def test_secret_values_are_not_echoed() -> None:
+    found = problems(GITHUB + "    token: 12345678\n")
+    assert found == ("syncd.yaml:6 trackers.gh (github) → token: must be text",)
+
+
+def test_recursive_alias_is_a_problem_not_a_hang() -> None:
+    assert problems("records:\n  paths: &p [*p]\n") == (
+        "syncd.yaml:2 records.paths[0]: an alias refers to itself",
+    )

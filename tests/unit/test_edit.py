@@ -143,7 +143,9 @@ def test_multi_line_checkbox_item_edits_first_and_suffix_lines_only() -> None:
     new = edit_one(text, ItemEdit(item, LINK, checked=True))
     lines = new.split("\n")
     assert lines[0] == "- [x] Alert when the queue"
-    assert lines[1] == "  stays empty for a day · [acme/ops#12](https://github.com/acme/ops/issues/12)"
+    assert (
+        lines[1] == "  stays empty for a day · [acme/ops#12](https://github.com/acme/ops/issues/12)"
+    )
     assert lines[2:] == ["  - Owner: @kim", ""]
 
 
@@ -398,3 +400,88 @@ def test_a_refused_item_does_not_stop_the_others() -> None:
     new, problems = apply_edits(text, edits)
     assert new == "- Stale\n- Fresh" + DONE_TEXT + "\n"
     assert [(p.item_key, p.line) for p in problems] == [(edits[0].item.key, 1)]
+
+
+# --- round trip through the parser -----------------------------------------------------
+
+REVIEW = """\ufeff---
+title: Checkout outage
+date: 2026-05-20
+---
+# Checkout outage
+
+## Action Items
+- [ ] Alert when checkout 5xx rate stays above 3% for 5 minutes — owner: @priya — due: 2026-06-04
+- [] Rotate the keys — owner: @kim · [acme/ops#12](https://github.com/acme/ops/issues/12) open
+* Pin the base image · weekly{HARD_BREAK}
+  - Owner: @lee
+  - Due: 2026-06-10
+1. Write a playbook entry — owner: raj — due: 2026-07-01
+
+| Action Item | Type | Owner | Bug |
+| ----------- | ---- | ----- | --- |
+| Write a playbook entry for disk-full | mitigate | kim | n/a **DONE** |
+| Rate-limit anonymous \\| search | prevent | raj | n/a |
+
+| Action | Owner | Status | Ticket |
+|--------|-------|--------|--------|
+| Shard the audit log | kim | TODO | TBD |
+""".replace("{HARD_BREAK}", "  ")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_parse_edit_parse_keeps_items_and_reads_suffixes_back(newline: str) -> None:
+    from syncd.records.parse import ParseOptions, parse_text  # noqa: PLC0415
+
+    text = REVIEW.removeprefix("\ufeff").replace("\n", newline)
+    before = parse_text(text, "reviews/2026-05-20-checkout.md", ParseOptions())
+    assert len(before.items) == 7
+    edits = [
+        ItemEdit(
+            item,
+            Suffix(f"acme/ops#{n}", f"https://github.com/acme/ops/issues/{n}", Status.DONE),
+            checked=True,
+            status_text="done",
+            ticket_text=f"acme/ops#{n}",
+        )
+        for n, item in enumerate(before.items, start=1)
+    ]
+    new, problems = apply_edits(text, edits)
+    assert problems == ()
+    after = parse_text(new, "reviews/2026-05-20-checkout.md", ParseOptions())
+
+    def fields(item: ActionItem) -> tuple[object, ...]:
+        return (item.key, item.description, item.owner, item.due, item.span.first)
+
+    assert [fields(i) for i in after.items] == [fields(i) for i in before.items]
+    for edit, item in zip(edits, after.items, strict=True):
+        if item.span.status_cell is None:
+            assert item.suffix == edit.suffix
+    assert [i.marker for i in after.items[:2]] == [Status.DONE, Status.DONE]
+    again = [
+        ItemEdit(i, e.suffix, True, "done", "x") for i, e in zip(after.items, edits, strict=True)
+    ]
+    assert apply_edits(new, again)[0] == new
+    assert new.count(newline) == text.count(newline)
+    shard = new.split(newline)[21]
+    assert shard == "| Shard the audit log | kim | done | acme/ops#7 |"
+
+
+def test_refuses_a_description_cell_that_is_also_the_status_cell() -> None:
+    text = "| Action | Status |\n|---|---|\n| Shard | open |\n"
+    item = make_item("Shard", 2, ItemShape.TABLE_ROW, cell=0, status_cell=0)
+    assert "also its status" in one_problem(text, ItemEdit(item, None, status_text="done")).reason
+
+
+def test_bom_crlf_file_round_trips_through_decode_edit_encode() -> None:
+    from syncd.records.parse import decode  # noqa: PLC0415
+
+    data = b"\xef\xbb\xbf## Action Items\r\n- [ ] Pin the image\r\n- Other"
+    text, had_bom = decode(data)
+    item = make_item("Pin the image", 1, ItemShape.CHECKBOX, checkbox_col=3)
+    unchanged, _ = apply_edits(text, [ItemEdit(item, None, checked=False)])
+    assert encode(unchanged, had_bom) == data
+    new, _ = apply_edits(text, [ItemEdit(item, DONE, checked=True)])
+    assert encode(new, had_bom) == (
+        b"\xef\xbb\xbf## Action Items\r\n- [x] Pin the image" + DONE_TEXT.encode() + b"\r\n- Other"
+    )

@@ -555,3 +555,53 @@ def test_pre_commit_hook_runs_syncd_lint_on_markdown_files() -> None:
     assert hook["pass_filenames"] is True
     assert re.search(hook["files"], "reviews/2026-06-01.md")
     assert not re.search(hook["files"], "reviews/notes.txt")
+
+
+# End to end: Markdown → parse → lint
+
+REVIEW_MD = """---
+title: Checkout outage
+date: 2026-06-01
+severity: SEV-2
+---
+# Checkout outage
+
+## Timeline
+- [ ] page the DBA — owner: @kim
+
+## Action Items
+- [ ] Alert when checkout 5xx rate stays above 3% for 5 minutes — owner: @priya — due: 2026-06-04
+- [ ] Improve monitoring — owner: Data team
+<!-- syncd: ignore SYN105 -->
+- [ ] Shard the audit log table — owner: @li — due: 2026-09-01
+- [ ] Pin the base image to a digest — owner: @maria — due: 05-12-2026
+- [ ] Improve alerting — owner: @dana — due: 2026-06-20 <!-- syncd: ignore all -->
+- ~~Rewrite the deployer~~ won't do
+"""
+
+
+def test_parsed_markdown_is_linted_end_to_end() -> None:
+    parse = pytest.importorskip("syncd.records.parse")
+    review = parse.parse_text(REVIEW_MD, "r.md", parse.ParseOptions())
+    found = [(p.line, p.code, p.severity) for p in lint_review(review, LintSettings())]
+    assert found == [
+        (9, "SYN109", Severity.INFO),
+        (13, "SYN102", Severity.WARNING),
+        (13, "SYN103", Severity.WARNING),
+        (13, "SYN106", Severity.WARNING),
+        (16, "SYN104", Severity.ERROR),
+        (18, "SYN110", Severity.WARNING),
+    ]
+
+
+def test_file_level_suppression_from_markdown() -> None:
+    parse = pytest.importorskip("syncd.records.parse")
+    text = REVIEW_MD + "\n<!-- syncd: ignore-file SYN102 SYN106 -->\n"
+    review = parse.parse_text(text, "r.md", parse.ParseOptions())
+    assert [p.code for p in lint_review(review, LintSettings()) if p.line == 13] == ["SYN103"]
+
+
+def test_date_order_setting_resolves_the_ambiguous_due_date() -> None:
+    parse = pytest.importorskip("syncd.records.parse")
+    review = parse.parse_text(REVIEW_MD, "r.md", parse.ParseOptions(date_order="dmy"))
+    assert "SYN104" not in [p.code for p in lint_review(review, LintSettings())]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,23 +20,32 @@ from syncd.errors import StoreError
 from syncd.model import Status
 from syncd.store import CachedReview, Link, Store, TicketSnapshot
 
+REPO = Path(__file__).resolve().parents[2]
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 T0 = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 
 
-def postgres_database() -> Iterator[str]:
-    """A fresh database on the local server for one test, dropped afterwards."""
-    admin = sa.create_engine(
+def _admin() -> sa.Engine:
+    return sa.create_engine(
         f"{PG_SERVER}/test", isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
     )
-    name = f"syncd_test_{uuid.uuid4().hex[:12]}"
+
+
+def _create(admin: sa.Engine, ddl: str) -> None:
     try:
         with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+            conn.exec_driver_sql(ddl)
     except sa.exc.OperationalError as exc:
         admin.dispose()
         reason = str(exc.orig).strip().splitlines()[0]
         pytest.skip(f"PostgreSQL not reachable on 127.0.0.1:5432: {reason}")
+
+
+def postgres_database() -> Iterator[str]:
+    """A fresh database for one test, dropped afterwards (advisory locks are per database)."""
+    admin = _admin()
+    name = f"syncd_test_{uuid.uuid4().hex[:12]}"
+    _create(admin, f"CREATE DATABASE {name}")
     try:
         yield f"{PG_SERVER}/{name}"
     finally:
@@ -42,12 +54,26 @@ def postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+def postgres_schema() -> Iterator[str]:
+    """A fresh schema in the `test` database for one test, dropped afterwards (cheaper)."""
+    admin = _admin()
+    name = f"syncd_test_{uuid.uuid4().hex[:12]}"
+    _create(admin, f"CREATE SCHEMA {name}")
+    try:
+        yield f"{PG_SERVER}/test?options=-csearch_path%3D{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql("SET lock_timeout = '10s'")
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/state/syncd.db"
     else:
-        yield from postgres_database()
+        yield from postgres_schema()
 
 
 @pytest.fixture
@@ -122,6 +148,26 @@ def test_a_database_from_a_newer_syncd_is_refused(url: str) -> None:
     message = str(caught.value)
     assert f"(schema {store_schema.LATEST + 2} > {store_schema.LATEST}); upgrade syncd" in message
     assert "was written by a newer syncd" in message
+
+
+def test_processes_opening_a_fresh_store_at_once_migrate_it_once(url: str) -> None:
+    opener = (
+        "import sys\nfrom syncd.store import Store\n"
+        "with Store.open(sys.argv[1]) as s: print(s.schema_version)"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", opener, url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        for _ in range(3)
+    ]
+    results = [proc.communicate(timeout=60) for proc in procs]
+    assert [(out.strip(), err) for out, err in results] == [(str(store_schema.LATEST), "")] * 3
 
 
 @pytest.mark.parametrize(

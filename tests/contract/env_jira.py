@@ -1,0 +1,62 @@
+"""The Jira adapter on a fresh FakeJira (Cloud), for the shared contract suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from syncd.model import Status
+from syncd.trackers.jira import JiraConfig, JiraTracker
+from tests.contract.env import ContractEnv
+from tests.fakes.jira import EMAIL, TOKEN, FakeJira
+
+
+def make_config(fake: FakeJira, **overrides: Any) -> JiraConfig:
+    """A config pointing at `fake`, with tiny waits so tests stay fast."""
+    fields: dict[str, Any] = {
+        "url": fake.url,
+        "project": fake.key,
+        "deployment": "cloud" if fake.cloud else "datacenter",
+        "email": EMAIL if fake.cloud else None,
+        "token": SecretStr(TOKEN),
+        "timeout": 1.0,
+        "max_wait": 0.5,
+        "min_write_interval": 0.0,
+        "search_lag": 0.0,
+        **overrides,
+    }
+    return JiraConfig(**fields)
+
+
+def make_env(tmp_path: Path) -> Iterator[ContractEnv]:
+    fake = FakeJira(cloud=True)
+    fake.start()
+    config = make_config(fake)
+
+    def set_status(ticket_id: str, status: Status, reason: str | None) -> None:
+        if reason:
+            fake.comment(ticket_id, reason)
+        if status is Status.OPEN:
+            fake.transition(ticket_id, "To Do")
+        elif status is Status.IN_PROGRESS:
+            fake.transition(ticket_id, "In Progress")
+        elif status is Status.DONE:
+            fake.transition(ticket_id, "Done")
+        else:
+            fake.transition(ticket_id, "Done", resolution="Won't Do")
+
+    try:
+        yield ContractEnv(
+            kind="jira",
+            fake=fake,
+            tracker=JiraTracker("jira-test", config),
+            set_status=set_status,
+            add_label=fake.add_label,
+            ticket_count=fake.ticket_count,
+            new_tracker=lambda: JiraTracker("jira-test", config),
+        )
+    finally:
+        fake.stop()

@@ -1,0 +1,415 @@
+"""Jira adapter: pure mapping, and the `jira` library running unmodified against FakeJira."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from syncd.errors import RateLimited, TrackerError
+from syncd.model import Status, TicketRef
+from syncd.trackers import jira_map as m
+from syncd.trackers.jira import JiraConfig, JiraTracker
+from syncd.trackers.protocol import Outcome, TicketChange, TicketDraft, body_marker
+from tests.contract.env_jira import make_config
+from tests.fakes.base import Faults
+from tests.fakes.jira import FakeJira
+
+BASE = "https://acme.atlassian.net"
+SEARCH = r"/rest/api/2/search/jql$"
+CONFIG = JiraConfig(url=BASE, project="OPS", email="bot@example.com")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeJira]:
+    server = FakeJira()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dc() -> Iterator[FakeJira]:
+    server = FakeJira(cloud=False)
+    server.start()
+    yield server
+    server.stop()
+
+
+def tracker(fake: FakeJira, **overrides: Any) -> JiraTracker:
+    return JiraTracker("jira", make_config(fake, **overrides))
+
+
+def draft(marker: str = "pir-1#0a1b2c3d", **fields: Any) -> TicketDraft:
+    return TicketDraft(marker=marker, title=fields.pop("title", "Alert on 5xx"), body="b", **fields)
+
+
+def issue_json(category: str, resolution: str | None = None, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": "10001",
+        "key": "OPS-7",
+        "fields": {
+            "summary": "t",
+            "status": {"name": "x", "statusCategory": {"key": category}},
+            "resolution": {"name": resolution} if resolution else None,
+            "updated": "2026-11-23T10:00:00.000+0100",
+            "labels": [],
+            **fields,
+        },
+    }
+
+
+# -- pure mapping ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "resolution", "expected"),
+    [
+        ("new", None, Status.OPEN),
+        ("indeterminate", None, Status.IN_PROGRESS),
+        ("done", "Done", Status.DONE),
+        ("done", None, Status.DONE),
+        ("done", "Duplicate", Status.DONE),
+        ("done", "Won't Do", Status.DEPRIORITIZED),
+        ("done", "won't fix", Status.DEPRIORITIZED),
+        ("done", "DECLINED", Status.DEPRIORITIZED),
+        ("new", "Won't Do", Status.OPEN),  # reopened: a stale resolution means nothing
+    ],
+)
+def test_status_mapping(category: str, resolution: str | None, expected: Status) -> None:
+    assert m.map_status(category, resolution, CONFIG) is expected
+
+
+def test_wont_do_resolutions_are_configurable() -> None:
+    config = JiraConfig(url=BASE, project="OPS", email="e@x", wont_do_resolutions=("Obsolete",))
+    assert m.map_status("done", "Obsolete", config) is Status.DEPRIORITIZED
+    assert m.map_status("done", "Won't Do", config) is Status.DONE
+
+
+def test_ticket_state_maps_fields_and_converts_time_to_utc() -> None:
+    raw = issue_json(
+        "done",
+        "Won't Do",
+        resolutiondate="2026-11-24T00:30:00.000+0200",
+        duedate="2026-12-01",
+        labels=["postmortem", "syncd-abc"],
+        assignee={"accountId": "5b10ac8d82e05b22cc7d4ef5"},
+        description=f"text\n\n{body_marker('pir#1')}\n",
+    )
+    state = m.ticket_state("j", CONFIG, raw)
+    assert state.updated == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    assert state.status is Status.DEPRIORITIZED
+    assert state.reason == "Won't Do"  # no comment: the resolution name
+    assert state.closed_on == date(2026, 11, 23)  # UTC day of resolutiondate
+    assert (state.id, state.key, state.url) == ("10001", "OPS-7", f"{BASE}/browse/OPS-7")
+    assert state.marker == "pir#1"
+    assert state.due == date(2026, 12, 1)
+    assert state.assignees == ("5b10ac8d82e05b22cc7d4ef5",)
+
+
+def test_reason_skips_syncd_comments_and_takes_first_line() -> None:
+    comments = [
+        {"body": f"Please give a reason.\n\n{m.OWN_NOTE}"},
+        {"body": "\nSuperseded by the new LB.\nmore detail"},
+    ]
+    assert m.reason_from_comments(comments) == "Superseded by the new LB."
+    assert m.reason_from_comments([{"body": "x" * 500}]) == "x" * m.REASON_CHARS
+
+
+def test_changed_jql_uses_epoch_ms_and_is_bounded() -> None:
+    since = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    assert m.changed_jql("OPS", since) == (
+        'project = "OPS" AND updated >= 1795428000000 ORDER BY updated ASC'
+    )
+    assert m.changed_jql("OPS", None) == 'project = "OPS" ORDER BY updated ASC'
+
+
+def test_create_fields_carry_marker_label_and_no_spaces() -> None:
+    fields = m.create_fields(
+        draft(labels=("customer impact",), assignees=("acc-1",), due=date(2026, 12, 1)), CONFIG
+    )
+    assert fields["project"] == {"key": "OPS"}
+    assert fields["issuetype"] == {"name": "Task"}
+    assert fields["labels"] == ["postmortem", "customer-impact", m.marker_label("pir-1#0a1b2c3d")]
+    assert body_marker("pir-1#0a1b2c3d") in fields["description"]
+    assert fields["duedate"] == "2026-12-01"
+    assert fields["assignee"] == {"accountId": "acc-1"}
+    dc = JiraConfig(url=BASE, project="OPS", deployment="datacenter")
+    assert m.create_fields(draft(assignees=("jdoe",)), dc)["assignee"] == {"name": "jdoe"}
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        (TicketRef(raw="x", url=f"{BASE}/browse/OPS-12"), "key:OPS-12"),
+        (TicketRef(raw="x", url=f"{BASE}/browse/OPS-12/"), "key:OPS-12"),
+        (TicketRef(raw="OPS-12", key="OPS-12"), "key:OPS-12"),
+        (TicketRef(raw="OPS-12"), "key:OPS-12"),
+        (TicketRef(raw="x", url=f"{BASE}/browse/SEC-12"), None),
+        (TicketRef(raw="SEC-3", key="SEC-3"), None),
+        (TicketRef(raw="x", url="https://other.atlassian.net/browse/OPS-12"), None),
+        (TicketRef(raw="x", url=f"{BASE}/projects/OPS/issues"), None),
+        (TicketRef(raw="acme/ops#12", repo="acme/ops", number=12), None),
+    ],
+)
+def test_parse_ref(ref: TicketRef, expected: str | None) -> None:
+    assert m.parse_ref(ref, BASE, "OPS") == expected
+
+
+def test_cursor_round_trip_and_garbage() -> None:
+    cursor = m.Cursor(datetime(2026, 1, 1, tzinfo=UTC), frozenset({("1", "u")}))
+    assert m.Cursor.decode(cursor.encode()) == cursor
+    assert m.Cursor.decode("not json") is None
+    assert m.Cursor.decode('{"v": 9}') is None
+
+
+# -- against the fake: request counts and paging ---------------------------------------------
+
+
+def test_constructor_makes_no_request_and_never_calls_server_info(fake: FakeJira) -> None:
+    jira = tracker(fake)
+    assert fake.requests == []
+    jira.list_changed(None)
+    assert fake.count("GET", "/serverInfo") == 0
+    # first pass of a process: the library's one-time /field call plus one search
+    assert fake.count("GET", "/field$") == 1
+    assert fake.count("GET", SEARCH) == 1
+
+
+def test_idle_pass_is_one_request_and_first_pass_costs_field_too(fake: FakeJira) -> None:
+    fake.seed_issues(3)
+    jira = tracker(fake)
+    full = jira.list_changed(None)
+    assert full.requests == 2 and len(full.tickets) == 3
+    idle = jira.list_changed(full.cursor)
+    assert (idle.requests, idle.tickets, idle.not_modified) == (1, (), True)
+    assert fake.count("GET", "/field$") == 1
+
+
+def test_hundred_changed_tickets_cost_at_most_three_requests(fake: FakeJira) -> None:
+    ids = fake.seed_issues(100)
+    jira = tracker(fake)
+    cursor = jira.list_changed(None).cursor
+    for issue_id in ids:
+        fake.add_label(issue_id, "touched")
+    listing = jira.list_changed(cursor)
+    assert len(listing.tickets) == 100
+    assert listing.requests <= 3
+
+
+def test_paging_past_100_follows_next_page_token(fake: FakeJira) -> None:
+    fake.seed_issues(250)
+    listing = tracker(fake).list_changed(None)
+    assert len({t.id for t in listing.tickets}) == 250
+    searches = [r for r in fake.requests if r.path.endswith("/search/jql")]
+    assert len(searches) == 3
+    assert all("startAt" not in r.query for r in searches)
+    assert [("nextPageToken" in r.query) for r in searches] == [False, True, True]
+
+
+def test_change_within_the_same_minute_is_seen_once(fake: FakeJira) -> None:
+    [issue_id] = fake.seed_issues(1)
+    jira = tracker(fake)
+    cursor = jira.list_changed(None).cursor
+    fake.transition(issue_id, "In Progress")
+    first = jira.list_changed(cursor)
+    assert [t.status for t in first.tickets] == [Status.IN_PROGRESS]
+    again = jira.list_changed(first.cursor)
+    assert again.tickets == ()
+
+
+def test_garbage_cursor_lists_everything(fake: FakeJira) -> None:
+    fake.seed_issues(2)
+    assert len(tracker(fake).list_changed("garbage").tickets) == 2
+
+
+def test_data_center_uses_search_with_start_at_and_bearer(dc: FakeJira) -> None:
+    dc.seed_issues(130)
+    jira = tracker(dc)
+    listing = jira.list_changed(None)
+    assert len({t.id for t in listing.tickets}) == 130
+    starts = [r.query["startAt"][0] for r in dc.requests if r.path.endswith("/search")]
+    assert starts == ["0", "100"]
+    created = jira.create(draft(assignees=("jdoe",)))
+    assert dc.issue(created.id)["fields"]["assignee"]["name"] == "jdoe"
+    assert all(r.headers["authorization"].startswith("Bearer ") for r in dc.requests)
+
+
+def test_cloud_search_endpoint_removed_answers_410(fake: FakeJira) -> None:
+    # The fake mirrors the removal (pycontribs/jira#2367); the adapter never calls it.
+    jira = tracker(fake)
+    jira.list_changed(None)
+    assert fake.count("GET", r"/rest/api/2/search$") == 0
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+def test_create_is_one_post_with_marker_label(fake: FakeJira) -> None:
+    jira = tracker(fake)
+    state = jira.create(draft(labels=("needs owner",), due=date(2026, 12, 1)))
+    assert fake.count("POST") == 1 and fake.count("GET") == 0
+    fields = fake.issue(state.id)["fields"]
+    assert m.marker_label("pir-1#0a1b2c3d") in fields["labels"]
+    assert "needs-owner" in fields["labels"]
+    assert fields["duedate"] == "2026-12-01"
+    assert state.key == "OPS-1" and state.url.endswith("/browse/OPS-1")
+
+
+@pytest.mark.parametrize("kind", ["5xx", "drop", "timeout"])
+def test_create_is_never_resent(fake: FakeJira, kind: str) -> None:
+    fake.set_faults(Faults(rate=1.0, kinds=(kind,), only_methods=("POST",), stall=1.5))
+    with pytest.raises(TrackerError, match="may have happened"):
+        tracker(fake).create(draft())
+    assert fake.count("POST") == 1
+
+
+def test_lost_create_is_found_by_marker_after_search_lag(fake: FakeJira) -> None:
+    fake.search_lag = 0.3
+    jira = tracker(fake)
+    fake.fail_next("lost")
+    since = datetime.now(UTC)
+    with pytest.raises(TrackerError):
+        jira.create(draft())
+    assert fake.ticket_count() == 1
+    assert jira.find_by_marker("pir-1#0a1b2c3d", since) is None  # not indexed yet
+    time.sleep(0.35)
+    found = jira.find_by_marker("pir-1#0a1b2c3d", since)
+    assert found is not None and found.marker == "pir-1#0a1b2c3d"
+
+
+def test_update_pushes_only_differences_and_clears_due(fake: FakeJira) -> None:
+    jira = tracker(fake)
+    state = jira.create(draft(due=date(2026, 12, 1), assignees=("acc-1",)))
+    same = TicketChange(title="Alert on 5xx", due=date(2026, 12, 1), assignees=("acc-1",))
+    assert jira.update(state.id, same) is Outcome.NOOP
+    assert fake.count("PUT") == 0
+    assert jira.update(state.id, TicketChange(clear_due=True, assignees=())) is Outcome.UPDATED
+    fields = fake.issue(state.id)["fields"]
+    assert fields["duedate"] is None and fields["assignee"] is None
+
+
+def test_close_not_planned_sets_wont_do(fake: FakeJira) -> None:
+    jira = tracker(fake)
+    state = jira.create(draft())
+    assert jira.update(state.id, TicketChange(close_not_planned=True)) is Outcome.UPDATED
+    [closed] = jira.fetch([state.id])
+    assert closed.status is Status.DEPRIORITIZED and closed.closed_on is not None
+    assert jira.update(state.id, TicketChange(close_not_planned=True)) is Outcome.NOOP
+
+
+def test_close_without_resolution_on_screen_retries_once_without_it(fake: FakeJira) -> None:
+    fake.resolution_on_screen = False
+    jira = tracker(fake)
+    state = jira.create(draft())
+    jira.update(state.id, TicketChange(close_not_planned=True))
+    assert fake.count("POST", "/transitions$") == 2
+    assert fake.issue(state.id)["fields"]["status"]["name"] == "Done"
+
+
+def test_close_with_unknown_transition_raises_a_clear_error(fake: FakeJira) -> None:
+    jira = tracker(fake, close_transition="Archive")
+    state = jira.create(draft())
+    with pytest.raises(TrackerError, match="no transition named 'Archive'"):
+        jira.update(state.id, TicketChange(close_not_planned=True))
+    assert fake.count("POST", "/transitions$") == 0
+
+
+def test_set_label_replaces_spaces_and_is_idempotent(fake: FakeJira) -> None:
+    jira = tracker(fake)
+    state = jira.create(draft())
+    assert jira.set_label(state.id, "needs owner", True) is Outcome.UPDATED
+    assert jira.set_label(state.id, "needs owner", True) is Outcome.NOOP
+    assert "needs-owner" in fake.issue(state.id)["fields"]["labels"]
+
+
+def test_own_comment_is_not_read_back_as_reason(fake: FakeJira) -> None:
+    jira = tracker(fake)
+    state = jira.create(draft())
+    fake.comment(state.id, "Dropped: the service is retired.")
+    jira.comment(state.id, "Please give a reason.")
+    fake.transition(state.id, "Done", resolution="Won't Do")
+    [seen] = jira.fetch([state.id])
+    assert seen.reason == "Dropped: the service is retired."
+
+
+def test_parse_ref_by_key_then_fetch_gives_the_numeric_id(fake: FakeJira) -> None:
+    [issue_id] = fake.seed_issues(1)
+    jira = tracker(fake)
+    ref_id = jira.parse_ref(TicketRef(raw="OPS-1", key="OPS-1"))
+    assert ref_id == "key:OPS-1"
+    [state] = jira.fetch([ref_id])
+    assert state.id == issue_id
+    assert jira.parse_ref(TicketRef(raw="OPS-1", key="OPS-1")) == issue_id  # learnt
+
+
+def test_fetch_leaves_out_missing_issues(fake: FakeJira) -> None:
+    assert tracker(fake).fetch(["99999"]) == []
+
+
+# -- failures and rate limits ------------------------------------------------------------------
+
+
+def test_get_5xx_and_drop_are_retried(fake: FakeJira) -> None:
+    [issue_id] = fake.seed_issues(1)
+    jira = tracker(fake)
+    fake.fail_next("5xx", "drop")
+    [state] = jira.fetch([issue_id])
+    assert state.id == issue_id
+    assert fake.count("GET") == 3
+
+
+def test_retry_after_within_max_wait_is_honoured(fake: FakeJira) -> None:
+    jira = tracker(fake, max_wait=2.0)
+    fake.throttle(1, retry_after=1)
+    started = time.monotonic()
+    state = jira.create(draft())  # a 429 is a refusal: the POST is safe to send again
+    assert time.monotonic() - started >= 1.0
+    assert fake.count("POST") == 2 and fake.ticket_count() == 1
+    assert state.key == "OPS-1"
+
+
+def test_retry_after_beyond_max_wait_raises_rate_limited_on_write(fake: FakeJira) -> None:
+    fake.throttle(5, retry_after=3600)
+    started = time.monotonic()
+    with pytest.raises(RateLimited) as raised:
+        tracker(fake).create(draft())
+    assert time.monotonic() - started < 0.5
+    assert raised.value.retry_after == 3600
+    assert fake.ticket_count() == 0
+
+
+def test_bad_token_is_a_clear_error_without_the_token(fake: FakeJira) -> None:
+    jira = tracker(fake, token=SecretStr("wrong-secret-value"))
+    with pytest.raises(TrackerError) as raised:
+        jira.list_changed(None)
+    assert "401" in str(raised.value) and "API token" in str(raised.value)
+    assert "wrong-secret-value" not in str(raised.value)
+
+
+def test_missing_token_fails_before_any_request(fake: FakeJira) -> None:
+    jira = tracker(fake, token=None)
+    with pytest.raises(TrackerError, match="no API token"):
+        jira.list_changed(None)
+    assert fake.requests == []
+
+
+def test_min_write_interval_paces_writes(fake: FakeJira) -> None:
+    jira = tracker(fake, min_write_interval=0.2)
+    first = jira.create(draft())
+    started = time.monotonic()
+    jira.comment(first.id, "hello")
+    assert time.monotonic() - started >= 0.19
+
+
+def test_watermark_never_runs_ahead_of_the_overlap(fake: FakeJira) -> None:
+    jira = tracker(fake)
+    cursor = jira.list_changed(None).cursor
+    assert cursor is not None
+    decoded = m.Cursor.decode(cursor)
+    assert decoded is not None
+    assert decoded.watermark <= datetime.now(UTC) - timedelta(minutes=4)

@@ -1,0 +1,108 @@
+"""Review metadata from front matter, the body, and the file name (record-formats.md §5)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from syncd.records.meta import file_date, normalize_severity
+from syncd.records.parse import ParseOptions, parse_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("SEV1", "SEV-1"),
+        ("Sev-1", "SEV-1"),
+        ("sev 2", "SEV-2"),
+        ("S3", "SEV-3"),
+        ("severity::1", "SEV-1"),
+        ("SEV-2", "SEV-2"),
+        (2, "SEV-2"),
+        ("P1", "P1"),
+        ("Critical", "Critical"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_severity_is_normalized_when_recognisable(raw: object, expected: str | None) -> None:
+    assert normalize_severity(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("2024-03-06-db-outage", date(2024, 3, 6)),
+        ("20240306_db-outage", date(2024, 3, 6)),
+        ("db-outage_20240306", date(2024, 3, 6)),
+        ("2018-03-6-post-mortem-5", date(2018, 3, 6)),
+        ("PM2021-005 - Queue stall", None),
+        ("0008-slug", None),
+        ("2024-13-40-bad", None),
+    ],
+)
+def test_file_name_dates(stem: str, expected: date | None) -> None:
+    assert file_date(stem) == expected
+
+
+def meta(text: str, path: str = "2026-01-05-x.md"):  # type: ignore[no-untyped-def]
+    return parse_text(text, path, ParseOptions()).meta
+
+
+def test_front_matter_wins_and_maps_every_key() -> None:
+    m = meta(
+        "---\ntitle: DB outage\nid: INC-7\ndate: 2026-02-03\nseverity: sev1\nstatus: final\n"
+        "services: [db, api]\nteam: storage\ntags: [disk]\ntracker: jira-ops\n---\n"
+        "# Other title\n**Severity:** SEV-3\n"
+    )
+    assert (m.id, m.title, m.date, m.severity, m.status) == (
+        "INC-7",
+        "DB outage",
+        date(2026, 2, 3),
+        "SEV-1",
+        "final",
+    )
+    assert (m.services, m.team, m.themes, m.tracker, m.sync) == (
+        ("db", "api"),
+        "storage",
+        ("disk",),
+        "jira-ops",
+        True,
+    )
+
+
+def test_body_bold_keys_and_first_h1() -> None:
+    m = meta("# Queue stall\n\n**Date:** 2026-04-02  \n**Severity**: Sev-2\n")
+    assert (m.title, m.date, m.severity, m.id) == (
+        "Queue stall",
+        date(2026, 4, 2),
+        "SEV-2",
+        "2026-01-05-x",
+    )
+
+
+def test_body_stats_bullets_and_metadata_table() -> None:
+    m = meta(
+        "# T\n\n| | |\n|---|---|\n| **Systems** | `svc-a`, `svc-b` |\n| **Team** | AB CD |\n\n"
+        "## Stats\n\n- Category: Kubernetes\n- Severity: S2\n"
+    )
+    assert (m.services, m.team, m.themes, m.severity) == (
+        ("svc-a", "svc-b"),
+        "AB CD",
+        ("Kubernetes",),
+        "SEV-2",
+    )
+
+
+def test_heading_per_field_and_file_name_fallback() -> None:
+    assert meta("# T\n\n## Date\n\n2015-10-21\n\n## Severity\n\n**Critical** - bad\n").date == date(
+        2015, 10, 21
+    )
+    assert meta("# T\n\n## Severity\n\n**Critical** - bad\n").severity == "Critical"
+    assert meta("# T\n").date == date(2026, 1, 5)
+
+
+def test_fields_inside_action_sections_are_not_review_metadata() -> None:
+    m = meta("# T\n\n## Action Items\n- Fix it\n  - Status: done\n")
+    assert m.status is None
