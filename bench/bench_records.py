@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_reviews import generate  # noqa: E402
+from gen_reviews import generate
 
 SYNCD = Path(sys.executable).with_name("syncd")
 
@@ -61,8 +61,10 @@ def main() -> None:
     for phase, values in rows.items():
         walls = sorted(v[0] for v in values)
         rss = max(v[1] for v in values)
-        print(f"{phase:>6}: median {walls[len(walls) // 2]:.2f} s "
-              f"(min {walls[0]:.2f}, max {walls[-1]:.2f}); peak RSS {rss:.0f} MB")
+        print(
+            f"{phase:>6}: median {walls[len(walls) // 2]:.2f} s "
+            f"(min {walls[0]:.2f}, max {walls[-1]:.2f}); peak RSS {rss:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Generate a corpus of reviews in mixed real-world shapes (for the benchmarks).
 
-    python bench/gen_reviews.py OUT_DIR [--reviews 1000] [--items 10]
+python bench/gen_reviews.py OUT_DIR [--reviews 1000] [--items 10]
 """
 
 from __future__ import annotations
@@ -12,11 +12,30 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-VERBS = ["Alert when", "Add a runbook entry for", "Pin", "Shard", "Cap", "Rotate", "Page on",
-         "Backfill", "Document", "Split", "Rate-limit", "Move"]
-THINGS = ["the checkout 5xx rate above 3% for 5 minutes", "the payments base image digest",
-          "the audit log by tenant", "resolver cache TTL at 300 s", "the webhook certificate",
-          "ingest queue lag over 10 minutes", "the export client retries", "the cron jobs"]
+VERBS = [
+    "Alert when",
+    "Add a runbook entry for",
+    "Pin",
+    "Shard",
+    "Cap",
+    "Rotate",
+    "Page on",
+    "Backfill",
+    "Document",
+    "Split",
+    "Rate-limit",
+    "Move",
+]
+THINGS = [
+    "the checkout 5xx rate above 3% for 5 minutes",
+    "the payments base image digest",
+    "the audit log by tenant",
+    "resolver cache TTL at 300 s",
+    "the webhook certificate",
+    "ingest queue lag over 10 minutes",
+    "the export client retries",
+    "the cron jobs",
+]
 OWNERS = ["@priya", "@sam", "@lee", "@dana", "@kim", "@raj", "Data team", None]
 TIMELINE = "\n".join(f"- 10:{m:02d} something was observed on host-{m}" for m in range(30))
 
@@ -47,8 +66,10 @@ def _table(rng: random.Random, items: int, review_date: date) -> str:
     rows = ["| Action Item | Type | Owner | Bug |", "| --- | --- | --- | --- |"]
     for n in range(items):
         status = rng.choice(["**DONE**", "**TODO**", "TODO"])
-        rows.append(f"| {rng.choice(VERBS)} {rng.choice(THINGS)} (row {n}) | prevent | "
-                    f"{rng.choice(['kim', 'raj', 'lee'])} | Bug {7000 + n} {status} |")
+        rows.append(
+            f"| {rng.choice(VERBS)} {rng.choice(THINGS)} (row {n}) | prevent | "
+            f"{rng.choice(['kim', 'raj', 'lee'])} | Bug {7000 + n} {status} |"
+        )
     return "\n".join(rows)
 
 

@@ -97,8 +97,17 @@ def _run(step: TrackerStep, view: TrackerView, store: Store, result: TrackerResu
         state = tracker.create(step.draft)
         failpoint("after_create")
         view.states[state.id] = state
-        store.save_link(Link(step.item_key, step.tracker, state.id, state.key, state.url,
-                             step.review_path, datetime.now(UTC)))
+        store.save_link(
+            Link(
+                step.item_key,
+                step.tracker,
+                state.id,
+                state.key,
+                state.url,
+                step.review_path,
+                datetime.now(UTC),
+            )
+        )
         store.resolve_intent(step.item_key, state.id)
         failpoint("after_link")
         result.created.append(state.key)
@@ -107,11 +116,11 @@ def _run(step: TrackerStep, view: TrackerView, store: Store, result: TrackerResu
         tracker.update(step.ticket_id, step.change)
     elif isinstance(step, SetLabel):
         tracker.set_label(step.ticket_id, step.label, step.present)
-        state = view.states.get(step.ticket_id)
-        if state is not None:  # keep the snapshot true so the next pass does not repeat it
-            labels = set(state.labels)
+        seen = view.states.get(step.ticket_id)
+        if seen is not None:  # keep the snapshot true so the next pass does not repeat it
+            labels = set(seen.labels)
             (labels.add if step.present else labels.discard)(step.label)
-            view.states[step.ticket_id] = _with_labels(state, frozenset(labels))
+            view.states[step.ticket_id] = _with_labels(seen, frozenset(labels))
     elif isinstance(step, Comment):
         tracker.comment(step.ticket_id, step.body)
         if store.episode(step.item_key, step.episode) is None:

@@ -47,9 +47,11 @@ def _maybe(ctx: _Ctx) -> Any:
     """The config if one is given or found; None when there is none at all (lint on files)."""
     from syncd.config_load import load_config
 
-    if ctx.config_path is None and "SYNCD_CONFIG" not in os.environ and not Path(
-        "syncd.yaml"
-    ).exists():
+    if (
+        ctx.config_path is None
+        and "SYNCD_CONFIG" not in os.environ
+        and not Path("syncd.yaml").exists()
+    ):
         return None
     return load_config(ctx.config_path, os.environ)
 
@@ -102,8 +104,9 @@ Docs: README.md, docs/configuration.md, docs/record-format.md, docs/lint.md""",
     help="Override log.format: console on a TTY and JSON otherwise when auto.",
 )
 @click.pass_context
-def cli(ctx: click.Context, config: Path | None, log_level: str | None,
-        log_format: str | None) -> None:
+def cli(
+    ctx: click.Context, config: Path | None, log_level: str | None, log_format: str | None
+) -> None:
     """syncd keeps postmortem action items honest.
 
     It reads the action items of your post-incident reviews (Markdown in git), judges their
@@ -115,10 +118,17 @@ def cli(ctx: click.Context, config: Path | None, log_level: str | None,
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
-@click.option("--no-write", is_flag=True,
-              help="Judge and report only; do not write marks into the reviews.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--no-write", is_flag=True, help="Judge and report only; do not write marks into the reviews."
+)
 @_today_option
 @click.pass_obj
 def check(obj: _Ctx, fmt: str, no_write: bool, today: str | None) -> int:
@@ -151,8 +161,11 @@ def _tracker_failed(result: Any) -> bool:
 
 
 @cli.command()
-@click.option("--dry-run", is_flag=True,
-              help="Print the review diffs and the tracker calls a pass would make; change nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the review diffs and the tracker calls a pass would make; change nothing.",
+)
 @_today_option
 @click.pass_obj
 def sync(obj: _Ctx, dry_run: bool, today: str | None) -> int:
@@ -178,8 +191,9 @@ def sync(obj: _Ctx, dry_run: bool, today: str | None) -> int:
     for diff in result.apply.diffs:
         click.echo(diff, nl=False)
     if result.apply.written:
-        click.echo(f"Updated {len(result.apply.written)} review(s): "
-                   + ", ".join(result.apply.written))
+        click.echo(
+            f"Updated {len(result.apply.written)} review(s): " + ", ".join(result.apply.written)
+        )
     for path, line, why in result.apply.refused:
         click.echo(f"Not written: {path}:{line}: {why}")
     return EXIT_INCOMPLETE if _tracker_failed(result) else EXIT_OK
@@ -200,17 +214,39 @@ def _failing(result: Any, fail_on: Sequence[str]) -> list[str]:
 @cli.command()
 @click.option("--owner", help="Only items of this owner (case-insensitive; @ optional).")
 @click.option("--review", "review_filter", help="Only reviews whose path or id contains this.")
-@click.option("--flag", "flags", multiple=True, type=click.Choice(_FLAG_NAMES),
-              help="Only items with this flag (repeatable: any of them).")
-@click.option("--status", "statuses", multiple=True,
-              type=click.Choice(["open", "in_progress", "done", "deprioritized"]),
-              help="Only items in this status (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="table for people; json (one array, one object per item) for scripts.")
+@click.option(
+    "--flag",
+    "flags",
+    multiple=True,
+    type=click.Choice(_FLAG_NAMES),
+    help="Only items with this flag (repeatable: any of them).",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["open", "in_progress", "done", "deprioritized"]),
+    help="Only items in this status (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; json (one array, one object per item) for scripts.",
+)
 @_today_option
 @click.pass_obj
-def status(obj: _Ctx, owner: str | None, review_filter: str | None, flags: tuple[str, ...],
-           statuses: tuple[str, ...], fmt: str, today: str | None) -> int:
+def status(
+    obj: _Ctx,
+    owner: str | None,
+    review_filter: str | None,
+    flags: tuple[str, ...],
+    statuses: tuple[str, ...],
+    fmt: str,
+    today: str | None,
+) -> int:
     """Show action items and their follow-through, filtered. Writes nothing to the reviews.
 
     \b
@@ -228,17 +264,22 @@ def status(obj: _Ctx, owner: str | None, review_filter: str | None, flags: tuple
     reports = judge_all(gathered.reviews, today_for(loaded, _today(today)), rules(loaded))
     wanted_owner = owner.lstrip("@").casefold() if owner else None
     selected = [
-        r for r in reports
+        r
+        for r in reports
         if (wanted_owner is None or (r.item.owner or "").lstrip("@").casefold() == wanted_owner)
-        and (review_filter is None or review_filter in r.review.path
-             or review_filter == r.review.meta.id)
+        and (
+            review_filter is None
+            or review_filter in r.review.path
+            or review_filter == r.review.meta.id
+        )
         and (not flags or any(Flag(f) in r.flags for f in flags))
         and (not statuses or r.status.value in statuses)
     ]
     root, base = loaded.records_root(), loaded.base_dir
     if fmt == "json":
-        click.echo(json.dumps([item_json(r, root, base) for r in selected], indent=2,
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps([item_json(r, root, base) for r in selected], indent=2, ensure_ascii=False)
+        )
     else:
         click.echo(status_table(selected, root, base), nl=False)
     return EXIT_OK
@@ -246,8 +287,14 @@ def status(obj: _Ctx, owner: str | None, review_filter: str | None, flags: tuple
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="github prints workflow annotations for GitHub Actions.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints workflow annotations for GitHub Actions.",
+)
 @click.pass_obj
 def lint(obj: _Ctx, paths: tuple[Path, ...], fmt: str) -> int:
     """Check that action items are well written: one owner, a real due date, a specific change.
@@ -256,8 +303,8 @@ def lint(obj: _Ctx, paths: tuple[Path, ...], fmt: str) -> int:
     lints those — a config file is then optional (pre-commit passes file names). Exits 1 when
     an error-severity rule fires. Rules and suppression: docs/lint.md.
     """
-    from syncd.records.lint_output import format_github, format_json, format_text
     from syncd.lint_pass import lint_config_reviews, lint_paths
+    from syncd.records.lint_output import format_github, format_json, format_text
 
     loaded = obj.load(required=not paths)
     problems = lint_paths(paths, loaded) if paths else lint_config_reviews(loaded)
@@ -300,8 +347,9 @@ def config_schema_cmd() -> int:
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: the one error boundary."""
     try:
-        code = cli.main(args=list(argv) if argv is not None else None, prog_name="syncd",
-                        standalone_mode=False)
+        code = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="syncd", standalone_mode=False
+        )
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.exceptions.Abort:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import syncd
 from syncd import log
 from syncd.apply import ApplyResult, apply_edit_steps
+from syncd.apply_trackers import failpoint
 from syncd.config_load import LoadedConfig
 from syncd.followup import Rules, judge_all
 from syncd.model import ItemReport, Problem, Review
@@ -23,7 +24,6 @@ from syncd.records.lint import LintSettings, lint_review, settings_from_config
 from syncd.records.parse import DEFAULT_SECTIONS, ParseOptions, read_review
 from syncd.store import CachedReview, Store
 from syncd.tracker_pass import TrackerOutcome, sync_trackers
-from syncd.apply_trackers import failpoint
 
 _log = log.get("syncd.cycle")
 
@@ -125,8 +125,12 @@ def gather(loaded: LoadedConfig, store: Store) -> Gathered:
             parsed += 1
             if st is not None and review.readable and now - st.st_mtime > _RACY_SECONDS:
                 fresh.append(
-                    (rel, CachedReview(st.st_size, st.st_mtime_ns, fingerprint,
-                                       codec.dumps(review, problems)))
+                    (
+                        rel,
+                        CachedReview(
+                            st.st_size, st.st_mtime_ns, fingerprint, codec.dumps(review, problems)
+                        ),
+                    )
                 )
         reviews.append(review)
         lint.extend(problems)
@@ -147,8 +151,14 @@ def run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassRe
     write_back = loaded.config.records.write_back and options.write
     outcome: TrackerOutcome | None = None
     if loaded.config.trackers:
-        outcome = sync_trackers(loaded, store, gathered.reviews, today, the_rules,
-                                dry_run=options.dry_run or not options.write)
+        outcome = sync_trackers(
+            loaded,
+            store,
+            gathered.reviews,
+            today,
+            the_rules,
+            dry_run=options.dry_run or not options.write,
+        )
         reports = judge_all(gathered.reviews, today, the_rules, outcome.progress)
     else:
         reports = judge_all(gathered.reviews, today, the_rules)
@@ -176,17 +186,24 @@ def run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassRe
                 review, _ = read_review(base / path, base, parse_options(loaded))
                 by_path[path] = review
             gathered.reviews = [by_path[r.path] for r in gathered.reviews]
-            reports = judge_all(gathered.reviews, today, the_rules,
-                                outcome.progress if outcome else None)
+            reports = judge_all(
+                gathered.reviews, today, the_rules, outcome.progress if outcome else None
+            )
     if not options.dry_run:
         store.record_statuses(
             {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft},
             datetime.now(ZoneInfo("UTC")),
         )
     seconds = time.perf_counter() - started
-    _log.info("pass_finished", reviews=len(gathered.reviews), items=len(reports),
-              parsed=gathered.parsed, cached=gathered.cached, written=len(result.written),
-              seconds=round(seconds, 3))
+    _log.info(
+        "pass_finished",
+        reviews=len(gathered.reviews),
+        items=len(reports),
+        parsed=gathered.parsed,
+        cached=gathered.cached,
+        written=len(result.written),
+        seconds=round(seconds, 3),
+    )
     return PassReport(
         today=today,
         reviews=gathered.reviews,
@@ -211,4 +228,3 @@ def holder() -> str:
 
 def open_store(loaded: LoadedConfig) -> Store:
     return Store.open(loaded.store_url())
-

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from syncd.model import ActionItem, Flag, ItemReport, ItemShape, Review, Status, Suffix
 from syncd.sync_plan import review_suffix
@@ -112,4 +112,3 @@ def _why(report: ItemReport, wanted: Suffix | None) -> str:
 
 
 _MARKED = (Flag.OVERDUE, Flag.NEEDS_DECISION, Flag.DEPRIORITIZED_WITHOUT_REASON)
-

@@ -69,7 +69,8 @@ def _line(report: ItemReport, today: date, root: Path, base_dir: Path) -> str:
     where = f"{review_path(report, root, base_dir)}:{item.line}"
     owner = item.owner or "no owner"
     if report.due:
-        due = f"due {report.due}{' (implied)' if report.due_implied else ''}, {_age(today, report.due)}"
+        implied = " (implied)" if report.due_implied else ""
+        due = f"due {report.due}{implied}, {_age(today, report.due)}"
     else:
         due = "no due date"
     desc = _shorten(item.description or (item.ticket.raw if item.ticket else ""), 70)
@@ -148,7 +149,9 @@ def check_json(
         },
         "lint": [problem_json(p) for p in result.lint],
         "written": result.apply.written,
-        "refused": [{"review": p, "line": ln, "reason": why} for p, ln, why in result.apply.refused],
+        "refused": [
+            {"review": p, "line": ln, "reason": why} for p, ln, why in result.apply.refused
+        ],
         "diffs": result.apply.diffs,
         "failing": list(failing),
         "exit_code": exit_code,
@@ -157,8 +160,14 @@ def check_json(
 
 
 def problem_json(p: Problem) -> dict[str, Any]:
-    return {"path": p.path, "line": p.line, "col": p.col, "code": p.code,
-            "severity": p.severity.value, "message": p.message}
+    return {
+        "path": p.path,
+        "line": p.line,
+        "col": p.col,
+        "code": p.code,
+        "severity": p.severity.value,
+        "message": p.message,
+    }
 
 
 def status_table(reports: Sequence[ItemReport], root: Path, base_dir: Path) -> str:
@@ -167,17 +176,21 @@ def status_table(reports: Sequence[ItemReport], root: Path, base_dir: Path) -> s
     rows = [("REVIEW:LINE", "STATUS", "DUE", "OWNER", "FLAGS", "DESCRIPTION")]
     for r in reports:
         due = f"{r.due}{'*' if r.due_implied else ''}" if r.due else "-"
-        rows.append((
-            f"{review_path(r, root, base_dir)}:{r.item.line}",
-            r.status.value,
-            due,
-            r.item.owner or "-",
-            ",".join(sorted(f.value for f in r.flags)) or "-",
-            _shorten(r.item.description or (r.item.ticket.raw if r.item.ticket else ""), 60),
-        ))
+        rows.append(
+            (
+                f"{review_path(r, root, base_dir)}:{r.item.line}",
+                r.status.value,
+                due,
+                r.item.owner or "-",
+                ",".join(sorted(f.value for f in r.flags)) or "-",
+                _shorten(r.item.description or (r.item.ticket.raw if r.item.ticket else ""), 60),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5]
+        for row in rows
+    ]
     lines.append("")
     lines.append(f"{len(reports)} item(s); * = implied from the review's severity")
     return "\n".join(lines) + "\n"
@@ -195,19 +208,24 @@ def trackers_text(result: PassReport) -> str:
             continue
         writes = outcome.result.writes.get(name, 0)
         later = outcome.result.postponed.get(name, 0)
-        line = (f"{name}: {'full' if view.full else 'incremental'} listing, "
-                f"{view.requests} request(s); {writes} write(s)")
+        line = (
+            f"{name}: {'full' if view.full else 'incremental'} listing, "
+            f"{view.requests} request(s); {writes} write(s)"
+        )
         if later:
             line += f"; {later} postponed to the next pass (write_budget)"
         out.append(line)
     if outcome.result.created:
-        out.append(f"Created {len(outcome.result.created)} ticket(s): "
-                   + ", ".join(outcome.result.created))
+        out.append(
+            f"Created {len(outcome.result.created)} ticket(s): " + ", ".join(outcome.result.created)
+        )
     for step, error in outcome.result.failed:
         out.append(f"  failed: {step}: {error}")
     if outcome.deferred:
-        out.append(f"Deferred {len(outcome.deferred)} creation(s): a ticket may already exist "
-                   "that the tracker's search does not show yet; next pass decides")
+        out.append(
+            f"Deferred {len(outcome.deferred)} creation(s): a ticket may already exist "
+            "that the tracker's search does not show yet; next pass decides"
+        )
     for key, tracker, ticket in outcome.orphans:
         out.append(f"Orphaned: {tracker} ticket {ticket} (item {key} left its review)")
     for problem in outcome.problems:

@@ -77,30 +77,50 @@ def route(review: Review, loaded: LoadedConfig) -> str | None:
 
 
 def state_to_json(s: TicketState) -> str:
-    return json.dumps({
-        "tracker": s.tracker, "id": s.id, "project": s.project, "key": s.key, "url": s.url,
-        "status": s.status.value, "updated": s.updated.isoformat(), "title": s.title,
-        "reason": s.reason, "labels": sorted(s.labels),
-        "closed_on": s.closed_on.isoformat() if s.closed_on else None, "marker": s.marker,
-        "assignees": list(s.assignees), "due": s.due.isoformat() if s.due else None,
-    })
+    return json.dumps(
+        {
+            "tracker": s.tracker,
+            "id": s.id,
+            "project": s.project,
+            "key": s.key,
+            "url": s.url,
+            "status": s.status.value,
+            "updated": s.updated.isoformat(),
+            "title": s.title,
+            "reason": s.reason,
+            "labels": sorted(s.labels),
+            "closed_on": s.closed_on.isoformat() if s.closed_on else None,
+            "marker": s.marker,
+            "assignees": list(s.assignees),
+            "due": s.due.isoformat() if s.due else None,
+        }
+    )
 
 
 def state_from_json(text: str) -> TicketState:
     d = json.loads(text)
     return TicketState(
-        tracker=d["tracker"], id=d["id"], project=d["project"], key=d["key"], url=d["url"],
-        status=Status(d["status"]), updated=datetime.fromisoformat(d["updated"]),
-        title=d["title"], reason=d["reason"], labels=frozenset(d["labels"]),
+        tracker=d["tracker"],
+        id=d["id"],
+        project=d["project"],
+        key=d["key"],
+        url=d["url"],
+        status=Status(d["status"]),
+        updated=datetime.fromisoformat(d["updated"]),
+        title=d["title"],
+        reason=d["reason"],
+        labels=frozenset(d["labels"]),
         closed_on=date.fromisoformat(d["closed_on"]) if d["closed_on"] else None,
-        marker=d["marker"], assignees=tuple(d["assignees"]),
+        marker=d["marker"],
+        assignees=tuple(d["assignees"]),
         due=date.fromisoformat(d["due"]) if d["due"] else None,
     )
 
 
 def snapshot(s: TicketState) -> TicketSnapshot:
-    return TicketSnapshot(s.id, s.status, s.reason, tuple(sorted(s.labels)), s.updated,
-                          state_to_json(s))
+    return TicketSnapshot(
+        s.id, s.status, s.reason, tuple(sorted(s.labels)), s.updated, state_to_json(s)
+    )
 
 
 def _full_due(store: Store, name: str, every: float, now: datetime) -> bool:
@@ -128,8 +148,14 @@ def list_trackers(
         view.cursor = listing.cursor
         for state in listing.tickets:
             view.states[state.id] = state
-        _log.info("tracker_listed", tracker=name, changed=len(listing.tickets),
-                  requests=listing.requests, full=view.full, not_modified=listing.not_modified)
+        _log.info(
+            "tracker_listed",
+            tracker=name,
+            changed=len(listing.tickets),
+            requests=listing.requests,
+            full=view.full,
+            not_modified=listing.not_modified,
+        )
 
 
 def resolve_links(
@@ -178,9 +204,7 @@ def _match_refs(
     return None
 
 
-def fetch_missing(
-    links: Mapping[str, tuple[str, str]], views: Mapping[str, TrackerView]
-) -> None:
+def fetch_missing(links: Mapping[str, tuple[str, str]], views: Mapping[str, TrackerView]) -> None:
     """Linked tickets never seen before (adopted ones): one fetch per tracker."""
     wanted: dict[str, list[str]] = {}
     for tracker, ticket_id in links.values():

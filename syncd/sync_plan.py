@@ -126,8 +126,13 @@ def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
             state = inputs.states.get(tracker, {}).get(ticket_id)
             if state is not None and state.status in (Status.OPEN, Status.IN_PROGRESS):
                 steps.append(
-                    UpdateTicket(tracker, ticket_id, key, TicketChange(close_not_planned=True),
-                                 "the item left its review (on_removed: close)")
+                    UpdateTicket(
+                        tracker,
+                        ticket_id,
+                        key,
+                        TicketChange(close_not_planned=True),
+                        "the item left its review (on_removed: close)",
+                    )
                 )
     # Creates first: near a write budget, new links matter more than label churn.
     steps.sort(key=lambda s: 0 if isinstance(s, CreateTicket) else 1)
@@ -192,28 +197,59 @@ def _mirror(report: ItemReport, state: TicketState, inputs: SyncInputs) -> list[
     overdue = Flag.OVERDUE in report.flags and is_open
     has_label = policy.overdue_label in state.labels
     if overdue != has_label:
-        steps.append(SetLabel(tracker, state.id, key, policy.overdue_label, overdue,
-                              "overdue" if overdue else "no longer overdue"))
+        steps.append(
+            SetLabel(
+                tracker,
+                state.id,
+                key,
+                policy.overdue_label,
+                overdue,
+                "overdue" if overdue else "no longer overdue",
+            )
+        )
     if overdue and not inputs.episodes.get((key, "overdue"), False):
         who = _mention(item.owner, inputs.assignees.get((tracker, item.owner or ""), ()))
-        steps.append(Comment(tracker, state.id, key,
-                             f"{who}this action item was due {report.due} and is still open. "
-                             "Please finish it, move its due date in the review, or close it "
-                             "as not planned with the reason.", "overdue",
-                             "first reminder of this overdue episode"))
-    if (Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags
-            and not inputs.episodes.get((key, "reason"), False)):
-        steps.append(Comment(tracker, state.id, key,
-                             "This action item was closed as not planned without a reason. "
-                             "Please add a comment saying why, so the review records the "
-                             "decision.", "reason", "deprioritized without a reason"))
+        steps.append(
+            Comment(
+                tracker,
+                state.id,
+                key,
+                f"{who}this action item was due {report.due} and is still open. "
+                "Please finish it, move its due date in the review, or close it "
+                "as not planned with the reason.",
+                "overdue",
+                "first reminder of this overdue episode",
+            )
+        )
+    if Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags and not inputs.episodes.get(
+        (key, "reason"), False
+    ):
+        steps.append(
+            Comment(
+                tracker,
+                state.id,
+                key,
+                "This action item was closed as not planned without a reason. "
+                "Please add a comment saying why, so the review records the "
+                "decision.",
+                "reason",
+                "deprioritized without a reason",
+            )
+        )
     wants_owner_label = not item.owner and is_open
     if wants_owner_label != (policy.needs_owner_label in state.labels) and (
         wants_owner_label or item.owner
     ):
-        steps.append(SetLabel(tracker, state.id, key, policy.needs_owner_label,
-                              wants_owner_label, "owner missing" if wants_owner_label
-                              else "owner named"))
+        steps.append(
+            SetLabel(
+                tracker,
+                state.id,
+                key,
+                policy.needs_owner_label,
+                wants_owner_label,
+                "owner missing" if wants_owner_label else "owner named",
+            )
+        )
     return steps
 
 
@@ -224,9 +260,7 @@ def _review_owned_change(
     title = title_for(item) if item.description else None
     new_title = title if title and title != state.title else None
     assignees = inputs.assignees.get((state.tracker, item.owner or ""), ())
-    new_assignees = (
-        assignees if assignees and set(assignees) != set(state.assignees) else None
-    )
+    new_assignees = assignees if assignees and set(assignees) != set(state.assignees) else None
     new_due = item.due if policy.supports_due and item.due and item.due != state.due else None
     if new_title is None and new_assignees is None and new_due is None:
         return None
@@ -258,4 +292,3 @@ def review_suffix(report: ItemReport, state: TicketState) -> Suffix:
         needs_decision=Flag.NEEDS_DECISION in report.flags,
         needs_reason=Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags,
     )
-

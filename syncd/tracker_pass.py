@@ -65,8 +65,7 @@ def _review_urls(loaded: LoadedConfig, reviews: Sequence[Review]) -> dict[str, s
     if not template:
         return {}
     return {
-        r.path: template.format(path=r.path, line=1, review_id=r.meta.id,
-                                title=r.meta.title or "")
+        r.path: template.format(path=r.path, line=1, review_id=r.meta.id, title=r.meta.title or "")
         for r in reviews
     }
 
@@ -89,8 +88,10 @@ def sync_trackers(
         name = route(review, loaded)
         if name is None:
             if review.meta.tracker:
-                problems.append(f"{review.path}: front matter names tracker "
-                                f"{review.meta.tracker!r}, which is not configured")
+                problems.append(
+                    f"{review.path}: front matter names tracker "
+                    f"{review.meta.tracker!r}, which is not configured"
+                )
             continue
         for item in review.items:
             routes[item.key] = name
@@ -112,12 +113,19 @@ def sync_trackers(
         if key not in present and link.review in readable_paths
     ]
     inputs = SyncInputs(
-        reports=reports, routes=routes, links=links,
+        reports=reports,
+        routes=routes,
+        links=links,
         states={n: v.states for n, v in views.items()},
-        ok=frozenset(n for n, v in views.items() if v.ok), deferred=frozenset(deferred),
-        episodes=episodes, policies={n: _policy(c) for n, c in loaded.config.trackers.items()},
-        assignees=_assignees(loaded), review_urls=_review_urls(loaded, syncable), today=today,
-        orphans=orphans, close_orphans=loaded.config.sync.on_removed == "close",
+        ok=frozenset(n for n, v in views.items() if v.ok),
+        deferred=frozenset(deferred),
+        episodes=episodes,
+        policies={n: _policy(c) for n, c in loaded.config.trackers.items()},
+        assignees=_assignees(loaded),
+        review_urls=_review_urls(loaded, syncable),
+        today=today,
+        orphans=orphans,
+        close_orphans=loaded.config.sync.on_removed == "close",
     )
     plan = compute_sync_plan(inputs)
     budgets = {n: c.write_budget for n, c in loaded.config.trackers.items()}
@@ -125,9 +133,9 @@ def sync_trackers(
     for link in store.links().values() if not dry_run else ():
         links.setdefault(link.item_key, (link.tracker, link.ticket_id))
     progress = _progress(links, views)
-    frozen = frozenset(
-        key for key, name in routes.items() if not views[name].ok
-    ) | frozenset(key for key, (name, _) in links.items() if not views[name].ok)
+    frozen = frozenset(key for key, name in routes.items() if not views[name].ok) | frozenset(
+        key for key, (name, _) in links.items() if not views[name].ok
+    )
     linked = {
         key: views[name].states[tid]
         for key, (name, tid) in links.items()
@@ -135,8 +143,9 @@ def sync_trackers(
     }
     if not dry_run:
         save_views(store, views, now)
-    return TrackerOutcome(progress, linked, frozen, views, result, plan.deferred,
-                          plan.orphans, problems)
+    return TrackerOutcome(
+        progress, linked, frozen, views, result, plan.deferred, plan.orphans, problems
+    )
 
 
 def _progress(
@@ -162,8 +171,10 @@ def _episodes(
         key = report.item.key
         if key not in links:
             continue
-        for kind, flag in (("overdue", Flag.OVERDUE),
-                           ("reason", Flag.DEPRIORITIZED_WITHOUT_REASON)):
+        for kind, flag in (
+            ("overdue", Flag.OVERDUE),
+            ("reason", Flag.DEPRIORITIZED_WITHOUT_REASON),
+        ):
             episode = store.episode(key, kind)
             if flag in report.flags:
                 out[(key, kind)] = bool(episode and episode.commented)

@@ -66,36 +66,80 @@ def _ref_back(r: list[Any]) -> TicketRef:
 def _suffix(s: Suffix | None) -> list[Any] | None:
     if s is None:
         return None
-    return [s.ticket_label, s.ticket_url, s.status.value if s.status else None,
-            _d(s.status_date), s.reason, _d(s.overdue_since), s.needs_decision, s.needs_reason]
+    return [
+        s.ticket_label,
+        s.ticket_url,
+        s.status.value if s.status else None,
+        _d(s.status_date),
+        s.reason,
+        _d(s.overdue_since),
+        s.needs_decision,
+        s.needs_reason,
+    ]
 
 
 def _suffix_back(s: list[Any] | None) -> Suffix | None:
     if s is None:
         return None
-    return Suffix(s[0], s[1], Status(s[2]) if s[2] else None, _db(s[3]), s[4], _db(s[5]),
-                  s[6], s[7])
+    return Suffix(
+        s[0], s[1], Status(s[2]) if s[2] else None, _db(s[3]), s[4], _db(s[5]), s[6], s[7]
+    )
 
 
 def _item(i: ActionItem) -> list[Any]:
     sp = i.span
     return [
-        i.key, i.review_id, i.description, i.text, i.line,
-        [sp.first, sp.last, sp.suffix_line, sp.checkbox_col, sp.cell, sp.status_cell,
-         sp.ticket_cell],
-        i.shape.value, i.section, i.owner, list(i.owners), _d(i.due), i.due_raw, i.type,
-        _ref(i.ticket) if i.ticket else None, [_ref(r) for r in i.tickets],
-        i.marker.value if i.marker else None, i.reason, _suffix(i.suffix), sorted(i.suppressed),
+        i.key,
+        i.review_id,
+        i.description,
+        i.text,
+        i.line,
+        [
+            sp.first,
+            sp.last,
+            sp.suffix_line,
+            sp.checkbox_col,
+            sp.cell,
+            sp.status_cell,
+            sp.ticket_cell,
+        ],
+        i.shape.value,
+        i.section,
+        i.owner,
+        list(i.owners),
+        _d(i.due),
+        i.due_raw,
+        i.type,
+        _ref(i.ticket) if i.ticket else None,
+        [_ref(r) for r in i.tickets],
+        i.marker.value if i.marker else None,
+        i.reason,
+        _suffix(i.suffix),
+        sorted(i.suppressed),
     ]
 
 
 def _item_back(v: list[Any]) -> ActionItem:
     return ActionItem(
-        key=v[0], review_id=v[1], description=v[2], text=v[3], line=v[4], span=Span(*v[5]),
-        shape=ItemShape(v[6]), section=v[7], owner=v[8], owners=tuple(v[9]), due=_db(v[10]),
-        due_raw=v[11], type=v[12], ticket=_ref_back(v[13]) if v[13] else None,
-        tickets=tuple(_ref_back(r) for r in v[14]), marker=Status(v[15]) if v[15] else None,
-        reason=v[16], suffix=_suffix_back(v[17]), suppressed=frozenset(v[18]),
+        key=v[0],
+        review_id=v[1],
+        description=v[2],
+        text=v[3],
+        line=v[4],
+        span=Span(*v[5]),
+        shape=ItemShape(v[6]),
+        section=v[7],
+        owner=v[8],
+        owners=tuple(v[9]),
+        due=_db(v[10]),
+        due_raw=v[11],
+        type=v[12],
+        ticket=_ref_back(v[13]) if v[13] else None,
+        tickets=tuple(_ref_back(r) for r in v[14]),
+        marker=Status(v[15]) if v[15] else None,
+        reason=v[16],
+        suffix=_suffix_back(v[17]),
+        suppressed=frozenset(v[18]),
     )
 
 
@@ -103,8 +147,18 @@ def _review(r: Review) -> dict[str, Any]:
     m = r.meta
     return {
         "path": r.path,
-        "meta": [m.id, m.title, _d(m.date), m.severity, m.status, list(m.services), m.team,
-                 list(m.themes), m.tracker, m.sync],
+        "meta": [
+            m.id,
+            m.title,
+            _d(m.date),
+            m.severity,
+            m.status,
+            list(m.services),
+            m.team,
+            list(m.themes),
+            m.tracker,
+            m.sync,
+        ],
         "items": [_item(i) for i in r.items],
         "problems": [_problem(p) for p in r.problems],
         "candidates": list(r.candidates),
@@ -118,8 +172,9 @@ def _review_back(d: dict[str, Any]) -> Review:
     m = d["meta"]
     return Review(
         path=d["path"],
-        meta=ReviewMeta(m[0], m[1], _db(m[2]), m[3], m[4], tuple(m[5]), m[6], tuple(m[7]), m[8],
-                        m[9]),
+        meta=ReviewMeta(
+            m[0], m[1], _db(m[2]), m[3], m[4], tuple(m[5]), m[6], tuple(m[7]), m[8], m[9]
+        ),
         items=tuple(_item_back(i) for i in d["items"]),
         problems=tuple(_problem_back(p) for p in d["problems"]),
         candidates=tuple(d["candidates"]),

@@ -67,7 +67,8 @@ DateMatch = tuple[int, date | None, bool]
 
 def parse_date(text: str, review_date: date | None, date_order: str | None) -> date | None:
     """The date that `text` starts with, or None (also for ambiguous or placeholder dates)."""
-    found = match_date(text, _LEAD.match(text).end(), review_date, date_order)  # type: ignore[union-attr]
+    lead = _LEAD.match(text)
+    found = match_date(text, lead.end() if lead else 0, review_date, date_order)
     return found[1] if found else None
 
 

@@ -209,7 +209,7 @@ _T_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\s]+\)")
 _T_AUTO = re.compile(r"<https?://[^>\s]+>")
 _T_PAREN = re.compile(
     r"\(\s*(?:(?i:ticket(?:\s+no\.?)?|issue|bug|jira|pr|see|tracked\s+in)[:.]?\s*)?"
-    rf"(?:https?://[^\s()]+|{_REF})\s*\)"
+    rf"(?:https?://[^\s()]+|{_REF})(?:\s*(?:,|and|&)\s*{_REF})*\s*\)"
 )
 _T_BARE = re.compile(r"https?://[^\s()<>]+|(?:[\w.-]+/)*[\w.-]*\#\d+|(?P<key>[A-Z][A-Z0-9_]*)-\d+")
 _T_WORDS = frozenset(("ticket", "tracking", "issue", "see", "jira", "bug", "pr", "mr", "ref"))
@@ -257,6 +257,9 @@ def _ticket_tail(text: str) -> int | None:
     end = start
     while end and text[end - 1] in " \t\n":
         end -= 1
+    for joint in (" and", ",", " &"):  # "See [PR #12](…) and [PR #13](…)": take both
+        if text.endswith(joint, 0, end) and (earlier := _ticket_tail(text[: end - len(joint)])):
+            return earlier
     cut, word = end, False
     probe = end - 1 if end and text[end - 1] in ":." else end
     start = _word_start(text, probe)
@@ -571,7 +574,10 @@ class _Work:
         for colon in (":", "："):
             at = text.find(colon)
             while at >= 0:
-                found = _key_before(text, at) if text[at + 1 : at + 3] != "//" else None
+                # not a URL's scheme, not inside `code`
+                code = text.count("`", 0, at) % 2 and "`" in text[at:]
+                plain = text[at + 1 : at + 3] != "//" and not code
+                found = _key_before(text, at) if plain else None
                 if found is not None:
                     value = at + 1
                     while value < len(text) and text[value] in " \t*_":
@@ -708,10 +714,8 @@ class _Work:
         segment = text[sep + (3 if text.startswith(" - ", sep) else 1) :].strip().rstrip(".")
         if not self.owners and _HANDLES.fullmatch(segment):
             self.owners = _split_owners(segment)
-        elif self.due_raw is None and self._whole_date(segment):
-            self.due = match_date(segment, 0, self.review_date, self.date_order)[1]  # type: ignore[index]
-            self.due_raw = segment
-            self.positional = True
+        elif self.due_raw is None and (found := self._whole_date(segment)):
+            self.due, self.due_raw, self.positional = found[0], segment, True
         elif self.positional and not self.owners and _is_name(segment):
             self.owners = (segment,)
         else:
@@ -721,10 +725,10 @@ class _Work:
     def _paren_fields(self, inner: str) -> bool:
         parts = [part.strip() for part in re.split(r"[,;]", inner)]
         owners: list[str] = []
-        due: str | None = None
+        due: tuple[date | None, str] | None = None
         for part in parts:
-            if due is None and self._whole_date(part):
-                due = part
+            if due is None and (found := self._whole_date(part)):
+                due = found[0], part
             elif _HANDLES.fullmatch(part) or (len(parts) > 1 and _is_name(part)):
                 owners.extend(_split_owners(part))
             else:
@@ -735,13 +739,13 @@ class _Work:
             return False
         self.owners = self.owners or tuple(owners)
         if due is not None:
-            self.due = match_date(due, 0, self.review_date, self.date_order)[1]  # type: ignore[index]
-            self.due_raw = due
+            self.due, self.due_raw = due
         return True
 
-    def _whole_date(self, text: str) -> bool:
+    def _whole_date(self, text: str) -> tuple[date | None] | None:
+        """`(date,)` when all of `text` is one date shape (the date None if unparseable)."""
         found = match_date(text, 0, self.review_date, self.date_order) if text else None
-        return found is not None and found[0] == len(text)
+        return (found[1],) if found is not None and found[0] == len(text) else None
 
     def strip_leading(self, checkbox: bool | None) -> None:
         while True:
@@ -757,6 +761,9 @@ class _Work:
             elif first in "[✅✔☑*DTW" and (m := _LEAD_STATUS.match(text)):
                 word = m["b"] or m["w"]
                 self.words.add(_word_status(word) if word else Status.DONE)
+            elif first == "(" and (m := _PAREN_STATUS.match(text)):
+                if not m["none"]:
+                    self.words.add(_word_status(m["w"]))
             elif first in "*_Aa" and (m := _LEAD_LABEL.match(text)):
                 pass
             elif first in "*_SMLNIsmlni" and (m := _LEAD_TERM.match(text)):

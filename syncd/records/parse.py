@@ -224,7 +224,7 @@ def _front_matter_drafts(
 
 
 def _replace(f: fx.Fields, **pair: Any) -> fx.Fields:
-    import dataclasses  # noqa: PLC0415 - only front-matter items need it
+    import dataclasses
 
     ((name, value),) = pair.items()
     if name == "owner":
@@ -300,6 +300,6 @@ def _unreadable(rel: str, code: str, line: int, message: str, digest: str = "") 
 
 
 def _with_sha(review: Review, digest: str) -> Review:
-    import dataclasses  # noqa: PLC0415
+    import dataclasses
 
     return dataclasses.replace(review, sha256=digest)

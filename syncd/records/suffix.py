@@ -1,6 +1,7 @@
 """syncd's tracking suffix: the one trailing part of an item line that syncd owns.
 
-    - [ ] Alert on 5xx — owner: @priya · [acme/ops#12](https://…/12) in progress ⚠ overdue since 2026-06-05
+    - [ ] Alert on 5xx — owner: @priya · [acme/ops#12](https://…/12) in progress
+      ⚠ overdue since 2026-06-05   (one line in the file)
 
 Everything after the last ` · ` separator is syncd's, provided it parses completely with the
 grammar below; otherwise the line has no suffix and the `·` is the user's text.

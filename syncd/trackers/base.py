@@ -29,7 +29,9 @@ class TrackerConfigBase(BaseModel):
     max_wait: float = Field(
         default=30.0,
         ge=0,
-        description="Longest rate-limit wait syncd blocks for; longer waits defer to the next pass.",
+        description=(
+            "Longest rate-limit wait syncd blocks for; longer waits defer to the next pass."
+        ),
     )
     write_budget: int = Field(
         default=200, ge=0, description="Most tracker writes per pass; the rest resume next pass."

@@ -85,7 +85,7 @@ class FakeServer:
         self.faults = Faults()
         self._rng = random.Random(0)
         self._routes = [
-            (getattr(attr, "_route"), attr)
+            (attr._route, attr)
             for name in dir(self)
             if callable(attr := getattr(self, name, None)) and hasattr(attr, "_route")
         ]

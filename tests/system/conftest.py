@@ -23,8 +23,9 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 def run(tmp_path: Path) -> Run:
     assert SYNCD.exists(), f"the syncd command is not installed next to {sys.executable}"
 
-    def _run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-             timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def _run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("SYNCD_")}
         full_env.update(env or {})
         return subprocess.run(

@@ -30,9 +30,7 @@ def test_check_reports_overdue_and_exits_1(run: Run, project: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_check_writes_marks_once_and_second_pass_is_byte_identical(
-    run: Run, project: Path
-) -> None:
+def test_check_writes_marks_once_and_second_pass_is_byte_identical(run: Run, project: Path) -> None:
     review = project / "reviews/2026-05-02-checkout-outage.md"
     first = run("check", "--today", TODAY)
     assert first.returncode == 1, first.stderr
@@ -79,8 +77,20 @@ def test_status_json_shape(run: Run, project: Path) -> None:
     items = json.loads(result.stdout)
     assert len(items) == 4
     first = items[0]
-    for key in ("review", "line", "key", "description", "owner", "due", "due_implied",
-                "type", "ticket", "status", "reason", "flags"):
+    for key in (
+        "review",
+        "line",
+        "key",
+        "description",
+        "owner",
+        "due",
+        "due_implied",
+        "type",
+        "ticket",
+        "status",
+        "reason",
+        "flags",
+    ):
         assert key in first
     alert = next(i for i in items if i["description"].startswith("Alert when"))
     assert alert["review"] == "reviews/2026-05-02-checkout-outage.md"
@@ -95,11 +105,13 @@ def test_status_json_shape(run: Run, project: Path) -> None:
 
 
 def test_status_filters(run: Run, project: Path) -> None:
-    by_owner = json.loads(run("status", "--format", "json", "--owner", "priya",
-                              "--today", TODAY).stdout)
+    by_owner = json.loads(
+        run("status", "--format", "json", "--owner", "priya", "--today", TODAY).stdout
+    )
     assert [i["owner"] for i in by_owner] == ["@priya"]
-    overdue = json.loads(run("status", "--format", "json", "--flag", "overdue",
-                             "--today", TODAY).stdout)
+    overdue = json.loads(
+        run("status", "--format", "json", "--flag", "overdue", "--today", TODAY).stdout
+    )
     assert len(overdue) == 1
     table = run("status", "--today", TODAY)
     assert "REVIEW:LINE" in table.stdout
@@ -149,15 +161,19 @@ def test_example_config_validates_and_runs(run: Run, examples: Path) -> None:
 def test_second_pass_on_a_locked_store_exits_3(run: Run, project: Path) -> None:
     run("check", "--no-write", "--today", TODAY)  # creates the store
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time\n"
-         "from syncd.store import Store\n"
-         "s = Store.open(sys.argv[1])\n"
-         "with s.lock('test holder'):\n"
-         "    print('locked', flush=True)\n"
-         "    time.sleep(30)\n",
-         f"sqlite:///{project / '.syncd/state.db'}"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from syncd.store import Store\n"
+            "s = Store.open(sys.argv[1])\n"
+            "with s.lock('test holder'):\n"
+            "    print('locked', flush=True)\n"
+            "    time.sleep(30)\n",
+            f"sqlite:///{project / '.syncd/state.db'}",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None
@@ -207,8 +223,9 @@ def test_lint_github_format_and_exit_code(run: Run, tmp_path: Path) -> None:
 
 def test_warm_pass_uses_the_parse_cache(run: Run, project: Path) -> None:
     run("check", "--no-write", "--today", TODAY)
-    result = run("--log-level", "info", "--log-format", "json", "check", "--no-write",
-                 "--today", TODAY)
+    result = run(
+        "--log-level", "info", "--log-format", "json", "check", "--no-write", "--today", TODAY
+    )
     events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     finished = next(e for e in events if e["event"] == "pass_finished")
     assert finished["reviews"] == 2

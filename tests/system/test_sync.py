@@ -145,8 +145,9 @@ def test_unreachable_tracker_changes_nothing_and_exits_3(
     github.start()  # fixture teardown stops it again
 
 
-@pytest.mark.parametrize("failpoint", ["before_create", "after_create", "after_link",
-                                       "after_review"])
+@pytest.mark.parametrize(
+    "failpoint", ["before_create", "after_create", "after_link", "after_review"]
+)
 def test_crash_at_each_step_boundary_yields_exactly_one_ticket_per_item(
     run: Run, synced: Path, github: FakeGitHub, failpoint: str
 ) -> None:

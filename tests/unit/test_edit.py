@@ -431,7 +431,7 @@ date: 2026-05-20
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_parse_edit_parse_keeps_items_and_reads_suffixes_back(newline: str) -> None:
-    from syncd.records.parse import ParseOptions, parse_text  # noqa: PLC0415
+    from syncd.records.parse import ParseOptions, parse_text
 
     text = REVIEW.removeprefix("\ufeff").replace("\n", newline)
     before = parse_text(text, "reviews/2026-05-20-checkout.md", ParseOptions())
@@ -474,7 +474,7 @@ def test_refuses_a_description_cell_that_is_also_the_status_cell() -> None:
 
 
 def test_bom_crlf_file_round_trips_through_decode_edit_encode() -> None:
-    from syncd.records.parse import decode  # noqa: PLC0415
+    from syncd.records.parse import decode
 
     data = b"\xef\xbb\xbf## Action Items\r\n- [ ] Pin the image\r\n- Other"
     text, had_bom = decode(data)

@@ -283,7 +283,7 @@ def reviews(draw: st.DrawFn) -> tuple[str, int]:
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reviews(), st.data())
 def test_parse_edit_parse_keeps_every_item(review: tuple[str, int], data: st.DataObject) -> None:
-    from syncd.records.parse import ParseOptions, parse_text  # noqa: PLC0415
+    from syncd.records.parse import ParseOptions, parse_text
 
     text, count = review
     before = parse_text(text, "reviews/2026-05-20-outage.md", ParseOptions())

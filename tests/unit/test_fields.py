@@ -554,6 +554,55 @@ CASES = {
         {"type": "mitigate", "reason": "too costly"},
     ),
     "html_break": Case("Rotate<br>the keys", "Rotate the keys"),
+    # --- more shapes seen while writing the parser
+    "field_lines_joined": Case(
+        "Write the runbook\nOwner: @x\nDue: 2026-06-01",
+        "Write the runbook",
+        None,
+        {"owner": "@x", "owners": ("@x",), "due": date(2026, 6, 1), "due_raw": "2026-06-01"},
+    ),
+    "due_end_of_month": Case(
+        "Ship the fix by end of June 2026",
+        "Ship the fix",
+        None,
+        {"due": date(2026, 6, 30), "due_raw": "end of June 2026"},
+    ),
+    "positional_yearless_due": Case(
+        "Restart the queue - May 28",
+        "Restart the queue",
+        None,
+        {"due": date(2026, 5, 28), "due_raw": "May 28"},
+    ),
+    "two_trailing_links": Case(
+        f"Add an alert. See [PR #12]({GH}/a/b/pull/12) and [PR #13]({GH}/a/b/pull/13)",
+        "Add an alert.",
+    ),
+    "paren_ref_list": Case("Add an alert (#12, #13)", "Add an alert"),
+    "link_then_emoji": Case(
+        "Restart the queue [OPS-12](https://acme.atlassian.net/browse/OPS-12) ✅",
+        "Restart the queue",
+        None,
+        {"marker": Status.DONE},
+    ),
+    "leading_paren_done_beats_unticked_box": Case(
+        "(Done) Restart the queue", "Restart the queue", False, {"marker": Status.DONE}
+    ),
+    "key_in_code_span_is_text": Case(
+        "Check `owner:` parsing in the config", "Check `owner:` parsing in the config"
+    ),
+    "team_prefix_words": Case(
+        "Backend dev team: restart the queue",
+        "restart the queue",
+        None,
+        {"owner": "Backend dev team", "owners": ("Backend dev team",)},
+    ),
+    "sentence_subject_is_not_owner": Case(
+        "The data team will migrate the queue", "The data team will migrate the queue"
+    ),
+    "bracket_alone_is_description": Case("[maria]", "[maria]"),
+    "url_first_without_separator_stays": Case(
+        f"{GH}/acme/x/issues/9 explains it", f"{GH}/acme/x/issues/9 explains it"
+    ),
 }
 
 
@@ -746,6 +795,12 @@ def test_parse_type(cell: str, expected: str | None) -> None:
     assert parse_type(cell) == expected
 
 
+@given(st.text(max_size=80))
+def test_find_tickets_returns_parts_of_the_text(text: str) -> None:
+    for ref in find_tickets(text):
+        assert ref.raw in text
+
+
 _MARKUP = st.sampled_from(
     [
         "[ ] ",
@@ -789,7 +844,8 @@ _TEXT = st.lists(st.one_of(_MARKUP, st.text(max_size=8)), max_size=14).map("".jo
 def test_extract_never_raises_and_strips_keys(text: str, checkbox: bool | None) -> None:
     got = extract(text, checkbox=checkbox, review_date=REVIEW, date_order=None)
     assert isinstance(got, Fields)
-    assert not re.search(r"(?i)\bowner\s*:", got.description)
+    if "`" not in text:  # `owner:` inside a code span is text
+        assert not re.search(r"(?i)\bowner\s*:", got.description)
     assert not re.match(r"\[[ xX]?\]\s", got.description)
     assert got.description == got.description.strip()
     assert "\n" not in got.description
