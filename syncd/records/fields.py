@@ -449,7 +449,7 @@ def _key_before(text: str, colon: int) -> tuple[int, str] | None:
     while end and text[end - 1] in " \t\n*_":
         end -= 1
     start = end
-    while start and text[start - 1].isalnum():
+    while start and text[start - 1].isalpha():
         start -= 1
     word = text[start:end].lower()
     kind = _KEY_WORDS.get(word)
@@ -458,7 +458,7 @@ def _key_before(text: str, colon: int) -> tuple[int, str] | None:
         while gap and text[gap - 1] == " ":
             gap -= 1
         first = gap
-        while first and text[first - 1].isalnum():
+        while first and text[first - 1].isalpha():
             first -= 1
         kind = _KEY_PAIRS.get((text[first:gap].lower(), word))
         start = first
