@@ -333,6 +333,7 @@ _DONE_IN = re.compile(
     rf"(?:\s*(?:,|and|&)\s*{_REF})*"
 )
 _PR_EXISTS = ("pr exists", "pr exist", "prs exist")
+_CELL_NOISE = re.compile(r"[*_`~()\[\].:!]|n/a|#\d+")
 _WONT = re.compile(
     r"(?i:won['’`]?t\s+(?:do|fix)|will\s+not\s+(?:do|fix)|not\s+doing|wont-?fix)\b"
     r"(?P<c>\s*[:：]\s*|\s*[—–-]\s+)?"
@@ -350,7 +351,7 @@ def parse_marker(cell: str) -> tuple[Status | None, str | None]:
         return work.status(None), work.reason
     rest = _URL.sub(" ", _LINK.sub(" ", work.text))
     rest = _BUG.sub(" ", _KEY.sub(" ", rest)).lower()
-    words = re.sub(r"[*_`~()\[\].:!]|n/a|#\d+", " ", rest).split()
+    words = _CELL_NOISE.sub(" ", rest).split()
     for size in (3, 2, 1):
         status = _WORD_STATUS.get(" ".join(words[-size:]))
         if status is not None and len(words) >= size:
@@ -815,15 +816,18 @@ class _Work:
         text = text.strip(_EDGE)
         while text.startswith("- ") or text.endswith(" -"):
             text = (text[2:] if text.startswith("- ") else text[:-2]).strip(_EDGE)
-        if (
-            len(text) > 4
-            and text.startswith("~~")
-            and text.endswith("~~")
-            and text.count("~~") == 2
-        ):
-            self.dropped = True
-            text = text[2:-2].strip()
+        while text.startswith("[") and (box := _LEAD_BOX.match(text)):  # one hidden in **…**
+            text = text[box.end() :]
         return text
+
+    def unstrike(self) -> bool:
+        """A description struck through as a whole (`~~…~~`) was consciously dropped."""
+        text = self.text.strip()
+        if len(text) > 4 and text[:2] == text[-2:] == "~~" and text.count("~~") == 2:
+            self.dropped = True
+            self.text = text[2:-2]
+            return True
+        return False
 
 
 def _lstrip_separators(text: str) -> str:
@@ -878,6 +882,9 @@ def extract(
     work.strip_keys()
     work.strip_trailing()
     work.strip_leading(checkbox)
+    if work.unstrike():
+        work.strip_trailing()
+        work.strip_leading(checkbox)
     description = work.describe()
     return Fields(
         description=description,
