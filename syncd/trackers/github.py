@@ -13,18 +13,17 @@ import math
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Self
 from urllib.parse import quote
 
 import requests
 from github import Auth, Github
-from pydantic import Field
 from urllib3.util.retry import Retry
 
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import TicketRef
 from syncd.trackers import github_map as gm
-from syncd.trackers.base import TrackerConfigBase
+from syncd.trackers.github_config import GitHubConfig
 from syncd.trackers.protocol import (
     Listing,
     Outcome,
@@ -32,28 +31,6 @@ from syncd.trackers.protocol import (
     TicketDraft,
     TicketState,
 )
-
-
-class GitHubConfig(TrackerConfigBase):
-    """A GitHub (or GitHub Enterprise Server) repository."""
-
-    kind: Literal["github"] = "github"
-    url: str = Field(
-        default="https://api.github.com",
-        description="API base URL; GitHub Enterprise Server: https://HOST/api/v3",
-    )
-    repo: str = Field(pattern=r"^[\w.-]+/[\w.-]+$", description="owner/name of the repository.")
-    in_progress_labels: tuple[str, ...] = Field(
-        default=("in progress",), description="Labels meaning the item is being worked on."
-    )
-    wont_do_labels: tuple[str, ...] = Field(
-        default=("wontfix",),
-        description="Labels that make a closed issue deprioritized whatever its close reason.",
-    )
-    min_write_interval: float = Field(
-        default=1.0, ge=0, description="Seconds between writes (GitHub's secondary limits)."
-    )
-
 
 OVERLAP = timedelta(seconds=120)  # re-read this much before the last listing's server time
 MARKER_LOOKBACK = timedelta(minutes=5)  # find_by_marker: tolerate clock skew around `since`

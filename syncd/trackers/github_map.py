@@ -28,7 +28,7 @@ from syncd.trackers.protocol import (
 )
 
 if TYPE_CHECKING:
-    from syncd.trackers.github import GitHubConfig
+    from syncd.trackers.github_config import GitHubConfig
 
 Issue = Mapping[str, Any]
 

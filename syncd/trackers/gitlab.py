@@ -14,17 +14,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import gitlab
 import requests
 from gitlab.exceptions import GitlabError
-from pydantic import Field
 
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import TicketRef
 from syncd.trackers import gitlab_map as m
-from syncd.trackers.base import TrackerConfigBase
+from syncd.trackers.gitlab_config import GitLabConfig
 from syncd.trackers.protocol import Listing, Outcome, TicketChange, TicketDraft, TicketState
 
 T = TypeVar("T")
@@ -37,25 +36,6 @@ MARKER_LOOKBACK = timedelta(minutes=5)
 _NO_LIBRARY_RETRY: dict[str, Any] = {"obey_rate_limit": False, "retry_transient_errors": False}
 # No usable HTTP answer: connection refused/dropped, timeout, broken body.
 _DROPPED = requests.RequestException
-
-
-class GitLabConfig(TrackerConfigBase):
-    """A GitLab.com or self-managed GitLab project."""
-
-    kind: Literal["gitlab"] = "gitlab"
-    url: str = Field(default="https://gitlab.com", description="GitLab instance URL.")
-    project: str = Field(description="Project path (group/sub/project) or numeric id.")
-    in_progress_labels: tuple[str, ...] = Field(
-        default=("doing", "workflow::in progress"),
-        description="Labels meaning the item is being worked on.",
-    )
-    wont_do_labels: tuple[str, ...] = Field(
-        default=("won't do", "wontfix"),
-        description=(
-            "Labels on a closed issue meaning it was deprioritized (GitLab REST has no close"
-            " reason); the first is added when syncd closes an issue as not planned."
-        ),
-    )
 
 
 class GitLabTracker:

@@ -18,7 +18,7 @@ from syncd.model import Status, TicketRef
 from syncd.trackers.protocol import MARKER_PREFIX, TicketDraft, TicketState, body_marker
 
 if TYPE_CHECKING:
-    from syncd.trackers.gitlab import GitLabConfig
+    from syncd.trackers.gitlab_config import GitLabConfig
 
 REASON_CHARS = 200
 # syncd's own notes (reminders, "please give a reason") must never be read back as the reason.

@@ -19,16 +19,15 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import requests
 from jira import JIRA, JIRAError
-from pydantic import Field, model_validator
 
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import TicketRef
 from syncd.trackers import jira_map as m
-from syncd.trackers.base import TrackerConfigBase
+from syncd.trackers.jira_config import JiraConfig
 from syncd.trackers.protocol import Listing, Outcome, TicketChange, TicketDraft, TicketState
 
 T = TypeVar("T")
@@ -38,46 +37,6 @@ PAGE = 100  # search/jql serves at most 100 issues with fields per page
 # JQL time bounds have minute granularity; search lags writes. Both are covered by re-reading
 # a window and de-duplicating on (id, updated).
 OVERLAP = timedelta(minutes=5)
-
-
-class JiraConfig(TrackerConfigBase):
-    """A Jira Cloud or Data Center project."""
-
-    kind: Literal["jira"] = "jira"
-    url: str = Field(pattern=r"^https?://", description="Site URL, e.g. https://acme.atlassian.net")
-    deployment: Literal["cloud", "datacenter"] = Field(
-        default="cloud",
-        description="cloud: email + API token (basic auth); datacenter: personal access token.",
-    )
-    email: str | None = Field(default=None, description="Account email (Cloud only).")
-    project: str = Field(pattern=r"^[A-Z][A-Z0-9_]+$", description="Project key, e.g. OPS.")
-    issue_type: str = Field(default="Task", description="Issue type for created tickets.")
-    wont_do_resolutions: tuple[str, ...] = Field(
-        default=("Won't Do", "Won't Fix", "Declined"),
-        description="Resolutions meaning the item was deprioritized.",
-    )
-    close_transition: str | None = Field(
-        default=None,
-        description=(
-            "Transition name used by `on_removed: close` (default: first to a done status)."
-        ),
-    )
-    wont_do_resolution: str = Field(
-        default="Won't Do", description="Resolution set when syncd closes a ticket as not planned."
-    )
-    search_lag: float = Field(
-        default=60.0,
-        ge=0,
-        description=(
-            "Seconds Jira search may lag behind writes; syncd defers creation while unsure."
-        ),
-    )
-
-    @model_validator(mode="after")
-    def _cloud_needs_email(self) -> JiraConfig:
-        if self.deployment == "cloud" and not self.email:
-            raise ValueError("Jira Cloud needs `email` (with an API token in `token`)")
-        return self
 
 
 class JiraTracker:

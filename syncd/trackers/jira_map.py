@@ -19,7 +19,7 @@ from syncd.model import Status, TicketRef
 from syncd.trackers.protocol import MARKER_PREFIX, TicketDraft, TicketState, body_marker
 
 if TYPE_CHECKING:
-    from syncd.trackers.jira import JiraConfig
+    from syncd.trackers.jira_config import JiraConfig
 
 REASON_CHARS = 200
 # Fields every search and GET asks for; Cloud search/jql returns only `id` unless told.

@@ -8,7 +8,8 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from syncd.model import Status
-from syncd.trackers.github import GitHubConfig, GitHubTracker
+from syncd.trackers.github import GitHubTracker
+from syncd.trackers.github_config import GitHubConfig
 from tests.contract.env import ContractEnv
 from tests.fakes.github import FakeGitHub
 

@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from syncd.model import Status
-from syncd.trackers.gitlab import GitLabConfig, GitLabTracker
+from syncd.trackers.gitlab import GitLabTracker
+from syncd.trackers.gitlab_config import GitLabConfig
 from tests.contract.env import ContractEnv
 from tests.fakes.gitlab import TOKEN, FakeGitLab
 

@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import SecretStr
 
 from syncd.model import Status
-from syncd.trackers.jira import JiraConfig, JiraTracker
+from syncd.trackers.jira import JiraTracker
+from syncd.trackers.jira_config import JiraConfig
 from tests.contract.env import ContractEnv
 from tests.fakes.jira import EMAIL, TOKEN, FakeJira
 

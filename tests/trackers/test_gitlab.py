@@ -14,7 +14,8 @@ from pydantic import SecretStr
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import Status, TicketRef
 from syncd.trackers import gitlab_map as m
-from syncd.trackers.gitlab import GitLabConfig, GitLabTracker
+from syncd.trackers.gitlab import GitLabTracker
+from syncd.trackers.gitlab_config import GitLabConfig
 from syncd.trackers.protocol import Outcome, TicketChange, TicketDraft, body_marker
 from tests.contract.env_gitlab import make_config
 from tests.fakes.base import Faults, Request
