@@ -23,11 +23,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from syncd.model import ItemShape, Problem, Severity, Suffix
-from syncd.records import fields as fx
 from syncd.records import suffix as suffixes
 from syncd.records.blocks import LINK_FIRST, ListItem, Paragraph, SubHeading, Table, read_blocks
+from syncd.records.dates import parse_due
+from syncd.records.fields import Fields, extract, parse_marker
+from syncd.records.owners import parse_owner, parse_type
 from syncd.records.sections import Heading, Section, display, matches
 from syncd.records.tables import Columns, cells_of, columns
+from syncd.records.tickets import find_tickets
 
 _FIELD_LINE = re.compile(
     r"^[*_]*(?:owners?|assignees?|assigned to|who|dri|due(?: date)?|deadline|target(?: date)?"
@@ -86,7 +89,7 @@ class Draft:
     last: int
     suffix_line: int
     text: str
-    fields: fx.Fields
+    fields: Fields
     shape: ItemShape
     section: str
     suffix: Suffix | None = None
@@ -180,7 +183,7 @@ class Collector:
         texts[-1], suffix = suffixes.split(texts[-1])
         text = "\n".join(texts).strip()
         joined = text + "".join(f" — {e}" for e in extra)
-        fields = fx.extract(
+        fields = extract(
             joined, checkbox=item.checkbox, review_date=self.review_date, date_order=self.date_order
         )
         if _placeholder(fields):
@@ -238,7 +241,7 @@ class Collector:
         return False, None, False
 
     def _reads_as_item(self, text: str) -> bool:
-        if len(text) <= 400 and fx.find_tickets(text):
+        if len(text) <= 400 and find_tickets(text):
             return True
         words = text.split()
         sentence = text.rstrip(".").strip()
@@ -255,7 +258,7 @@ class Collector:
         texts = list(texts)
         texts[-1], suffix = suffixes.split(texts[-1])
         text = "\n".join(texts).strip()
-        fields = fx.extract(
+        fields = extract(
             text, checkbox=None, review_date=self.review_date, date_order=self.date_order
         )
         if _placeholder(fields):
@@ -311,25 +314,23 @@ class Collector:
         text = values[desc]
         if not text.strip() and not cell(cols.ticket).strip():
             return
-        f = fx.extract(
-            text, checkbox=None, review_date=self.review_date, date_order=self.date_order
-        )
+        f = extract(text, checkbox=None, review_date=self.review_date, date_order=self.date_order)
         changes: dict[str, object] = {}
         if cols.owner is not None:
-            changes["owner"], changes["owners"] = fx.parse_owner(cell(cols.owner))
+            changes["owner"], changes["owners"] = parse_owner(cell(cols.owner))
         if cols.due is not None:
-            changes["due"], changes["due_raw"] = fx.parse_due(
+            changes["due"], changes["due_raw"] = parse_due(
                 cell(cols.due), self.review_date, self.date_order
             )
         if cols.type is not None:
-            changes["type"] = fx.parse_type(cell(cols.type))
+            changes["type"] = parse_type(cell(cols.type))
         if cols.ticket is not None:
             raws = {t.raw for t in f.tickets}
-            extra = [t for t in fx.find_tickets(values[cols.ticket]) if t.raw not in raws]
+            extra = [t for t in find_tickets(values[cols.ticket]) if t.raw not in raws]
             changes["tickets"] = f.tickets + tuple(extra)
         for where in (cols.status, cols.ticket):
             if where is not None:
-                marker, reason = fx.parse_marker(values[where])
+                marker, reason = parse_marker(values[where])
                 if marker is not None:
                     changes["marker"], changes["reason"] = marker, reason or f.reason
                     break
@@ -363,7 +364,7 @@ def _is_field_child(child: ListItem) -> bool:
     return bool(_FIELD_LINE.match(text) or _ONLY_REFS.match(text))
 
 
-def _placeholder(fields: fx.Fields) -> bool:
+def _placeholder(fields: Fields) -> bool:
     return not fields.tickets and _fold(fields.description) in _PLACEHOLDERS
 
 

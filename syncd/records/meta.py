@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from syncd.model import ReviewMeta
-from syncd.records import fields as fx
+from syncd.records.dates import parse_date
 from syncd.records.sections import COMMENT, TEXT, Heading, Section, display
 from syncd.records.tables import cells_of
 
@@ -262,7 +262,7 @@ def _date(value: Any, date_order: str | None) -> date | None:
     text = _text(value)
     if not text:
         return None
-    return fx.parse_date(text, None, date_order) or _iso_in(text)
+    return parse_date(text, None, date_order) or _iso_in(text)
 
 
 def _iso_in(text: str) -> date | None:

@@ -20,10 +20,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from syncd.model import ActionItem, ItemShape, Problem, Review, ReviewMeta, Severity, Span
-from syncd.records import fields as fx
+from syncd.records.dates import parse_due
+from syncd.records.fields import Fields, extract, parse_marker
 from syncd.records.items import Collector, Draft
 from syncd.records.keys import item_key
 from syncd.records.meta import FrontMatter, build_meta, file_date, read_front_matter
+from syncd.records.owners import parse_owner, parse_type
 from syncd.records.sections import (
     CODE,
     COMMENT,
@@ -35,6 +37,7 @@ from syncd.records.sections import (
     name_set,
     scan,
 )
+from syncd.records.tickets import find_tickets
 
 __all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_review"]
 
@@ -200,30 +203,30 @@ def _front_matter_drafts(
     drafts: list[Draft] = []
     for line, entry in front.items:
         text = _first(entry, "description", "action", "task", "title", "summary") or ""
-        f = fx.extract(text, checkbox=None, review_date=review_date, date_order=date_order)
+        f = extract(text, checkbox=None, review_date=review_date, date_order=date_order)
         owner = _first(entry, "owner", "assigned_to", "assignee")
         if owner:
-            f = _replace(f, owner=fx.parse_owner(owner))
+            f = _replace(f, owner=parse_owner(owner))
         due = entry.get("deadline", entry.get("due", entry.get("due_date")))
         if isinstance(due, date):
             f = _replace(f, due=(due, due.isoformat()))
         elif due is not None:
-            f = _replace(f, due=fx.parse_due(str(due), review_date, date_order))
+            f = _replace(f, due=parse_due(str(due), review_date, date_order))
         kind = _first(entry, "type")
         if kind:
-            f = _replace(f, type=fx.parse_type(kind))
+            f = _replace(f, type=parse_type(kind))
         status = _first(entry, "status", "state")
         if status:
-            f = _replace(f, marker=fx.parse_marker(status))
+            f = _replace(f, marker=parse_marker(status))
         ticket = _first(entry, "ticket", "issue", "link", "url", "tracking")
         if ticket:
-            f = _replace(f, tickets=f.tickets + fx.find_tickets(ticket))
+            f = _replace(f, tickets=f.tickets + find_tickets(ticket))
         if f.description.strip() or f.tickets:
             drafts.append(Draft(line, line, line, text, f, ItemShape.FRONT_MATTER, "front matter"))
     return drafts
 
 
-def _replace(f: fx.Fields, **pair: Any) -> fx.Fields:
+def _replace(f: Fields, **pair: Any) -> Fields:
     import dataclasses
 
     ((name, value),) = pair.items()

@@ -1,0 +1,119 @@
+"""Status markers in an item's text: checkboxes, ✅, DONE/TODO, `(Done)`, `won't do: reason`.
+
+The vocabulary and the patterns; `work.Work` applies them at the item's two ends. A ticked box
+beats a status word; an explicit word beats an unticked box; "won't do" and a struck-through
+description beat both.
+"""
+
+from __future__ import annotations
+
+import re
+
+from syncd.model import Status
+from syncd.records.separators import pre_sep
+from syncd.records.tickets import REF
+
+__all__ = [
+    "CELL_NOISE",
+    "LEAD_BOX",
+    "LEAD_LABEL",
+    "LEAD_STATUS",
+    "LEAD_TERM",
+    "PAREN_STATUS",
+    "PRIORITY",
+    "WONT",
+    "WORD_STATUS",
+    "status_tail",
+    "word_status",
+]
+
+WORD_STATUS = {
+    word: status
+    for status, words in (
+        (Status.DONE, "done|completed|complete|fixed|resolved|closed"),
+        (Status.OPEN, "todo|to do|open|not started|pending|planned"),
+        (Status.IN_PROGRESS, "in progress|in-progress|wip|ongoing|started|doing"),
+        (
+            Status.DEPRIORITIZED,
+            "won't do|wont do|won't fix|wontfix|not doing|dropped|deprioritized|cancelled"
+            "|canceled|declined",
+        ),
+    )
+    for word in words.split("|")
+}
+PRIORITY = (Status.DEPRIORITIZED, Status.DONE, Status.IN_PROGRESS, Status.OPEN)
+_EMOJI = "✅✔☑\ufe0f"
+LEAD_BOX = re.compile(r"\[([ xX]?)\](?![(\[])\s*")
+LEAD_STATUS = re.compile(
+    r"(?:[✅✔☑]\ufe0f?|\[(?P<b>(?i:done|todo|wip|in progress))\](?![(\[])"
+    r"|(?:\*\*)?(?P<w>DONE|TODO|WIP)(?:\*\*)?(?=[\s:.—–-]|$)[:.]?)\s*"
+)
+LEAD_LABEL = re.compile(
+    r"(?:\*\*|__)?(?i:action(?:\s+items?)?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*"
+)
+LEAD_TERM = re.compile(
+    r"(?:\*\*|__)?(?P<t>(?i:(?:short|medium|mid|long|near)[- ]term|immediate))"
+    r"(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*"
+)
+PAREN_STATUS = re.compile(
+    r"\(\s*(?P<w>(?i:done|completed?|fixed|resolved|in[ -]progress|wip|ongoing|to ?do|open"
+    r"|not started|(?P<none>issue created|ticket created)))\s*\)"
+)
+_END_WORD = re.compile(
+    r"(?<![\w*])(?:(?P<w>DONE|TODO|IN PROGRESS|WIP)"
+    r"|(?:\*\*|__)(?P<b>(?i:done|todo|in progress|wip))(?:\*\*|__))"
+)
+_DONE_VERBS = ("done", "fixed", "resolved", "merged", "completed", "complete", "implemented")
+_DONE_IN = re.compile(
+    rf"(?i:done|fixed|resolved|merged|completed?|implemented)\s+(?:in|by|via|with)\s+{REF}"
+    rf"(?:\s*(?:,|and|&)\s*{REF})*"
+)
+_PR_EXISTS = ("pr exists", "pr exist", "prs exist")
+CELL_NOISE = re.compile(r"[*_`~()\[\].:!]|n/a|#\d+")
+WONT = re.compile(
+    r"(?i:won['’`]?t\s+(?:do|fix)|will\s+not\s+(?:do|fix)|not\s+doing|wont-?fix)\b"
+    r"(?P<c>\s*[:：]\s*|\s*[—–-]\s+)?"
+)
+
+
+def word_status(word: str) -> Status:
+    return WORD_STATUS[" ".join(word.lower().replace("-", " ").split())]
+
+
+def status_tail(text: str) -> tuple[int, Status | None] | None:
+    """A status marker ending `text`: (where it starts, the status it says), else None.
+
+    `(issue created)` and `PR exists` are cut but say nothing about progress (status None).
+    """
+    core = text.rstrip(".!")
+    last = core[-1:]
+    if not last:
+        return None
+    if last in _EMOJI:
+        cut = len(core)
+        while cut and core[cut - 1] in _EMOJI:
+            cut -= 1
+        return cut, Status.DONE
+    if last == ")":
+        start = core.rfind("(")
+        paren = PAREN_STATUS.fullmatch(core, start) if start >= 0 else None
+        if paren is not None:
+            return start, None if paren["none"] else word_status(paren["w"])
+    elif last in "EOPS*_":
+        word = _END_WORD.search(core, max(0, len(core) - 16))
+        if word is not None and word.end() == len(core):
+            return word.start(), word_status(word["w"] or word["b"])
+    elif last in "st":
+        tail = core[-10:].lower()
+        for phrase in _PR_EXISTS:
+            if tail.endswith(phrase) and not core[-len(phrase) - 1 : -len(phrase)].isalnum():
+                return len(core) - len(phrase), None
+    if last in ")>" or last.isdigit() or "://" in core[-80:]:
+        lower = core.lower()
+        for verb in _DONE_VERBS if len(lower) == len(core) else ():
+            at = lower.rfind(verb)
+            if at >= 0 and not lower[at - 1 : at].isalnum():
+                done = _DONE_IN.match(core, at)
+                if done is not None and done.end() == len(core):
+                    return pre_sep(core, at), Status.DONE
+    return None

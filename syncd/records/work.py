@@ -1,0 +1,350 @@
+"""One item's text taken apart: the working state of `fields.extract`.
+
+Each step removes what it recognised (won't-do, `key: value` fields, trailing status, tickets
+and positional fields, leading boxes, labels, tickets and owners); what is left is the
+description. Trailing parts are found from candidate positions (`rfind`, then an anchored match)
+rather than with `…$` searches, which rescan the whole text for every alternative.
+
+A date is a due date only after a key (`due:`, `due`, `by`, `deadline:`, `期限:`, `Prazo:`) or as
+a whole trailing field (`… - @ana - 2026-06-01`, `(@x, 2026-06-01)`); a date elsewhere in the
+sentence is not ("<date> due to …", okctl 0003, record-formats.md §4.2).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from syncd.model import Status
+from syncd.records.dates import match_date, parse_due
+from syncd.records.markers import (
+    LEAD_BOX,
+    LEAD_LABEL,
+    LEAD_STATUS,
+    LEAD_TERM,
+    PAREN_STATUS,
+    PRIORITY,
+    WONT,
+    status_tail,
+    word_status,
+)
+from syncd.records.owners import (
+    HANDLES,
+    INLINE_LINK,
+    LEAD_BRACKET,
+    LEAD_PAREN,
+    NOT_OWNER,
+    TEAM,
+    WORD,
+    is_name,
+    key_before,
+    parse_type,
+    split_owners,
+)
+from syncd.records.separators import (
+    EDGE,
+    EMPTY_PAREN,
+    end_of,
+    lstrip_separators,
+    pre_sep,
+    remove_spans,
+)
+from syncd.records.tickets import LEAD_TICKET, TICKET_LABEL, lead_ok, may_lead_ticket, ticket_tail
+
+__all__ = ["Work"]
+
+_DUE_WORDS = ("due", "deadline", "by", "before")
+_DUE_GAP = re.compile(r"(?:\s+(?i:on|by|before|date))?\s+")
+_AFTER_BY = re.compile(r"\s*(?:$|[.,;)|—–·]|-\s)")
+_OWNER_END = re.compile(r"\s+[—–|·]|\n|;|\s-\s|\)|\.(?:\s|$)|\s\(")
+_DUE_END = re.compile(r"\s+[—–|·]|\n|;|\s-\s|\)|,")
+_REASON_END = re.compile(r"\s+[—–|·]\s|;")
+_REASON_END_PAREN = re.compile(r"\s+[—–|·]\s|;|\)")
+_DIGIT = re.compile(r"\d")
+_PAREN_FIELDS = re.compile(r"\(([^()\n]+)\)\.?")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+class Work:
+    """An item's text being taken apart; each step removes what it recognised."""
+
+    __slots__ = (
+        "box",
+        "date_order",
+        "dropped",
+        "due",
+        "due_raw",
+        "owners",
+        "positional",
+        "reason",
+        "review_date",
+        "text",
+        "type",
+        "words",
+    )
+
+    def __init__(self, text: str, review_date: date | None = None, date_order: str | None = None):
+        self.text = text
+        self.review_date = review_date
+        self.date_order = date_order
+        self.owners: tuple[str, ...] = ()
+        self.due: date | None = None
+        self.due_raw: str | None = None
+        self.type: str | None = None
+        self.reason: str | None = None
+        self.words: set[Status] = set()
+        self.dropped = False
+        self.box: bool | None = None
+        self.positional = False  # a trailing date field was found, so a name before it is an owner
+
+    def status(self, checkbox: bool | None) -> Status | None:
+        box = self.box if checkbox is None else checkbox
+        if self.dropped:
+            return Status.DEPRIORITIZED
+        if box:
+            return Status.DONE
+        for status in PRIORITY if self.words else ():
+            if status in self.words:
+                return status
+        return Status.OPEN if box is False else None
+
+    def strip_wont(self) -> None:
+        text = self.text
+        lower = text.lower()
+        if "won" not in lower and "will not" not in lower and "not doing" not in lower:
+            return
+        for m in WONT.finditer(text):
+            start = m.start()
+            before = text[:start].rstrip()
+            if before and before[-1] not in "([.;—–|:,·-" and not m["c"] and m.end() < len(text):
+                continue  # "the deployer won't do partial rollouts" is prose
+            paren = text.count("(", 0, start) > text.count(")", 0, start)
+            end = end_of(_REASON_END_PAREN if paren else _REASON_END, text, m.end(), len(text))
+            self.dropped = True
+            self.reason = self.reason or text[m.end() : end].strip(" \t\n.*_") or None
+            self.text = remove_spans(text, [(pre_sep(text, start), end)])
+            return
+
+    def strip_keys(self) -> None:
+        text = self.text
+        keys: list[tuple[int, int, str]] = []
+        for colon in (":", "："):
+            at = text.find(colon)
+            while at >= 0:
+                # not a URL's scheme, not inside `code`
+                code = text.count("`", 0, at) % 2 and "`" in text[at:]
+                plain = text[at + 1 : at + 3] != "//" and not code
+                found = key_before(text, at) if plain else None
+                if found is not None:
+                    value = at + 1
+                    while value < len(text) and text[value] in " \t*_":
+                        value += 1
+                    keys.append((found[0], value, found[1]))
+                at = text.find(colon, at + 1)
+        if keys:
+            keys.sort()
+            spans = [span for i in range(len(keys)) if (span := self._field(text, keys, i))]
+            text = remove_spans(text, spans)
+        if self.due_raw is None and _DIGIT.search(text):
+            text = self._due_word(text)
+        self.text = text
+
+    def _field(
+        self, text: str, keys: list[tuple[int, int, str]], index: int
+    ) -> tuple[int, int] | None:
+        key_start, start, kind = keys[index]
+        limit = (
+            len(text) if index + 1 == len(keys) else max(start, pre_sep(text, keys[index + 1][0]))
+        )
+        if kind == "due":
+            found = match_date(text, start, self.review_date, self.date_order)
+            if found is not None and found[0] <= limit:
+                end = found[0]
+                if self.due_raw is None:
+                    self.due, self.due_raw = found[1], text[start:end]
+            else:
+                end = end_of(_DUE_END, text, start, limit)
+                if self.due_raw is None:
+                    raw = text[start:end].rstrip(" .")
+                    self.due, self.due_raw = parse_due(raw, self.review_date, self.date_order)
+        elif kind == "owner":
+            end = end_of(_OWNER_END, text, start, limit)
+            self.owners = self.owners or split_owners(text[start:end])
+        elif kind == "type":
+            word = WORD.match(text, start)
+            kind_of = parse_type(word[0]) if word else None
+            if word is None or kind_of is None:
+                return None  # "content type: json" is not a field
+            end = word.end()
+            self.type = self.type or kind_of
+        else:
+            paren = text.count("(", 0, key_start) > text.count(")", 0, key_start)
+            end = end_of(_REASON_END_PAREN if paren else _REASON_END, text, start, limit)
+            self.reason = self.reason or text[start:end].strip(" \t\n.*_") or None
+        return pre_sep(text, key_start), end
+
+    def _due_word(self, text: str) -> str:
+        """`due 28 May 2026`, `by 2026-06-04`: a key word without a colon, then a date."""
+        lower = text.lower()
+        if len(lower) != len(text):
+            return text
+        for word in _DUE_WORDS:
+            at = lower.find(word)
+            while at >= 0:
+                after = at + len(word)
+                boundary = at == 0 or not (lower[at - 1].isalnum() or lower[at - 1] == "-")
+                gap = _DUE_GAP.match(text, after) if boundary else None
+                if gap is not None and (word in ("due", "deadline") or gap.group().isspace()):
+                    found = match_date(text, gap.end(), self.review_date, self.date_order)
+                    if found and (word in ("due", "deadline") or _AFTER_BY.match(text, found[0])):
+                        self.due, self.due_raw = found[1], text[gap.end() : found[0]]
+                        return remove_spans(text, [(pre_sep(text, at), found[0])])
+                at = lower.find(word, at + 1)
+        return text
+
+    def strip_trailing(self) -> None:
+        while True:
+            text = self.text.rstrip()
+            self.text = text
+            if not text:
+                return
+            found = status_tail(text)
+            cut = found[0] if found is not None else None
+            if found is not None and found[1] is not None:
+                self.words.add(found[1])
+            if cut is None:
+                cut = ticket_tail(text)
+            if cut is None:
+                cut = self._field_tail(text)
+            if cut is None and (text[-1] in "—–|·,;:" or text[-2:] in (" -", "-")):
+                cut = len(text) - 1
+            if cut is None:
+                return
+            self.text = text[:cut]
+
+    def _field_tail(self, text: str) -> int | None:
+        """`(owner, due)` or `- @owner - due` at the end: the templates' positional fields."""
+        if text[-1] in ").":
+            start = text.rfind("(")
+            paren = _PAREN_FIELDS.fullmatch(text, start) if start >= 0 else None
+            if paren is not None and self._paren_fields(paren[1]):
+                return start
+        sep = max(text.rfind(" - "), text.rfind("—"), text.rfind("–"), text.rfind("|"))
+        if sep < 0:
+            return None
+        segment = text[sep + (3 if text.startswith(" - ", sep) else 1) :].strip().rstrip(".")
+        if not self.owners and HANDLES.fullmatch(segment):
+            self.owners = split_owners(segment)
+        elif self.due_raw is None and (found := self._whole_date(segment)):
+            self.due, self.due_raw, self.positional = found[0], segment, True
+        elif self.positional and not self.owners and is_name(segment):
+            self.owners = (segment,)
+        else:
+            return None
+        return sep
+
+    def _paren_fields(self, inner: str) -> bool:
+        parts = [part.strip() for part in re.split(r"[,;]", inner)]
+        owners: list[str] = []
+        due: tuple[date | None, str] | None = None
+        for part in parts:
+            if due is None and (found := self._whole_date(part)):
+                due = found[0], part
+            elif HANDLES.fullmatch(part) or (len(parts) > 1 and is_name(part)):
+                owners.extend(split_owners(part))
+            else:
+                return False
+        if due is None and not all(HANDLES.fullmatch(part) for part in parts):
+            return False
+        if (owners and self.owners) or (due is not None and self.due_raw is not None):
+            return False
+        self.owners = self.owners or tuple(owners)
+        if due is not None:
+            self.due, self.due_raw = due
+        return True
+
+    def _whole_date(self, text: str) -> tuple[date | None] | None:
+        """`(date,)` when all of `text` is one date shape (the date None if unparseable)."""
+        found = match_date(text, 0, self.review_date, self.date_order) if text else None
+        return (found[1],) if found is not None and found[0] == len(text) else None
+
+    def strip_leading(self, checkbox: bool | None) -> None:
+        while True:
+            text = lstrip_separators(self.text)
+            self.text = text
+            if not text:
+                return
+            first = text[0]
+            m: re.Match[str] | None = None
+            if first == "[" and (m := LEAD_BOX.match(text)):
+                if checkbox is None and self.box is None:
+                    self.box = m[1] in ("x", "X")
+            elif first in "[✅✔☑*DTW" and (m := LEAD_STATUS.match(text)):
+                word = m["b"] or m["w"]
+                self.words.add(word_status(word) if word else Status.DONE)
+            elif first == "(" and (m := PAREN_STATUS.match(text)):
+                if not m["none"]:
+                    self.words.add(word_status(m["w"]))
+            elif first in "*_Aa" and (m := LEAD_LABEL.match(text)):
+                pass
+            elif first in "*_SMLNIsmlni" and (m := LEAD_TERM.match(text)):
+                if self.due_raw is None:  # "Long term:" is a timeframe; lint reports it as no date
+                    self.due_raw = m["t"]
+            elif not (
+                (may_lead_ticket(text) and (m := LEAD_TICKET.match(text)) and lead_ok(m))
+                or (not self.owners and (m := self._leading_owner(text)))
+            ):
+                return
+            self.text = text[m.end() :]
+
+    def _leading_owner(self, text: str) -> re.Match[str] | None:
+        first = text[0]
+        if first == "[":
+            m = LEAD_BRACKET.match(text)
+            if m is None or NOT_OWNER.fullmatch(m[1].strip()) or TICKET_LABEL.fullmatch(m[1]):
+                return None
+            owners = split_owners(m[1])
+        elif first == "(":
+            m = LEAD_PAREN.match(text)
+            if m is None:
+                return None
+            parts = [part.strip() for part in re.split(r"[,;]", m[1])]
+            if not all(is_name(part, words=4) or HANDLES.fullmatch(part) for part in parts):
+                return None
+            owners = split_owners(m[1])
+        elif "team" in text[:60].lower():
+            m = TEAM.match(text)
+            if m is None:
+                return None
+            owners = (m[1],)
+        else:
+            return None
+        if not owners or not any(c.isalnum() for c in text[m.end() :]):
+            return None  # a bracket alone is the description, not an owner
+        self.owners = owners
+        return m
+
+    def describe(self) -> str:
+        text = self.text
+        if "](" in text or "][" in text:
+            text = INLINE_LINK.sub(r"\1", text)
+        if "**" in text:
+            text = _BOLD.sub(r"\1", text)
+        text = " ".join(text.split())
+        if "(" in text:
+            text = EMPTY_PAREN.sub("", text)
+        text = text.strip(EDGE)
+        while text.startswith("- ") or text.endswith(" -"):
+            text = (text[2:] if text.startswith("- ") else text[:-2]).strip(EDGE)
+        while text.startswith("[") and (box := LEAD_BOX.match(text)):  # one hidden in **…**
+            text = text[box.end() :]
+        return text
+
+    def unstrike(self) -> bool:
+        """A description struck through as a whole (`~~…~~`) was consciously dropped."""
+        text = self.text.strip()
+        if len(text) > 4 and text[:2] == text[-2:] == "~~" and text.count("~~") == 2:
+            self.dropped = True
+            self.text = text[2:-2]
+            return True
+        return False
