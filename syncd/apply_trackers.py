@@ -13,14 +13,13 @@ it (names: before_create, after_create, after_link, after_review).
 from __future__ import annotations
 
 import dataclasses
-import os
-import signal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from syncd import log
 from syncd.errors import RateLimited, TrackerError
+from syncd.failpoint import failpoint
 from syncd.store import Store
 from syncd.store_schema import Link
 from syncd.sync import TrackerView
@@ -28,11 +27,6 @@ from syncd.sync_plan import Comment, CreateTicket, SetLabel, TrackerStep, Update
 from syncd.trackers.protocol import TicketState
 
 _log = log.get("syncd.apply")
-
-
-def failpoint(name: str) -> None:
-    if os.environ.get("SYNCD_FAILPOINT") == name:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass

@@ -129,31 +129,46 @@ def cli(
 @click.option(
     "--no-write", is_flag=True, help="Judge and report only; do not write marks into the reviews."
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Items listed per problem in the text report (0: all); `syncd status --flag` lists all.",
+)
 @_today_option
 @click.pass_obj
-def check(obj: _Ctx, fmt: str, no_write: bool, today: str | None) -> int:
+def check(obj: _Ctx, fmt: str, no_write: bool, limit: int, today: str | None) -> int:
     """Run one pass and report follow-through problems (the cron entry point).
 
     Parses every review (unchanged files come from the cache), judges each action item,
     writes overdue / needs-decision marks into the reviews (records.write_back), and prints a
     report grouped by problem. Exits 1 when a problem listed in health.fail_on is found.
     """
-    from syncd.cycle import PassOptions, holder, open_store, run_pass
+    from syncd.cycle import PassOptions
     from syncd.report import check_json, check_text, trackers_text
 
     loaded = obj.load()
-    options = PassOptions(today=_today(today), write=not no_write)
-    with open_store(loaded) as store, store.lock(holder()):
-        result = run_pass(loaded, store, options)
+    result = _one_pass(loaded, PassOptions(today=_today(today), write=not no_write))
     failing = _failing(result, loaded.config.health.fail_on)
     code = EXIT_PROBLEMS if failing else EXIT_OK
     if _tracker_failed(result):
         code = EXIT_INCOMPLETE
-    render = check_json if fmt == "json" else check_text
-    if fmt == "text":
+    root, base = loaded.records_root(), loaded.base_dir
+    if fmt == "json":
+        click.echo(check_json(result, root, base, failing, code), nl=False)
+    else:
         click.echo(trackers_text(result), nl=False)
-    click.echo(render(result, loaded.records_root(), loaded.base_dir, failing, code), nl=False)
+        click.echo(check_text(result, root, base, failing, code, limit=limit), nl=False)
     return code
+
+
+def _one_pass(loaded: Any, options: Any) -> Any:
+    """Open the store, take its lock, run one pass (the body of check and sync)."""
+    from syncd.cycle import holder, open_store, run_pass
+
+    with open_store(loaded) as store, store.lock(holder()):
+        return run_pass(loaded, store, options)
 
 
 def _tracker_failed(result: Any) -> bool:
@@ -176,7 +191,7 @@ def sync(obj: _Ctx, dry_run: bool, today: str | None) -> int:
     owner, due date), mirrors progress back into the review's suffix and checkbox, and keeps
     the overdue label and reminders in step. Exits 3 if a tracker could not be reached.
     """
-    from syncd.cycle import PassOptions, holder, open_store, run_pass
+    from syncd.cycle import PassOptions
     from syncd.report import trackers_text
 
     loaded = obj.load()
@@ -185,8 +200,7 @@ def sync(obj: _Ctx, dry_run: bool, today: str | None) -> int:
             f"{loaded.path.name} configures no tracker, so there is nothing to sync; add one "
             "under `trackers:` (see docs/trackers/) or use `syncd check` for records-only mode"
         )
-    with open_store(loaded) as store, store.lock(holder()):
-        result = run_pass(loaded, store, PassOptions(today=_today(today), dry_run=dry_run))
+    result = _one_pass(loaded, PassOptions(today=_today(today), dry_run=dry_run))
     click.echo(trackers_text(result), nl=False)
     for diff in result.apply.diffs:
         click.echo(diff, nl=False)

@@ -6,6 +6,7 @@ scripts rely on it, so fields are only ever added, never renamed or removed.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -28,7 +29,12 @@ SECTIONS: tuple[tuple[Flag, str], ...] = (
 
 def review_path(report: ItemReport, root: Path, base_dir: Path) -> str:
     """The review's path relative to the config file's directory."""
-    absolute = root / report.review.path
+    return _relative(root, report.review.path, base_dir)
+
+
+@functools.lru_cache(maxsize=8192)  # pathlib costs ~30 us a call; reports repeat each review
+def _relative(root: Path, path: str, base_dir: Path) -> str:
+    absolute = root / path
     try:
         return absolute.relative_to(base_dir).as_posix()
     except ValueError:
@@ -64,9 +70,8 @@ def _age(today: date, due: date) -> str:
     return f"due in {-days} day{'s' if days != -1 else ''}"
 
 
-def _line(report: ItemReport, today: date, root: Path, base_dir: Path) -> str:
+def _line(report: ItemReport, today: date, where: str) -> str:
     item = report.item
-    where = f"{review_path(report, root, base_dir)}:{item.line}"
     owner = item.owner or "no owner"
     if report.due:
         implied = " (implied)" if report.due_implied else ""
@@ -82,8 +87,16 @@ def _shorten(text: str, width: int) -> str:
 
 
 def check_text(
-    result: PassReport, root: Path, base_dir: Path, failing: Sequence[str], exit_code: int
+    result: PassReport,
+    root: Path,
+    base_dir: Path,
+    failing: Sequence[str],
+    exit_code: int,
+    *,
+    limit: int = 0,
 ) -> str:
+    """The cron report: counts, then each problem with its items (at most `limit` each, 0 = all)
+    most urgent first, then lint errors, what was written, and the verdict."""
     active = [r for r in result.reports if not r.review.draft]
     out = [
         f"syncd check: {len(result.reviews)} reviews, {len(active)} action items, "
@@ -98,7 +111,13 @@ def check_text(
         out.append("")
         out.append(f"{title} ({len(hits)})")
         hits.sort(key=lambda r: (r.due or date.max, r.review.path, r.item.line))
-        out.extend(_line(r, result.today, root, base_dir) for r in hits)
+        shown = hits[:limit] if limit else hits
+        out.extend(
+            _line(r, result.today, f"{review_path(r, root, base_dir)}:{r.item.line}") for r in shown
+        )
+        if len(shown) < len(hits):
+            more = len(hits) - len(shown)
+            out.append(f"  … and {more} more (all of them: syncd status --flag {flag.value})")
     errors = sum(1 for p in result.lint if p.severity is Severity.ERROR)
     warnings = sum(1 for p in result.lint if p.severity is Severity.WARNING)
     if errors or warnings:

@@ -18,7 +18,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeEngine
@@ -40,6 +39,8 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
             return dialect.type_descriptor(postgresql.TIMESTAMP(timezone=True))
         return dialect.type_descriptor(sa.String(32))
 
@@ -362,20 +363,31 @@ def columns(table: sa.Table, value: type[Any]) -> list[sa.Column[Any]]:
     return [table.c[f.name] for f in fields(value)]
 
 
+def _insert(conn: Connection, table: sa.Table) -> Any:
+    """The dialect's INSERT with ON CONFLICT (dialect modules load only when used)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
+
+
 def upsert(
     conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], *keys: str
 ) -> None:
     """Insert `rows`, replacing the non-key columns of rows whose `keys` already exist."""
     if not rows:
         return
-    stmt = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    stmt = _insert(conn, table)
     changed = {c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys}
     conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changed), rows)
 
 
 def insert_new(conn: Connection, table: sa.Table, row: Mapping[str, Any]) -> bool:
     """Insert `row` unless it breaks a unique constraint; True if it was inserted."""
-    stmt = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    stmt = _insert(conn, table)
     # RETURNING, not rowcount: SQLAlchemy 2.1 with psycopg reports -1 for this statement.
     claimed = stmt.on_conflict_do_nothing().values(**row).returning(*table.primary_key)
     return conn.execute(claimed).first() is not None

@@ -30,6 +30,31 @@ def test_check_reports_overdue_and_exits_1(run: Run, project: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_check_lists_at_most_limit_items_per_problem(run: Run, project: Path) -> None:
+    write(
+        project / "reviews/2026-09-01-queue.md",
+        """
+        # Queue backlog
+        ## Action items
+        - [ ] Alert on queue depth — owner: @ana — due: 2026-10-01
+        - [ ] Cap consumer retries — owner: @ben — due: 2026-10-02
+        - [ ] Document the drain procedure — owner: @cy — due: 2026-10-03
+        """,
+    )
+    everything = run("status", "--flag", "overdue", "--format", "json", "--today", TODAY)
+    total = len(json.loads(everything.stdout))
+    assert total >= 4, everything.stdout
+    capped = run("check", "--no-write", "--limit", "1", "--today", TODAY)
+    section = capped.stdout.split("Overdue")[1].split("\n\n")[0]
+    assert f"({total})" in section
+    assert len([ln for ln in section.splitlines() if ".md:" in ln]) == 1
+    assert f"… and {total - 1} more (all of them: syncd status --flag overdue)" in section
+    full = run("check", "--no-write", "--limit", "0", "--today", TODAY)
+    section = full.stdout.split("Overdue")[1].split("\n\n")[0]
+    assert len([ln for ln in section.splitlines() if ".md:" in ln]) == total
+    assert "more (all of them" not in full.stdout
+
+
 def test_check_writes_marks_once_and_second_pass_is_byte_identical(run: Run, project: Path) -> None:
     review = project / "reviews/2026-05-02-checkout-outage.md"
     first = run("check", "--today", TODAY)
