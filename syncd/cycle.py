@@ -3,6 +3,7 @@ and `syncd status` all run this same code (DESIGN §1 principle 6)."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -94,6 +95,19 @@ def rules(loaded: LoadedConfig) -> Rules:
 
 def gather(loaded: LoadedConfig, store: Store) -> Gathered:
     """Find and parse every review, re-using the parse cache for unchanged files."""
+    # Parsing and decoding allocate ~100,000 acyclic objects for 10,000 items; the cyclic
+    # collector would rescan the growing heap many times over for nothing (~15 % of a warm
+    # pass). It is re-enabled, and catches up, as soon as the reviews are in.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return _gather(loaded, store)
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def _gather(loaded: LoadedConfig, store: Store) -> Gathered:
     records = loaded.config.records
     base = loaded.records_root()
     paths, discovery = discover(base, records.paths, records.exclude)
@@ -106,8 +120,10 @@ def gather(loaded: LoadedConfig, store: Store) -> Gathered:
     lint: list[Problem] = []
     parsed = cached = 0
     now = time.time()
+    seen: set[str] = set()
     for path in paths:
         rel = path.relative_to(base).as_posix()
+        seen.add(rel)
         try:
             st = path.stat()
         except OSError:
@@ -139,7 +155,7 @@ def gather(loaded: LoadedConfig, store: Store) -> Gathered:
         lint.extend(problems)
     if fresh:
         store.save_reviews(fresh)
-    gone = set(cache) - {p.relative_to(base).as_posix() for p in paths}
+    gone = set(cache) - seen
     if gone:
         store.forget_reviews(sorted(gone))
     return Gathered(reviews, lint, discovery, parsed, cached)

@@ -43,6 +43,8 @@ class EditReview:
 
 Step = EditReview
 
+_NO_SUFFIX = Suffix()
+
 
 def desired_marks(report: ItemReport) -> Suffix | None:
     """The suffix an item should carry in records-only mode."""
@@ -52,13 +54,21 @@ def desired_marks(report: ItemReport) -> Suffix | None:
         if Flag.OVERDUE in report.flags and report.due is not None
         else None
     )
-    wanted = dataclasses.replace(
-        current,
-        overdue_since=overdue_since,
-        needs_decision=Flag.NEEDS_DECISION in report.flags,
-        needs_reason=Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags,
-    )
-    return None if wanted == Suffix() else wanted
+    needs_decision = Flag.NEEDS_DECISION in report.flags
+    needs_reason = Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags
+    wanted = current
+    if (current.overdue_since, current.needs_decision, current.needs_reason) != (
+        overdue_since,
+        needs_decision,
+        needs_reason,
+    ):  # the common case is "already right": skip the copy (10,000 items per warm pass)
+        wanted = dataclasses.replace(
+            current,
+            overdue_since=overdue_since,
+            needs_decision=needs_decision,
+            needs_reason=needs_reason,
+        )
+    return None if wanted == _NO_SUFFIX else wanted
 
 
 def compute_plan(
