@@ -1,41 +1,41 @@
-"""GitLab adapter (python-gitlab): config model, adapter, pure mapping functions.
+"""GitLab adapter (python-gitlab). Settings: gitlab_config.py.
 
-The pure half (issue JSON → TicketState, drafts, refs, cursors) is syncd.trackers.gitlab_map.
+The pure half (issue JSON → TicketState, drafts, refs, cursor format) is gitlab_map.py.
 Retries are ours, not python-gitlab's: its 429 sleep has no cap and its transient-error retry
 resends POSTs (gitlab/client.py `http_request`, tracker-apis.md §2.3), so every call passes
-`obey_rate_limit=False, retry_transient_errors=False` and goes through `_call`.
+`obey_rate_limit=False, retry_transient_errors=False` and goes through a calls.Caller.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import gitlab
-import requests
 from gitlab.exceptions import GitlabError
 
-from syncd.errors import RateLimited, TrackerError
+from syncd.errors import TrackerError
 from syncd.model import TicketRef
 from syncd.trackers import gitlab_map as m
+from syncd.trackers.calls import Caller, Refusal
 from syncd.trackers.gitlab_config import GitLabConfig
-from syncd.trackers.protocol import Listing, Outcome, TicketChange, TicketDraft, TicketState
+from syncd.trackers.paging import OverlapCursor, advance, unseen
+from syncd.trackers.protocol import (
+    Listing,
+    Outcome,
+    TicketChange,
+    TicketDraft,
+    TicketState,
+    extract_marker,
+)
 
-T = TypeVar("T")
-
-READ_RETRIES = 3  # GETs only: 5xx, timeouts, dropped connections
 # The Date header has 1 s resolution and is stamped after the query ran; app servers and the
 # database may disagree by a few seconds. Issues in the overlap come back and are de-duplicated.
 OVERLAP = timedelta(seconds=60)
 MARKER_LOOKBACK = timedelta(minutes=5)
 _NO_LIBRARY_RETRY: dict[str, Any] = {"obey_rate_limit": False, "retry_transient_errors": False}
-# No usable HTTP answer: connection refused/dropped, timeout, broken body.
-_DROPPED = requests.RequestException
 
 
 class GitLabTracker:
@@ -54,15 +54,19 @@ class GitLabTracker:
             retry_transient_errors=False,
             timeout=config.timeout,
         )
-        # Every HTTP response passes this hook: request counts, the server clock, Retry-After.
-        self._gl.session.hooks["response"].append(self._observe)
         self._project = self._gl.projects.get(config.project, lazy=True)
         self._path: str | None = None if config.project.isdigit() else config.project
         self._user_ids: dict[str, int | None] = {}
-        self._requests = 0
-        self._dates: list[datetime] = []
-        self._last_headers: dict[str, str] = {}
-        self._last_write = float("-inf")
+        self._calls = Caller(
+            f"GitLab tracker {name!r}",
+            max_wait=config.max_wait,
+            min_write_interval=config.min_write_interval,
+            errors=(GitlabError,),
+            refusal=self._refusal,
+            failure=self._error,
+        )
+        # Every HTTP response passes this hook: request counts, the server clock, Retry-After.
+        self._gl.session.hooks["response"].append(self._calls.observe)
 
     # -- protocol ---------------------------------------------------------------------------------
     def parse_ref(self, ref: TicketRef) -> str | None:
@@ -71,30 +75,24 @@ class GitLabTracker:
 
     def list_changed(self, cursor: str | None) -> Listing:
         """Issues updated since the cursor's watermark (all states); None lists every issue."""
-        start = self._requests
-        self._dates.clear()
-        prev = m.Cursor.decode(cursor) if cursor else None
+        start = self._calls.requests
+        self._calls.dates.clear()
+        prev = OverlapCursor.decode(cursor, m.CURSOR) if cursor else None
         query: dict[str, Any] = {"order_by": "updated_at", "sort": "asc"}
         if prev is not None:
             query["updated_after"] = m.format_time(prev.watermark)
-        rows = self._call("list issues", lambda: self._list(query), write=False)
-        fresh = [r for r in rows if prev is None or (r["id"], r["updated_at"]) not in prev.seen]
-        tickets = tuple(self._state(r) for r in fresh)
-        if self._dates:
-            watermark = min(self._dates) - OVERLAP
+        rows = self._calls.read("list issues", lambda: self._list(query))
+        tickets = tuple(self._state(r) for r in unseen(rows, prev, m.CURSOR))
+        if self._calls.dates:
+            watermark = min(self._calls.dates) - OVERLAP
         elif rows:
             watermark = max(m.parse_time(r["updated_at"]) for r in rows) - OVERLAP
         else:
             watermark = prev.watermark if prev else datetime.now(UTC) - OVERLAP
-        if prev is not None:
-            watermark = max(watermark, prev.watermark)
-        seen = frozenset(
-            (r["id"], r["updated_at"]) for r in rows if m.parse_time(r["updated_at"]) >= watermark
-        )
         return Listing(
             tickets=tickets,
-            cursor=m.Cursor(watermark, seen).encode(),
-            requests=self._requests - start,
+            cursor=advance(rows, prev, watermark, m.CURSOR).encode(m.CURSOR),
+            requests=self._calls.requests - start,
             not_modified=prev is not None and not tickets,
         )
 
@@ -104,9 +102,7 @@ class GitLabTracker:
         rows: list[dict[str, Any]] = []
         for n in range(0, len(iids), 100):
             batch = iids[n : n + 100]
-            rows += self._call(
-                "fetch issues", functools.partial(self._list, {"iids": batch}), False
-            )
+            rows += self._calls.read("fetch issues", functools.partial(self._list, {"iids": batch}))
         return [self._state(r) for r in rows]
 
     def find_by_marker(self, marker: str, since: datetime) -> TicketState | None:
@@ -116,14 +112,14 @@ class GitLabTracker:
             "sort": "asc",
             "updated_after": m.format_time(since - MARKER_LOOKBACK),
         }
-        rows = self._call("look for a ticket by marker", lambda: self._list(query), False)
-        hits = [r for r in rows if m.extract_marker(r.get("description")) == marker]
+        rows = self._calls.read("look for a ticket by marker", lambda: self._list(query))
+        hits = [r for r in rows if extract_marker(r.get("description")) == marker]
         return self._state(min(hits, key=lambda r: r["iid"])) if hits else None
 
     def create(self, draft: TicketDraft) -> TicketState:
         """One POST, never resent: a lost answer raises and recovery goes through the marker."""
         fields = m.create_fields(draft, self.config.labels, self._user_id_list(draft.assignees))
-        issue = self._write(
+        issue = self._calls.write(
             "create a ticket", lambda: self._project.issues.create(fields, **_NO_LIBRARY_RETRY)
         )
         return self._state(issue.asdict())
@@ -148,7 +144,7 @@ class GitLabTracker:
                 data["add_labels"] = self.config.wont_do_labels[0]
         if not data:
             return Outcome.NOOP
-        self._write("update a ticket", lambda: self._put(ticket_id, data))
+        self._calls.write("update a ticket", lambda: self._put(ticket_id, data))
         return Outcome.UPDATED
 
     def set_label(self, ticket_id: str, label: str, present: bool) -> Outcome:
@@ -157,14 +153,14 @@ class GitLabTracker:
         if (label.casefold() in labels) == present:
             return Outcome.NOOP
         data = {"add_labels" if present else "remove_labels": label}
-        self._write("change a label", lambda: self._put(ticket_id, data))
+        self._calls.write("change a label", lambda: self._put(ticket_id, data))
         return Outcome.UPDATED
 
     def comment(self, ticket_id: str, body: str) -> Outcome:
         """POST one note (never resent), tagged so it is never read back as a close reason."""
         notes = self._project.issues.get(int(ticket_id), lazy=True).notes
         data = {"body": f"{body.rstrip()}\n\n{m.OWN_NOTE}"}
-        self._write("comment", lambda: notes.create(data, **_NO_LIBRARY_RETRY))
+        self._calls.write("comment", lambda: notes.create(data, **_NO_LIBRARY_RETRY))
         return Outcome.CREATED
 
     # -- requests ---------------------------------------------------------------------------------
@@ -200,8 +196,8 @@ class GitLabTracker:
 
     def _get(self, ticket_id: str) -> dict[str, Any]:
         iid = int(ticket_id)
-        issue = self._call(
-            "read a ticket", lambda: self._project.issues.get(iid, **_NO_LIBRARY_RETRY), False
+        issue = self._calls.read(
+            "read a ticket", lambda: self._project.issues.get(iid, **_NO_LIBRARY_RETRY)
         )
         return issue.asdict()
 
@@ -212,7 +208,7 @@ class GitLabTracker:
         reason = None
         if m.needs_reason(issue, self.config):
             notes = self._project.issues.get(issue["iid"], lazy=True).notes
-            rows = self._call(
+            rows = self._calls.read(
                 "read the close reason",
                 lambda: notes.list(
                     sort="desc",
@@ -221,7 +217,6 @@ class GitLabTracker:
                     get_all=False,
                     **_NO_LIBRARY_RETRY,
                 ),
-                write=False,
             )
             reason = m.reason_from_notes(n.asdict() for n in rows)
         return m.ticket_state(self.name, self.config, issue, reason)
@@ -238,58 +233,19 @@ class GitLabTracker:
                 lookup = functools.partial(
                     self._gl.users.list, username=name, get_all=False, **_NO_LIBRARY_RETRY
                 )
-                users = list(self._call("look up a user", lookup, write=False))
+                users = list(self._calls.read("look up a user", lookup))
                 self._user_ids[name] = int(users[0].asdict()["id"]) if users else None
             if (uid := self._user_ids[name]) is not None:
                 ids.append(int(uid))
         return ids
 
-    def _write(self, what: str, fn: Callable[[], T]) -> T:
-        wait = self._last_write + self.config.min_write_interval - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        try:
-            return self._call(what, fn, write=True)
-        finally:
-            self._last_write = time.monotonic()
-
-    def _call(self, what: str, fn: Callable[[], T], write: bool) -> T:
-        """Run `fn`: reads retried on 5xx/dropped connections, 429s waited up to max_wait."""
-        waited, attempt, throttled = 0.0, 0, 0
-        while True:
-            try:
-                return fn()
-            except GitlabError as exc:
-                code = exc.response_code
-                if code == 429:
-                    wait = m.rate_wait(self._last_headers, datetime.now(UTC), throttled)
-                    throttled += 1
-                    if waited + wait > self.config.max_wait:
-                        raise RateLimited(
-                            f"GitLab tracker {self.name!r} is rate limited for {wait:.0f} s "
-                            f"(more than max_wait {self.config.max_wait:g} s) while trying to "
-                            f"{what}; it resumes next pass.",
-                            retry_after=wait,
-                        ) from None
-                elif not write and code is not None and code >= 500 and attempt < READ_RETRIES:
-                    wait = 0.1 * 2**attempt
-                    attempt += 1
-                else:
-                    raise self._error(what, code if code is not None else 0, write) from None
-            except _DROPPED:
-                self._requests += 1  # no response reached the hook
-                if write or attempt >= READ_RETRIES:
-                    raise self._error(what, None, write) from None
-                wait = 0.1 * 2**attempt
-                attempt += 1
-            time.sleep(wait)
-            waited += wait
-
-    def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self._requests += 1
-        self._last_headers = {k.lower(): v for k, v in response.headers.items()}
-        with contextlib.suppress(KeyError, TypeError, ValueError):
-            self._dates.append(parsedate_to_datetime(response.headers["Date"]).astimezone(UTC))
+    def _refusal(self, exc: Exception, write: bool) -> Refusal:
+        """A 429 is refused (nothing written); GitLab names the wait in the hooked headers."""
+        code = exc.response_code if isinstance(exc, GitlabError) else None
+        if code == 429:
+            wait = m.rate_limit_seconds(self._calls.headers, datetime.now(UTC))
+            return Refusal(429, throttled=True, retry_after=wait)
+        return Refusal(code if code is not None else 0)
 
     def _error(self, what: str, code: int | None, write: bool) -> TrackerError:
         where = f"GitLab tracker {self.name!r} ({self._url}, project {self.config.project})"

@@ -1,21 +1,20 @@
-"""Pure GitLab mapping: issue JSON → TicketState, drafts → request fields, refs, cursors.
+"""Pure GitLab mapping: issue JSON → TicketState, drafts → request fields, refs, cursor format.
 
 No I/O here; syncd.trackers.gitlab does the requests and calls these functions.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from syncd.model import Status, TicketRef
-from syncd.trackers.protocol import MARKER_PREFIX, TicketDraft, TicketState, body_marker
+from syncd.trackers.calls import retry_after_seconds
+from syncd.trackers.paging import CursorFormat
+from syncd.trackers.protocol import TicketDraft, TicketState, body_marker, extract_marker
 
 if TYPE_CHECKING:
     from syncd.trackers.gitlab_config import GitLabConfig
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 REASON_CHARS = 200
 # syncd's own notes (reminders, "please give a reason") must never be read back as the reason.
 OWN_NOTE = "<!-- syncd:note -->"
-_MARKER = re.compile(re.escape(f"<!-- {MARKER_PREFIX}") + r"(.+?) -->")
 _ISSUE_PATH = re.compile(r"(?P<path>.+?)(?:/-)?/issues/(?P<iid>\d+)/?")
 _SHORT_REF = re.compile(r"(?P<path>[\w.-]+(?:/[\w.-]+)+)#(?P<iid>\d+)")
 
@@ -40,27 +38,13 @@ def parse_time(text: str) -> datetime:
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def retry_after_seconds(value: str | None, now: datetime) -> float | None:
-    """`Retry-After` as seconds: delta-seconds or an HTTP date (python-gitlab only does int())."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
-    except (TypeError, ValueError):
-        return None
-
-
-def rate_wait(headers: Mapping[str, str], now: datetime, attempt: int) -> float:
-    """Seconds to wait after a 429 (lower-case `headers`): Retry-After, else RateLimit-Reset,
-    else 1, 2, 4 … s, because GitLab.com sometimes sends neither (gitlab-org/gitlab#365728)."""
+def rate_limit_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
+    """Seconds a 429 asks for (lower-case `headers`): Retry-After, else RateLimit-Reset; None
+    when neither is sent, as GitLab.com sometimes does (gitlab-org/gitlab#365728)."""
     after = retry_after_seconds(headers.get("retry-after"), now)
     if after is None and (reset := headers.get("ratelimit-reset", "")).isdigit():
         after = max(0.0, int(reset) - now.timestamp())
-    return after if after is not None else float(min(2**attempt, 60))
+    return after
 
 
 def failure_hint(code: int | None, write: bool) -> str:
@@ -82,12 +66,6 @@ def failure_hint(code: int | None, write: bool) -> str:
     if write and (code is None or code == 0 or code >= 500):
         hint += "; the write may have happened, so syncd checks for it by marker before retrying"
     return hint
-
-
-def extract_marker(description: str | None) -> str | None:
-    """The item key in syncd's hidden body marker, if the description carries one."""
-    found = _MARKER.search(description or "")
-    return found.group(1) if found else None
 
 
 def _has_any(labels: Iterable[str], wanted: Iterable[str]) -> bool:
@@ -207,29 +185,12 @@ def parse_ref(ref: TicketRef, base_url: str, path: str | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """Where the next incremental listing starts, and what it has already seen there.
-
-    `updated_after` is inclusive, so issues at or after the watermark come back next time;
-    `seen` holds their (id, updated_at) so an unchanged one is not reported twice.
-    """
-
-    watermark: datetime
-    seen: frozenset[tuple[int, str]] = frozenset()
-
-    def encode(self) -> str:
-        pairs = sorted([i, u] for i, u in self.seen)
-        return json.dumps({"v": 1, "after": format_time(self.watermark), "seen": pairs})
-
-    @staticmethod
-    def decode(text: str) -> Cursor | None:
-        """None for a cursor this version cannot read: the caller then lists everything."""
-        try:
-            data = json.loads(text)
-            if data.get("v") != 1:
-                return None
-            seen = frozenset((int(i), str(u)) for i, u in data.get("seen", ()))
-            return Cursor(parse_time(data["after"]), seen)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return None
+# Listing cursor (paging.OverlapCursor): `updated_after` is inclusive, so issues at or after the
+# watermark come back next time and their (id, updated_at) keeps them from being reported twice.
+CURSOR = CursorFormat(
+    version=lambda row: (str(row["id"]), str(row["updated_at"])),
+    parse_time=parse_time,
+    write_after=format_time,
+    read_after=parse_time,
+    numeric_ids=True,
+)

@@ -1,9 +1,9 @@
-"""Jira adapter (jira): config model, adapter, pure mapping functions.
+"""Jira adapter (jira). Settings: jira_config.py.
 
-The pure half (issue JSON → TicketState, drafts, refs, JQL, cursors) is syncd.trackers.jira_map.
+The pure half (issue JSON → TicketState, drafts, refs, JQL, cursor format) is jira_map.py.
 Retries are ours, not the library's: `ResilientSession` resends every verb, POST included, on
 ConnectionError/429/503 (tracker-apis.md §3.4), so the client runs with `max_retries=0` and every
-call goes through `_call` (reads retried, writes never resent unless refused with 429).
+call goes through a calls.Caller (reads retried, writes never resent unless refused with 429).
 
 The client is built with `get_server_info=False` and `deploymentType` set from `deployment`:
 that saves the serverInfo call, and without it every `@cloud_api` method (enhanced_search_issues
@@ -12,27 +12,30 @@ included) silently returns None (tracker-apis.md §3.2).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import requests
 from jira import JIRA, JIRAError
 
-from syncd.errors import RateLimited, TrackerError
+from syncd.errors import TrackerError
 from syncd.model import TicketRef
 from syncd.trackers import jira_map as m
+from syncd.trackers.calls import Caller, Refusal
 from syncd.trackers.jira_config import JiraConfig
-from syncd.trackers.protocol import Listing, Outcome, TicketChange, TicketDraft, TicketState
+from syncd.trackers.paging import OverlapCursor, advance, unseen
+from syncd.trackers.protocol import (
+    Listing,
+    Outcome,
+    TicketChange,
+    TicketDraft,
+    TicketState,
+    extract_marker,
+)
 
-T = TypeVar("T")
-
-READ_RETRIES = 3  # GETs only: 5xx, timeouts, dropped connections
 PAGE = 100  # search/jql serves at most 100 issues with fields per page
 # JQL time bounds have minute granularity; search lags writes. Both are covered by re-reading
 # a window and de-duplicating on (id, updated).
@@ -51,10 +54,14 @@ class JiraTracker:
         self._cloud = config.deployment == "cloud"
         self._client: JIRA | None = None  # built on first use: the constructor makes no request
         self._ids: dict[str, str] = {}  # issue key → id, for parse_ref (which may not do I/O)
-        self._requests = 0
-        self._server_now: datetime | None = None
-        self._last_headers: dict[str, str] = {}
-        self._last_write = float("-inf")
+        self._calls = Caller(
+            f"Jira tracker {name!r}",
+            max_wait=config.max_wait,
+            min_write_interval=config.min_write_interval,
+            errors=(JIRAError,),
+            refusal=self._refusal,
+            failure=self._failure,
+        )
 
     # -- protocol ---------------------------------------------------------------------------------
     def parse_ref(self, ref: TicketRef) -> str | None:
@@ -66,29 +73,19 @@ class JiraTracker:
 
     def list_changed(self, cursor: str | None) -> Listing:
         """Issues updated since the cursor's watermark (all states); None lists every issue."""
-        start = self._requests
-        prev = m.Cursor.decode(cursor) if cursor else None
+        start = self._calls.requests
+        prev = OverlapCursor.decode(cursor, m.CURSOR) if cursor else None
         jql = m.changed_jql(self.config.project, prev.watermark if prev else None)
         rows = self._search("list changed tickets", jql)
-        fresh = [
-            r for r in rows if prev is None or (r["id"], r["fields"]["updated"]) not in prev.seen
-        ]
-        tickets = tuple(self._state(r) for r in fresh)
-        now = self._server_now or datetime.now(UTC)
+        tickets = tuple(self._state(r) for r in unseen(rows, prev, m.CURSOR))
+        now = self._calls.server_now or datetime.now(UTC)
         top = m.newest(rows)
         overlap = OVERLAP + timedelta(seconds=self.config.search_lag)
         watermark = (min(top, now) if top else now) - overlap
-        if prev is not None:
-            watermark = max(watermark, prev.watermark)
-        seen = frozenset(
-            (r["id"], r["fields"]["updated"])
-            for r in rows
-            if m.parse_time(r["fields"]["updated"]) >= watermark
-        )
         return Listing(
             tickets=tickets,
-            cursor=m.Cursor(watermark, seen).encode(),
-            requests=self._requests - start,
+            cursor=advance(rows, prev, watermark, m.CURSOR).encode(m.CURSOR),
+            requests=self._calls.requests - start,
             not_modified=prev is not None and not tickets,
         )
 
@@ -113,7 +110,7 @@ class JiraTracker:
         hits = [
             r
             for r in rows
-            if m.extract_marker(r["fields"].get("description")) in (marker, None)
+            if extract_marker(r["fields"].get("description")) in (marker, None)
             and m.marker_label(marker) in (r["fields"].get("labels") or ())
         ]
         return self._state(min(hits, key=lambda r: int(r["id"]))) if hits else None
@@ -122,11 +119,11 @@ class JiraTracker:
         """One POST /issue, never resent: a lost answer raises and recovery uses the marker."""
         fields = m.create_fields(draft, self.config)
         client = self._jira()
-        issue = self._write(
+        issue = self._calls.write(
             "create a ticket", lambda: client.create_issue(fields=fields, prefetch=False)
         )
         self._ids[str(issue.key)] = str(issue.id)
-        now = self._server_now or datetime.now(UTC)
+        now = self._calls.server_now or datetime.now(UTC)
         return m.created_state(self.name, self.config, draft, fields, issue.raw, now=now)
 
     def update(self, ticket_id: str, change: TicketChange) -> Outcome:
@@ -148,7 +145,7 @@ class JiraTracker:
             data["duedate"] = None
         outcome = Outcome.NOOP
         if data:
-            self._write("update a ticket", lambda: self._put(issue_id, {"fields": data}))
+            self._calls.write("update a ticket", lambda: self._put(issue_id, {"fields": data}))
             outcome = Outcome.UPDATED
         category = ((current.get("status") or {}).get("statusCategory") or {}).get("key")
         if change.close_not_planned and category != "done":
@@ -165,7 +162,7 @@ class JiraTracker:
         if (label in labels) == present:
             return Outcome.NOOP
         body = {"update": {"labels": [{"add" if present else "remove": label}]}}
-        self._write("change a label", lambda: self._put(str(raw["id"]), body))
+        self._calls.write("change a label", lambda: self._put(str(raw["id"]), body))
         return Outcome.UPDATED
 
     def comment(self, ticket_id: str, body: str) -> Outcome:
@@ -173,7 +170,7 @@ class JiraTracker:
         client = self._jira()
         issue = self._issue_ref(ticket_id)
         text = f"{body.rstrip()}\n\n{m.OWN_NOTE}"
-        self._write("comment", lambda: client.add_comment(issue, text))
+        self._calls.write("comment", lambda: client.add_comment(issue, text))
         return Outcome.CREATED
 
     # -- requests ---------------------------------------------------------------------------------
@@ -201,7 +198,7 @@ class JiraTracker:
             # Without serverInfo the library assumes Data Center and @cloud_api methods return
             # None (tracker-apis.md §3.2); the config says which one this is.
             setattr(client, "deploymentType", "Cloud" if self._cloud else "Server")  # noqa: B010
-            client._session.hooks["response"].append(self._observe)
+            client._session.hooks["response"].append(self._calls.observe)
             self._client = client
         return self._client
 
@@ -230,7 +227,7 @@ class JiraTracker:
                     fields=list(m.FIELDS),
                     json_result=True,
                 )
-            page = self._call(what, call, write=False)
+            page = self._calls.read(what, call)
             assert isinstance(page, dict), "the jira client lost its deployment type"
             issues = page.get("issues") or []
             for row in issues:
@@ -255,10 +252,8 @@ class JiraTracker:
         client = self._jira()
         ref = self._issue_ref(ticket_id)
         try:
-            issue = self._call(
-                "read a ticket",
-                lambda: client.issue(ref, fields=",".join(m.FIELDS)),
-                write=False,
+            issue = self._calls.read(
+                "read a ticket", lambda: client.issue(ref, fields=",".join(m.FIELDS))
             )
         except _MissingError:
             if missing_ok:
@@ -274,8 +269,8 @@ class JiraTracker:
 
     def _close_not_planned(self, issue_id: str, key: str) -> None:
         client = self._jira()
-        rows: list[dict[str, Any]] = self._call(
-            "read transitions", lambda: client.transitions(issue_id), write=False
+        rows: list[dict[str, Any]] = self._calls.read(
+            "read transitions", lambda: client.transitions(issue_id)
         )
         wanted = self.config.close_transition
         tid = m.close_transition_id(rows, wanted)
@@ -296,7 +291,7 @@ class JiraTracker:
                 # The resolution is not on the transition screen; Jira then sets its own.
                 client.transition_issue(issue_id, tid)
 
-        self._write("close a ticket as not planned", close)
+        self._calls.write("close a ticket as not planned", close)
 
     def _state(self, issue: dict[str, Any]) -> TicketState:
         reason = None
@@ -304,71 +299,26 @@ class JiraTracker:
             client = self._jira()
             path = f"issue/{issue['id']}/comment"
             params = {"orderBy": "-created", "maxResults": 20}
-            page = self._call(
-                "read the close reason",
-                lambda: client._get_json(path, params=params),
-                write=False,
+            page = self._calls.read(
+                "read the close reason", lambda: client._get_json(path, params=params)
             )
             reason = m.reason_from_comments(page.get("comments") or ())
         return m.ticket_state(self.name, self.config, issue, reason)
 
-    def _write(self, what: str, fn: Callable[[], T]) -> T:
-        wait = self._last_write + self.config.min_write_interval - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        try:
-            return self._call(what, fn, write=True)
-        finally:
-            self._last_write = time.monotonic()
+    def _refusal(self, exc: Exception, write: bool) -> Refusal:
+        """429 is refused (nothing written); so is a 503 with Retry-After, trusted for reads."""
+        code = exc.status_code if isinstance(exc, JIRAError) else None
+        headers = self._calls.headers
+        if isinstance(exc, JIRAError) and exc.response is not None:
+            headers = {k.lower(): v for k, v in exc.response.headers.items()}
+        after = m.rate_limit_seconds(headers, datetime.now(UTC))
+        throttled = code == 429 or (code == 503 and after is not None and not write)
+        return Refusal(code, throttled=throttled, retry_after=after)
 
-    def _call(self, what: str, fn: Callable[[], T], write: bool) -> T:
-        """Run `fn`: reads retried on 5xx/dropped connections, 429s waited up to max_wait."""
-        waited, attempt, throttled = 0.0, 0, 0
-        while True:
-            try:
-                return fn()
-            except JIRAError as exc:
-                code = exc.status_code
-                headers = self._last_headers
-                if exc.response is not None:
-                    headers = {k.lower(): v for k, v in exc.response.headers.items()}
-                after = m.retry_after_seconds(headers, datetime.now(UTC))
-                # 429 means refused (nothing written); a 503 with Retry-After too, for reads.
-                if code == 429 or (code == 503 and after is not None and not write):
-                    wait = after if after is not None else float(min(2**throttled, 60))
-                    throttled += 1
-                    if waited + wait > self.config.max_wait:
-                        raise RateLimited(
-                            f"Jira tracker {self.name!r} is rate limited for {wait:.0f} s "
-                            f"(more than max_wait {self.config.max_wait:g} s) while trying to "
-                            f"{what}; it resumes next pass.",
-                            retry_after=wait,
-                        ) from None
-                elif not write and code is not None and code >= 500 and attempt < READ_RETRIES:
-                    wait = 0.1 * 2**attempt
-                    attempt += 1
-                elif code == 404 and not write:
-                    raise _MissingError(self._message(what, code, write)) from None
-                else:
-                    raise TrackerError(self._message(what, code, write)) from None
-            except requests.RequestException:
-                self._requests += 1  # no response reached the hook
-                if write or attempt >= READ_RETRIES:
-                    raise TrackerError(self._message(what, None, write)) from None
-                wait = 0.1 * 2**attempt
-                attempt += 1
-            time.sleep(wait)
-            waited += wait
-
-    def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self._requests += 1
-        self._last_headers = {k.lower(): v for k, v in response.headers.items()}
-        with contextlib.suppress(KeyError, TypeError, ValueError):
-            self._server_now = parsedate_to_datetime(response.headers["Date"]).astimezone(UTC)
-
-    def _message(self, what: str, code: int | None, write: bool) -> str:
+    def _failure(self, what: str, code: int | None, write: bool) -> TrackerError:
         where = f"Jira tracker {self.name!r} ({self._url}, project {self.config.project})"
-        return f"{where}: could not {what}: {m.failure_hint(code, write, self._cloud)}."
+        message = f"{where}: could not {what}: {m.failure_hint(code, write, self._cloud)}."
+        return _MissingError(message) if code == 404 and not write else TrackerError(message)
 
 
 class _MissingError(TrackerError):

@@ -1,4 +1,4 @@
-"""Pure Jira mapping: issue JSON → TicketState, drafts → create fields, refs, JQL, cursors.
+"""Pure Jira mapping: issue JSON → TicketState, drafts → create fields, refs, JQL, cursor format.
 
 No I/O here; syncd.trackers.jira does the requests and calls these functions.
 """
@@ -6,17 +6,16 @@ No I/O here; syncd.trackers.jira does the requests and calls these functions.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from syncd.model import Status, TicketRef
-from syncd.trackers.protocol import MARKER_PREFIX, TicketDraft, TicketState, body_marker
+from syncd.trackers.calls import retry_after_seconds
+from syncd.trackers.paging import CursorFormat
+from syncd.trackers.protocol import TicketDraft, TicketState, body_marker, extract_marker
 
 if TYPE_CHECKING:
     from syncd.trackers.jira_config import JiraConfig
@@ -37,7 +36,6 @@ FIELDS = (
 # syncd's own comments (reminders, "please give a reason") must never be read back as a reason.
 OWN_NOTE = "<!-- syncd:note -->"
 KEY_ID_PREFIX = "key:"
-_MARKER = re.compile(re.escape(f"<!-- {MARKER_PREFIX}") + r"(.+?) -->")
 _KEY = re.compile(r"(?P<project>[A-Z][A-Z0-9_]+)-(?P<num>\d+)")
 
 
@@ -83,17 +81,11 @@ def marker_jql(project: str, item_key: str) -> str:
     return f"project = {jql_quote(project)} AND labels = {jql_quote(marker_label(item_key))}"
 
 
-def retry_after_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
+def rate_limit_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
     """Retry-After (seconds or HTTP date), else X-RateLimit-Reset (ISO 8601); lower-case keys."""
-    value = headers.get("retry-after")
-    if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            try:
-                return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
-            except (TypeError, ValueError):
-                pass
+    after = retry_after_seconds(headers.get("retry-after"), now)
+    if after is not None:
+        return after
     reset = headers.get("x-ratelimit-reset")
     if reset:
         try:
@@ -127,12 +119,6 @@ def failure_hint(code: int | None, write: bool, cloud: bool) -> str:
     if write and (code is None or code >= 500):
         hint += "; the write may have happened, so syncd checks for it by marker before retrying"
     return hint
-
-
-def extract_marker(description: str | None) -> str | None:
-    """The item key in syncd's description marker, if the description carries one."""
-    found = _MARKER.search(description or "")
-    return found.group(1) if found else None
 
 
 def map_status(category: str, resolution: str | None, config: JiraConfig) -> Status:
@@ -257,32 +243,15 @@ def parse_ref(ref: TicketRef, base_url: str, project: str) -> str | None:
     return KEY_ID_PREFIX + found_key.group(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """Where the next listing starts (epoch ms) and which (id, updated) pairs it already saw.
-
-    JQL time bounds have minute granularity and search lags writes, so listings overlap by a
-    few minutes and the pairs keep an unchanged issue from being reported twice.
-    """
-
-    watermark: datetime
-    seen: frozenset[tuple[str, str]] = frozenset()
-
-    def encode(self) -> str:
-        pairs = sorted([i, u] for i, u in self.seen)
-        return json.dumps({"v": 1, "after": epoch_ms(self.watermark), "seen": pairs})
-
-    @staticmethod
-    def decode(text: str) -> Cursor | None:
-        """None for a cursor this version cannot read: the caller then lists everything."""
-        try:
-            data = json.loads(text)
-            if data.get("v") != 1:
-                return None
-            seen = frozenset((str(i), str(u)) for i, u in data.get("seen", ()))
-            return Cursor(datetime.fromtimestamp(int(data["after"]) / 1000, UTC), seen)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-            return None
+# Listing cursor (paging.OverlapCursor), watermark in epoch ms. JQL time bounds have minute
+# granularity and search lags writes, so listings overlap by a few minutes and the (id, updated)
+# pairs keep an unchanged issue from being reported twice.
+CURSOR = CursorFormat(
+    version=lambda row: (str(row["id"]), str(row["fields"]["updated"])),
+    parse_time=parse_time,
+    write_after=epoch_ms,
+    read_after=lambda value: datetime.fromtimestamp(int(value) / 1000, UTC),
+)
 
 
 def newest(rows: Sequence[Mapping[str, Any]]) -> datetime | None:

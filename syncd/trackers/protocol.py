@@ -7,6 +7,7 @@ nothing. Planning (what to create, mirror or mark) happens in syncd.plan.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,11 +16,18 @@ from typing import ClassVar, Protocol
 from syncd.model import Status, TicketRef
 
 MARKER_PREFIX = "syncd:item="
+_MARKER = re.compile(re.escape(f"<!-- {MARKER_PREFIX}") + r"(.+?) -->")
 
 
 def body_marker(item_key: str) -> str:
     """The hidden marker syncd puts in a ticket body to find it again after a crash."""
     return f"<!-- {MARKER_PREFIX}{item_key} -->"
+
+
+def extract_marker(body: str | None) -> str | None:
+    """The item key of the first body_marker() in a ticket body or description, if any."""
+    found = _MARKER.search(body or "")
+    return found.group(1) if found else None
 
 
 class Outcome(enum.StrEnum):

@@ -6,8 +6,11 @@ shared suite in test_contract.py runs the same tests against every one of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import SecretStr
 
 from syncd.model import Status
 from syncd.trackers.protocol import Tracker
@@ -26,3 +29,20 @@ class ContractEnv:
     add_label: Callable[[str, str], None]  # (ticket id, label)
     ticket_count: Callable[[], int]  # tickets in the project, all states
     new_tracker: Callable[[], Tracker]  # a second adapter instance (e.g. after a restart)
+
+
+def fast_settings(
+    token: str, fields: Mapping[str, Any], overrides: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Config fields for an adapter on a fake, with tiny waits so fault tests stay fast.
+
+    `fields` (the kind's own settings), then a test's `overrides`, win over these defaults.
+    """
+    return {
+        "token": SecretStr(token),
+        "timeout": 1.0,
+        "max_wait": 0.5,
+        "min_write_interval": 0.0,
+        **fields,
+        **overrides,
+    }

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from syncd.model import Status
 from syncd.trackers.github import GitHubTracker
 from syncd.trackers.github_config import GitHubConfig
-from tests.contract.env import ContractEnv
+from tests.contract.env import ContractEnv, fast_settings
 from tests.fakes.github import FakeGitHub
 
 IN_PROGRESS = "in progress"
@@ -18,15 +16,7 @@ IN_PROGRESS = "in progress"
 
 def make_tracker(fake: FakeGitHub, **overrides: object) -> GitHubTracker:
     """An adapter on `fake` with tiny waits, so fault tests stay fast."""
-    settings: dict[str, object] = {
-        "url": fake.api,
-        "repo": fake.repo,
-        "token": SecretStr(fake.token),
-        "timeout": 1.0,
-        "max_wait": 0.5,
-        "min_write_interval": 0.0,
-        **overrides,
-    }
+    settings = fast_settings(fake.token, {"url": fake.api, "repo": fake.repo}, overrides)
     return GitHubTracker("gh", GitHubConfig.model_validate(settings))
 
 

@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from syncd.model import Status
 from syncd.trackers.gitlab import GitLabTracker
 from syncd.trackers.gitlab_config import GitLabConfig
-from tests.contract.env import ContractEnv
+from tests.contract.env import ContractEnv, fast_settings
 from tests.fakes.gitlab import TOKEN, FakeGitLab
 
 PROJECT = "grp/sub/proj"
@@ -19,16 +17,8 @@ PROJECT = "grp/sub/proj"
 
 def make_config(fake: FakeGitLab, **overrides: Any) -> GitLabConfig:
     """A config pointing at `fake`, with tiny waits so tests stay fast."""
-    fields: dict[str, Any] = {
-        "url": fake.url,
-        "project": fake.path,
-        "token": SecretStr(TOKEN),
-        "timeout": 1.0,
-        "max_wait": 0.5,
-        "min_write_interval": 0.0,
-        **overrides,
-    }
-    return GitLabConfig(**fields)
+    own = {"url": fake.url, "project": fake.path}
+    return GitLabConfig(**fast_settings(TOKEN, own, overrides))
 
 
 def make_env(tmp_path: Path) -> Iterator[ContractEnv]:

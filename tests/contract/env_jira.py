@@ -6,30 +6,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from syncd.model import Status
 from syncd.trackers.jira import JiraTracker
 from syncd.trackers.jira_config import JiraConfig
-from tests.contract.env import ContractEnv
+from tests.contract.env import ContractEnv, fast_settings
 from tests.fakes.jira import EMAIL, TOKEN, FakeJira
 
 
 def make_config(fake: FakeJira, **overrides: Any) -> JiraConfig:
     """A config pointing at `fake`, with tiny waits so tests stay fast."""
-    fields: dict[str, Any] = {
+    own = {
         "url": fake.url,
         "project": fake.key,
         "deployment": "cloud" if fake.cloud else "datacenter",
         "email": EMAIL if fake.cloud else None,
-        "token": SecretStr(TOKEN),
-        "timeout": 1.0,
-        "max_wait": 0.5,
-        "min_write_interval": 0.0,
         "search_lag": 0.0,
-        **overrides,
     }
-    return JiraConfig(**fields)
+    return JiraConfig(**fast_settings(TOKEN, own, overrides))
 
 
 def make_env(tmp_path: Path) -> Iterator[ContractEnv]:

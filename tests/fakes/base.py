@@ -83,6 +83,7 @@ class FakeServer:
         self.lock = threading.RLock()
         self.requests: list[Request] = []
         self.faults = Faults()
+        self.scripted: list[str] = []  # fault kinds for the next requests, in order (fail_next)
         self._rng = random.Random(0)
         self._routes = [
             (attr._route, attr)
@@ -147,6 +148,11 @@ class FakeServer:
                 and (path_regex is None or re.search(path_regex, r.path))
             )
 
+    def fail_next(self, *kinds: str) -> None:
+        """The next requests get these faults in order ("5xx", "timeout", "drop", "lost")."""
+        with self.lock:
+            self.scripted.extend(kinds)
+
     def set_faults(self, faults: Faults) -> None:
         with self.lock:
             self.faults = faults
@@ -194,6 +200,8 @@ class FakeServer:
         self._send(h, response)
 
     def _pick_fault(self, req: Request) -> str | None:
+        if self.scripted:
+            return self.scripted.pop(0)
         f = self.faults
         if f.rate <= 0 or (f.only_methods and req.method not in f.only_methods):
             return None

@@ -55,7 +55,6 @@ class FakeGitHub(FakeServer):
         self.rate_remaining = 5000
         self.rate_reset_at = int(time.time()) + 3600  # epoch second the primary window resets
         self._canned: list[Response] = []  # answers for the next requests
-        self._next_faults: list[str] = []  # base fault kinds for the next requests
         self._ids = itertools.count(1001)
 
     # -- levers: act as a person in the UI ---------------------------------------------------
@@ -142,16 +141,6 @@ class FakeGitHub(FakeServer):
         with self.lock:
             self.rate_remaining = 0
             self.rate_reset_at = int(time.time()) + reset_in
-
-    def fail_next(self, *kinds: str) -> None:
-        """Give the next requests these faults, one each ("5xx", "drop", "timeout", "lost")."""
-        with self.lock:
-            self._next_faults.extend(kinds)
-
-    def _pick_fault(self, req: Request) -> str | None:
-        if self._next_faults:
-            return self._next_faults.pop(0)
-        return super()._pick_fault(req)
 
     # -- inspection --------------------------------------------------------------------------
     def issue(self, number: int) -> dict[str, Any]:

@@ -77,7 +77,6 @@ class FakeGitLab(FakeServer):
         self.reset_at = math.ceil(time.time()) + 60
         self.throttled = 0  # the next N requests are answered 429
         self.retry_after: int | None = 60  # for `throttled`; None: no rate-limit headers at all
-        self.scripted: list[str] = []  # base fault kinds for the next requests, in order
         self.on_request: Callable[[Request], None] | None = None  # act mid-listing, as a person
         self.bot = self.add_user("syncd-bot", 1)
         self.person = self.add_user("person", 2)
@@ -102,16 +101,6 @@ class FakeGitLab(FakeServer):
         with self.lock:
             self.throttled = count
             self.retry_after = retry_after
-
-    def fail_next(self, *kinds: str) -> None:
-        """The next requests get these base faults in order ("5xx", "timeout", "drop", "lost")."""
-        with self.lock:
-            self.scripted.extend(kinds)
-
-    def _pick_fault(self, req: Request) -> str | None:
-        if self.scripted:
-            return self.scripted.pop(0)
-        return super()._pick_fault(req)
 
     def seed_issues(self, count: int, **fields: Any) -> list[int]:
         """Create `count` issues as a person would; returns their iids."""

@@ -108,22 +108,11 @@ class FakeJira(FakeServer):
         self.remaining = self.rate_limit
         self.throttled = 0  # the next N requests are answered 429
         self.retry_after = 60
-        self.scripted: list[str] = []  # base fault kinds for the next requests, in order
 
     # -- levers a test uses to act as a person in the UI -------------------------------------
     def throttle(self, count: int = 1, retry_after: int = 60) -> None:
         with self.lock:
             self.throttled, self.retry_after = count, retry_after
-
-    def fail_next(self, *kinds: str) -> None:
-        """The next requests get these base faults in order ("5xx", "timeout", "drop", "lost")."""
-        with self.lock:
-            self.scripted.extend(kinds)
-
-    def _pick_fault(self, req: Request) -> str | None:
-        if self.scripted:
-            return self.scripted.pop(0)
-        return super()._pick_fault(req)
 
     def seed_issues(self, count: int, **fields: Any) -> list[str]:
         """Create `count` issues as a person would; returns their ids."""

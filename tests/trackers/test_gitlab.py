@@ -14,9 +14,17 @@ from pydantic import SecretStr
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import Status, TicketRef
 from syncd.trackers import gitlab_map as m
+from syncd.trackers.calls import retry_after_seconds
 from syncd.trackers.gitlab import GitLabTracker
 from syncd.trackers.gitlab_config import GitLabConfig
-from syncd.trackers.protocol import Outcome, TicketChange, TicketDraft, body_marker
+from syncd.trackers.paging import OverlapCursor
+from syncd.trackers.protocol import (
+    Outcome,
+    TicketChange,
+    TicketDraft,
+    body_marker,
+    extract_marker,
+)
 from tests.contract.env_gitlab import make_config
 from tests.fakes.base import Faults, Request
 from tests.fakes.gitlab import FakeGitLab
@@ -164,10 +172,16 @@ def test_format_time_is_utc_with_z_never_a_space() -> None:
 
 
 def test_cursor_round_trip_and_unreadable_cursor() -> None:
-    cur = m.Cursor(datetime(2026, 6, 1, tzinfo=UTC), frozenset({(5, "2026-06-01T00:00:01.000Z")}))
-    assert m.Cursor.decode(cur.encode()) == cur
-    assert m.Cursor.decode("not json") is None
-    assert m.Cursor.decode('{"v": 99}') is None
+    cur = OverlapCursor(
+        datetime(2026, 6, 1, tzinfo=UTC), frozenset({("5", "2026-06-01T00:00:01.000Z")})
+    )
+    text = cur.encode(m.CURSOR)
+    assert '"seen": [[5, "2026-06-01T00:00:01.000Z"]]' in text  # ids stay JSON numbers
+    assert '"after": "2026-06-01T00:00:00.000Z"' in text
+    assert OverlapCursor.decode(text, m.CURSOR) == cur
+    assert OverlapCursor.decode("not json", m.CURSOR) is None
+    assert OverlapCursor.decode('{"v": 99}', m.CURSOR) is None
+    assert OverlapCursor.decode('{"v": 1, "after": "x", "seen": []}', m.CURSOR) is None
 
 
 def test_create_fields_append_marker_and_merge_labels() -> None:
@@ -182,14 +196,22 @@ def test_create_fields_append_marker_and_merge_labels() -> None:
     assert fields["description"] == "Body\n\n" + body_marker("pir-1#0a1b2c3d") + "\n"
     assert fields["labels"] == ["postmortem", "sev-2"]
     assert (fields["assignee_ids"], fields["due_date"]) == ([11], "2026-06-04")
-    assert m.extract_marker(fields["description"]) == "pir-1#0a1b2c3d"
+    assert extract_marker(fields["description"]) == "pir-1#0a1b2c3d"
 
 
 def test_retry_after_accepts_http_date() -> None:
     now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
-    assert m.retry_after_seconds("7", now) == 7.0
-    assert m.retry_after_seconds("Mon, 01 Jun 2026 12:00:30 GMT", now) == 30.0
-    assert m.retry_after_seconds("soon", now) is None
+    assert retry_after_seconds("7", now) == 7.0
+    assert retry_after_seconds("Mon, 01 Jun 2026 12:00:30 GMT", now) == 30.0
+    assert retry_after_seconds("soon", now) is None
+
+
+def test_rate_limit_seconds_falls_back_to_ratelimit_reset_then_none() -> None:
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
+    reset = str(int(now.timestamp()) + 42)
+    assert m.rate_limit_seconds({"retry-after": "7", "ratelimit-reset": reset}, now) == 7.0
+    assert m.rate_limit_seconds({"ratelimit-reset": reset}, now) == 42.0
+    assert m.rate_limit_seconds({}, now) is None
 
 
 # -- against the fake: request counts and listing ---------------------------------------------
@@ -503,5 +525,5 @@ def test_random_faults_never_make_a_second_ticket_for_an_item(fake: FakeGitLab) 
                 failures += 1
     fake.set_faults(Faults())
     assert failures > 0 and fake.count("POST") > len(markers)
-    found = [m.extract_marker(i["description"]) for i in fake.issues.values()]
+    found = [extract_marker(i["description"]) for i in fake.issues.values()]
     assert sorted(found) == markers

@@ -15,6 +15,7 @@ from syncd.model import Status, TicketRef
 from syncd.trackers import jira_map as m
 from syncd.trackers.jira import JiraTracker
 from syncd.trackers.jira_config import JiraConfig
+from syncd.trackers.paging import OverlapCursor
 from syncd.trackers.protocol import Outcome, TicketChange, TicketDraft, body_marker
 from tests.contract.env_jira import make_config
 from tests.fakes.base import Faults
@@ -162,10 +163,13 @@ def test_parse_ref(ref: TicketRef, expected: str | None) -> None:
 
 
 def test_cursor_round_trip_and_garbage() -> None:
-    cursor = m.Cursor(datetime(2026, 1, 1, tzinfo=UTC), frozenset({("1", "u")}))
-    assert m.Cursor.decode(cursor.encode()) == cursor
-    assert m.Cursor.decode("not json") is None
-    assert m.Cursor.decode('{"v": 9}') is None
+    cursor = OverlapCursor(datetime(2026, 1, 1, tzinfo=UTC), frozenset({("1", "u")}))
+    text = cursor.encode(m.CURSOR)
+    assert '"after": 1767225600000' in text  # epoch ms, as JQL takes it
+    assert OverlapCursor.decode(text, m.CURSOR) == cursor
+    assert OverlapCursor.decode("not json", m.CURSOR) is None
+    assert OverlapCursor.decode('{"v": 9}', m.CURSOR) is None
+    assert OverlapCursor.decode('{"v": 1, "after": 1e400, "seen": []}', m.CURSOR) is None
 
 
 # -- against the fake: request counts and paging ---------------------------------------------
@@ -411,6 +415,6 @@ def test_watermark_never_runs_ahead_of_the_overlap(fake: FakeJira) -> None:
     jira = tracker(fake)
     cursor = jira.list_changed(None).cursor
     assert cursor is not None
-    decoded = m.Cursor.decode(cursor)
+    decoded = OverlapCursor.decode(cursor, m.CURSOR)
     assert decoded is not None
     assert decoded.watermark <= datetime.now(UTC) - timedelta(minutes=4)
