@@ -207,8 +207,10 @@ _CLOSED = (Status.DONE, Status.DEPRIORITIZED)
 
 def _findings(review: Review, settings: LintSettings) -> Iterator[_Finding]:
     seen: dict[str, int] = {}
+    policy = _severity_days(review, settings.due_defaults) if review.items else None
     for item in review.items:
-        placeholder = is_placeholder(item.description)
+        words = normalize(item.description)
+        placeholder = is_placeholder(item.description, words)
         if placeholder:
             yield _Finding("SYN111", item.line, _placeholder_message(item), item)
         closed = item.marker in _CLOSED or (
@@ -217,12 +219,11 @@ def _findings(review: Review, settings: LintSettings) -> Iterator[_Finding]:
         # A decided item (done or dropped) needs no owner, date or sharper wording any more.
         if not placeholder and not closed:
             yield from _owner_findings(item)
-            yield from _due_findings(review, item, settings)
+            yield from _due_findings(review, item, policy)
             yield from _wording_findings(item, settings)
         if item.marker is Status.DEPRIORITIZED and not _reason(item):
             message = "item is marked won't do without a reason; add `won't do: <why>`"
             yield _Finding("SYN110", item.line, message, item)
-        words = normalize(item.description)
         if words and not placeholder:
             if words in seen:
                 message = f"item repeats the item on line {seen[words]}; merge or reword them"
@@ -266,6 +267,9 @@ _TEAM_WORDS = frozenset(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _TEAM_HANDLE = re.compile(r"^@[\w.-]+/[\w.-]+$")  # GitHub `@org/team`
 _SEVERAL = re.compile(r"[,;&+/]|\band\b|\bor\b", re.IGNORECASE)
+_NOTE = re.compile(r"\([^)]*\)")
+_OWNER_WORD = re.compile(r"[a-z0-9]+")
+_NOT_SEVERITY = re.compile(r"[^0-9A-Z]")
 
 
 def _owner_findings(item: ActionItem) -> Iterator[_Finding]:
@@ -292,13 +296,13 @@ def _owner_doubt(owner: str) -> str | None:
         return "is a team handle"
     person = _EMAIL.sub(" ", owner)
     # "Priya Shah (SRE)" is a person with a role note; "(platform, data teams)" is all note.
-    outside = re.sub(r"\([^)]*\)", " ", person).strip()
+    outside = _NOTE.sub(" ", person).strip()
     person = outside or person
     if _SEVERAL.search(person.strip(" ()[]")):
         return "names several people or teams"
     if "?" in person:
         return "is uncertain"
-    words = re.findall(r"[a-z0-9]+", person.lower().replace("on-call", "oncall"))
+    words = _OWNER_WORD.findall(person.lower().replace("on-call", "oncall"))
     if any(word in _TEAM_WORDS for word in words):
         return "is a team or role, not a person"
     return None
@@ -308,15 +312,16 @@ def _severity_days(review: Review, due_defaults: Mapping[str, int]) -> tuple[str
     severity = review.meta.severity
     if not severity:
         return None
-    wanted = re.sub(r"[^0-9A-Z]", "", severity.upper())
+    wanted = _NOT_SEVERITY.sub("", severity.upper())
     for key, days in due_defaults.items():
-        if re.sub(r"[^0-9A-Z]", "", key.upper()) == wanted:
+        if _NOT_SEVERITY.sub("", key.upper()) == wanted:
             return key, days
     return None
 
 
-def _due_findings(review: Review, item: ActionItem, settings: LintSettings) -> Iterator[_Finding]:
-    policy = _severity_days(review, settings.due_defaults)
+def _due_findings(
+    review: Review, item: ActionItem, policy: tuple[str, int] | None
+) -> Iterator[_Finding]:
     if item.due is None and not (item.due_raw and item.due_raw.strip()):
         message = "item has no due date; add `due: YYYY-MM-DD`"
         if policy and review.meta.date:

@@ -9,8 +9,9 @@ written by people in a hurry; a linter that cries wolf gets switched off.
 from __future__ import annotations
 
 import enum
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from syncd.records.keys import normalize
 
@@ -128,9 +129,13 @@ class Vagueness(enum.Enum):
     VAGUE = "vague"  # vague opener and nothing specific after it
 
 
-def is_placeholder(description: str) -> bool:
-    """A template placeholder left unfilled: `Action`, `TODO`, `TBD`, `…`, `To do #1`."""
-    words = normalize(description)
+def is_placeholder(description: str, words: str | None = None) -> bool:
+    """A template placeholder left unfilled: `Action`, `TODO`, `TBD`, `…`, `To do #1`.
+
+    `words` is `normalize(description)` when the caller has it already.
+    """
+    if words is None:
+        words = normalize(description)
     if not words:
         return True
     return bool(_PLACEHOLDER_TEXT.match(words) or _PLACEHOLDER_MARK.search(description))
@@ -141,8 +146,8 @@ def judge_wording(description: str, vague_words: Iterable[str]) -> tuple[Vaguene
     if _has_concrete_signal(description):
         return Vagueness.CONCRETE, None
     tokens = _strip_fillers(normalize(_ABBREV.sub(" ", description)).split())
-    phrases = [p for p in (tuple(normalize(w).split()) for w in vague_words) if p]
-    for phrase in sorted(phrases, key=len, reverse=True):
+    phrases = _phrases(tuple(vague_words))
+    for phrase in phrases:
         if _starts_with(tokens, phrase):
             rest = tokens[len(phrase) :]
             if len(_specific(rest, phrases)) >= 2:
@@ -155,6 +160,13 @@ def judge_wording(description: str, vague_words: Iterable[str]) -> tuple[Vaguene
             if any(_inflects(token, word) for word in singles):
                 return Vagueness.VAGUE, token
     return Vagueness.CONCRETE, None
+
+
+@functools.lru_cache(maxsize=8)
+def _phrases(vague_words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The vague phrases as word tuples, longest first (the settings' list, computed once)."""
+    phrases = [p for p in (tuple(normalize(w).split()) for w in vague_words) if p]
+    return tuple(sorted(phrases, key=len, reverse=True))
 
 
 def _has_concrete_signal(description: str) -> bool:
@@ -188,15 +200,18 @@ def _starts_with(tokens: list[str], phrase: tuple[str, ...]) -> bool:
 
 def _inflects(token: str, word: str) -> bool:
     """`improve` ~ improves, improved, improving, improvement(s); `investigate` ~ investigation."""
-    if token == word:
-        return True
+    return token == word or token in _forms(word)
+
+
+@functools.lru_cache(maxsize=1024)
+def _forms(word: str) -> frozenset[str]:
     stem = word[:-1] if word.endswith("e") else word
     forms = {word + "s", word + "d", word + "ed", stem + "ing", word + "ment", word + "ments"}
     forms |= {stem + "ion", stem + "ions", word + "ation", word + "ations"}
-    return token in forms
+    return frozenset(forms)
 
 
-def _specific(tokens: list[str], phrases: list[tuple[str, ...]]) -> list[str]:
+def _specific(tokens: list[str], phrases: Sequence[tuple[str, ...]]) -> list[str]:
     """Words that name something: not stop words, not generic objects, not vague words."""
     # Only one-word phrases: the words of "pay attention" must not make "payments" vague.
     vague = {p[0] for p in phrases if len(p) == 1}
