@@ -10,6 +10,9 @@ Decision table for one syncable item (first matching row wins; reason in each br
     item already done / dropped in the record      → nothing (no ticket for finished work)
     otherwise                                      → create (journalled, budgeted)
 
+A stored link whose item left its review is an orphan while its ticket is open: reported,
+and with `on_removed: close` closed as not planned.
+
 The review side (suffix, checkbox) is planned afterwards by `review_marks`, once the
 tracker writes of this pass are known.
 """
@@ -120,23 +123,28 @@ def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
         if report.item.marker in (Status.DONE, Status.DEPRIORITIZED):
             continue  # finished or dropped before syncd saw it: no ticket
         steps.append(_create(report, tracker, inputs))
-    orphans = tuple(o for o in inputs.orphans if o[1] in inputs.ok)
+    # An orphan is a ticket still open after its item left the review (DESIGN §2): once it
+    # is closed (by syncd or a person) there is nothing left to report or close.
+    orphans = tuple(o for o in inputs.orphans if o[1] in inputs.ok and _is_open(o, inputs))
     if inputs.close_orphans:
         for key, tracker, ticket_id in orphans:
-            state = inputs.states.get(tracker, {}).get(ticket_id)
-            if state is not None and state.status in (Status.OPEN, Status.IN_PROGRESS):
-                steps.append(
-                    UpdateTicket(
-                        tracker,
-                        ticket_id,
-                        key,
-                        TicketChange(close_not_planned=True),
-                        "the item left its review (on_removed: close)",
-                    )
+            steps.append(
+                UpdateTicket(
+                    tracker,
+                    ticket_id,
+                    key,
+                    TicketChange(close_not_planned=True),
+                    "the item left its review (on_removed: close)",
                 )
+            )
     # Creates first: near a write budget, new links matter more than label churn.
     steps.sort(key=lambda s: 0 if isinstance(s, CreateTicket) else 1)
     return SyncPlan(tuple(steps), tuple(deferred), orphans)
+
+
+def _is_open(orphan: tuple[str, str, str], inputs: SyncInputs) -> bool:
+    state = inputs.states.get(orphan[1], {}).get(orphan[2])
+    return state is not None and state.status in (Status.OPEN, Status.IN_PROGRESS)
 
 
 def title_for(item: ActionItem) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 
 from syncd.apply_trackers import TrackerResult, apply_tracker_steps
 from syncd.config_load import LoadedConfig
+from syncd.config_values import owner_key
 from syncd.followup import Progress, Rules, judge_all
 from syncd.model import Flag, ItemReport, Review
 from syncd.store import Store
@@ -48,15 +49,23 @@ def _policy(cfg: object) -> TrackerPolicy:
     )
 
 
-def _assignees(loaded: LoadedConfig) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(tracker, owner as written) → user names / account ids, from the owners directory."""
+def _assignees(
+    loaded: LoadedConfig, reviews: Sequence[Review]
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(tracker, owner as written) → user names / account ids, from the owners directory.
+
+    Keyed by each owner as a review spells it: `@priya`, `priya` and `Priya` are one person
+    (docs/configuration.md `owners`), so the lookup goes through owner_key."""
+    directory = {owner_key(person): entry for person, entry in loaded.config.owners.items()}
     out: dict[tuple[str, str], tuple[str, ...]] = {}
-    for person, entry in loaded.config.owners.items():
+    for owner in {i.owner for r in reviews for i in r.items if i.owner}:
+        entry = directory.get(owner_key(owner))
+        if entry is None:
+            continue
         for name, cfg in loaded.config.trackers.items():
             user = getattr(entry, cfg.kind, None)
             if user:
-                for spelling in {person, person.lstrip("@"), "@" + person.lstrip("@")}:
-                    out[(name, spelling)] = (str(user),)
+                out[(name, owner)] = (str(user),)
     return out
 
 
@@ -121,7 +130,7 @@ def sync_trackers(
         deferred=frozenset(deferred),
         episodes=episodes,
         policies={n: _policy(c) for n, c in loaded.config.trackers.items()},
-        assignees=_assignees(loaded),
+        assignees=_assignees(loaded, syncable),
         review_urls=_review_urls(loaded, syncable),
         today=today,
         orphans=orphans,

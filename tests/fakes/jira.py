@@ -114,6 +114,13 @@ class FakeJira(FakeServer):
         with self.lock:
             self.throttled, self.retry_after = count, retry_after
 
+    def catch_up_index(self) -> None:
+        """The search index catches up: every issue created so far becomes searchable now."""
+        with self.lock:
+            now = time.monotonic()
+            for issue_id, at in self.visible_at.items():
+                self.visible_at[issue_id] = min(at, now)
+
     def seed_issues(self, count: int, **fields: Any) -> list[str]:
         """Create `count` issues as a person would; returns their ids."""
         with self.lock:
