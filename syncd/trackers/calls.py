@@ -15,7 +15,8 @@ The Caller also sees every HTTP response (install `observe` as the session's res
 it counts requests, keeps the last response's headers (where a 429 names its wait) and the
 server's clock from `Date` (watermarks must not depend on ours).
 
-GitHub's adapter keeps its own loop (github.py): PyGithub retries GETs inside urllib3.
+GitHub's adapter keeps its own loop (github.py): PyGithub retries inside urllib3, so it gets
+`get_only_retry()`, the same read rule as a urllib3 Retry.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import requests
+from urllib3.util.retry import Retry
 
 from syncd.errors import RateLimited, TrackerError
 
@@ -150,3 +152,36 @@ class Caller:
                 attempt += 1
             self._sleep(wait)
             waited += wait
+
+
+class _CountingRetry(Retry):
+    """urllib3 Retry that counts the attempts it resends into a shared one-element list."""
+
+    sent: list[int]
+
+    def new(self, **kw: Any) -> Self:
+        fresh = super().new(**kw)
+        fresh.sent = self.sent
+        return fresh
+
+    def sleep(self, response: Any = None) -> None:
+        self.sent[0] += 1  # urllib3 sleeps exactly once before each resend
+        super().sleep(response)
+
+
+def get_only_retry(sent: list[int]) -> Retry:
+    """A urllib3 Retry that resends GETs only (5xx, timeouts, dropped connections), counting
+    each resend into `sent[0]`. It ignores Retry-After: the adapter caps those waits."""
+    retry = _CountingRetry(
+        total=3,
+        connect=2,
+        read=2,
+        status=2,
+        backoff_factor=0.25,
+        status_forcelist=frozenset({500, 502, 503, 504}),
+        allowed_methods=frozenset({"GET"}),
+        respect_retry_after_header=False,
+        raise_on_status=False,
+    )
+    retry.sent = sent
+    return retry

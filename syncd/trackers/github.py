@@ -1,9 +1,11 @@
-"""GitHub adapter (PyGithub): config model, adapter, pure mapping functions (github_map.py).
+"""GitHub adapter (PyGithub). Settings: github_config.py; pure mapping: github_map.py.
 
 The adapter talks through PyGithub's `Requester` with raw JSON: that is the only way to send
 a conditional list request and see the 304 (PaginatedList turns it into an empty list,
 tracker-apis.md §1.4), and it keeps the mapping functions pure. PyGithub still does the
-auth, the base URL (GHES), timeouts, write pacing and the GET-only retries.
+auth, the base URL (GHES), timeouts and the GET-only retries. Pacing is ours (pacing.py):
+writes spaced, issues and comments kept under the content-creation windows, and waits that
+GitHub asked for honoured by every adapter of the same account.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ import math
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 import requests
 from github import Auth, Github
-from urllib3.util.retry import Retry
 
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import TicketRef
 from syncd.trackers import github_map as gm
+from syncd.trackers import pacing
+from syncd.trackers.calls import get_only_retry
 from syncd.trackers.github_config import GitHubConfig
+from syncd.trackers.pacing import Pacer, Why, Window
 from syncd.trackers.protocol import (
     Listing,
     Outcome,
@@ -38,51 +42,23 @@ RATE_LIMIT_ATTEMPTS = 3
 _LIST = {"state": "all", "sort": "updated", "direction": "desc", "per_page": 100}
 
 
-class _ReadRetry(Retry):
-    """urllib3 Retry that counts the attempts it resends into a shared one-element list."""
-
-    sent: list[int]
-
-    def new(self, **kw: Any) -> Self:
-        fresh = super().new(**kw)
-        fresh.sent = self.sent
-        return fresh
-
-    def sleep(self, response: Any = None) -> None:
-        self.sent[0] += 1  # urllib3 sleeps exactly once before each resend
-        super().sleep(response)
-
-
-def _read_retry(sent: list[int]) -> _ReadRetry:
-    # Only GET is resent: PyGithub's default GithubRetry also resends POST on 5xx and read
-    # errors, which can duplicate an issue (tracker-apis.md §1.5). Retry-After is handled by
-    # the adapter so that no wait exceeds max_wait.
-    retry = _ReadRetry(
-        total=3,
-        connect=2,
-        read=2,
-        status=2,
-        backoff_factor=0.25,
-        status_forcelist=frozenset({500, 502, 503, 504}),
-        allowed_methods=frozenset({"GET"}),
-        respect_retry_after_header=False,
-        raise_on_status=False,
-    )
-    retry.sent = sent
-    return retry
-
-
 class GitHubTracker:
     """One GitHub repository behind the Tracker protocol."""
 
     kind: ClassVar[str] = "github"
 
-    def __init__(self, name: str, config: GitHubConfig) -> None:
+    def __init__(self, name: str, config: GitHubConfig, *, pacer: Pacer | None = None) -> None:
+        """`pacer`: by default the one shared by every tracker of this host and token."""
         self.name = name
         self.config = config
         self._sent = [0]  # HTTP requests sent, library resends included
         self._client: Github | None = None
+        self._pacer = pacer
         self._repo_path = f"/repos/{config.repo}"
+        self._windows = (
+            Window(config.creates_per_minute, 60.0),
+            Window(config.creates_per_hour, 3600.0),
+        )
 
     # -- the protocol ------------------------------------------------------------------------
     def parse_ref(self, ref: TicketRef) -> str | None:
@@ -145,7 +121,8 @@ class GitHubTracker:
     def create(self, draft: TicketDraft) -> TicketState:
         """One POST, never resent; a lost answer raises TrackerError (recover by marker)."""
         body = gm.create_fields(draft, self.config)
-        _, _, issue = self._request("POST", f"{self._repo_path}/issues", body=body, write=True)
+        path = f"{self._repo_path}/issues"
+        _, _, issue = self._request("POST", path, body=body, write=True, creates=True)
         return self._ticket(issue)
 
     def update(self, ticket_id: str, change: TicketChange) -> Outcome:
@@ -183,7 +160,7 @@ class GitHubTracker:
         """Add one comment, tagged so it is never mistaken for a person's close reason."""
         text = f"{body.rstrip()}\n\n{gm.COMMENT_MARKER}"
         path = f"{self._repo_path}/issues/{ticket_id}/comments"
-        self._request("POST", path, body={"body": text}, write=True)
+        self._request("POST", path, body={"body": text}, write=True, creates=True)
         return Outcome.CREATED
 
     # -- internals ---------------------------------------------------------------------------
@@ -198,6 +175,8 @@ class GitHubTracker:
                 token = self.config.secret()
             except OSError as exc:
                 raise TrackerError(f"{self._who}: cannot read `token_file` ({exc}).") from None
+            if self._pacer is None:
+                self._pacer = pacing.shared(self.config.url, token)
             self._client = Github(
                 auth=Auth.Token(token) if token else None,
                 base_url=self.config.url.rstrip("/"),
@@ -205,9 +184,11 @@ class GitHubTracker:
                 timeout=max(1, math.ceil(self.config.timeout)),
                 user_agent="syncd",
                 per_page=100,
-                retry=_read_retry(self._sent),
+                # PyGithub's default GithubRetry also resends POST on 5xx and read errors,
+                # which can duplicate an issue (tracker-apis.md §1.5).
+                retry=get_only_retry(self._sent),
                 seconds_between_requests=None,
-                seconds_between_writes=self.config.min_write_interval or None,
+                seconds_between_writes=None,  # the Pacer spaces writes
                 lazy=True,
             )
         return self._client
@@ -252,14 +233,29 @@ class GitHubTracker:
         *,
         body: Any = None,
         write: bool = False,
+        creates: bool = False,
         allow: tuple[int, ...] = (),
     ) -> tuple[int, dict[str, str], Any]:
-        """One call: (status, lower-case headers, JSON). Waits out short rate limits only."""
-        waited = 0.0
+        """One call: (status, lower-case headers, JSON), paced; waits at most max_wait."""
+        requester = self._github.requester
+        assert self._pacer is not None  # set with the client
+        pacer, waited = self._pacer, 0.0
         for attempt in range(1, RATE_LIMIT_ATTEMPTS + 1):
+            delay = pacer.delay(
+                write=write,
+                creates=creates,
+                interval=self.config.min_write_interval,
+                windows=self._windows,
+            )
+            if delay.why is not Why.INTERVAL:  # write spacing is always paid, as before
+                if waited + delay.seconds > self.config.max_wait:
+                    raise RateLimited(self._too_long(delay.seconds, delay.why), delay.seconds)
+                waited += delay.seconds
+            pacer.pause(delay.seconds)
+            pacer.sending(creates=creates)
             self._sent[0] += 1
             try:
-                status, got, text = self._github.requester.requestJson(
+                status, got, text = requester.requestJson(
                     verb,
                     path,
                     parameters=dict(params or {}),
@@ -268,11 +264,15 @@ class GitHubTracker:
                 )
             except (requests.RequestException, RuntimeError) as exc:
                 raise TrackerError(self._unreachable(exc, write)) from None
+            finally:
+                if write:
+                    pacer.wrote()
             try:
                 data = json.loads(text) if text else None
             except ValueError:  # e.g. a proxy's HTML error page
                 data = None
             if status < 400 or status in allow:
+                pacer.answered()
                 return status, got, data
             wait = gm.rate_limit_wait(status, got, gm.message(data), time.time())
             if wait is None:
@@ -281,16 +281,26 @@ class GitHubTracker:
                         self._who, self.config.url, status, data, call=f"{verb} {path}", write=write
                     )
                 )
+            # Every request of this account waits it out, in this pass and the next ones. A
+            # 403/429 rate limit means the request was refused, so resending a write is safe.
+            wait = pacer.hold(wait, guessed=gm.wait_is_guessed(got))
             if waited + wait > self.config.max_wait or attempt == RATE_LIMIT_ATTEMPTS:
-                raise RateLimited(
-                    f"{self._who}: rate limited; GitHub asks to wait {wait:.0f} s "
-                    f"(max_wait {self.config.max_wait:g} s), so this resumes next pass.",
-                    retry_after=wait,
-                )
-            # A 403/429 rate limit means the request was refused, so resending a write is safe.
-            time.sleep(wait)
-            waited += wait
+                raise RateLimited(self._too_long(wait, Why.HOLD), wait)
         raise AssertionError("unreachable")
+
+    def _too_long(self, wait: float, why: Why) -> str:
+        limit = f"max_wait {self.config.max_wait:g} s"
+        if why is Why.WINDOW:
+            pace = f"{self.config.creates_per_minute}/min, {self.config.creates_per_hour}/h"
+            return (
+                f"{self._who}: creating more now would exceed GitHub's content-creation pace "
+                f"({pace}); the next slot is {wait:.0f} s away ({limit}), so the rest is "
+                "created next pass."
+            )
+        return (
+            f"{self._who}: rate limited; GitHub asks to wait {wait:.0f} s ({limit}), "
+            "so this resumes next pass."
+        )
 
     def _unreachable(self, exc: Exception, write: bool) -> str:
         maybe = " The write may or may not have been applied." if write else ""

@@ -28,3 +28,15 @@ class GitHubConfig(TrackerConfigBase):
     min_write_interval: float = Field(
         default=1.0, ge=0, description="Seconds between writes (GitHub's secondary limits)."
     )
+    # GitHub: "about 80 content-creating requests a minute and 500 an hour", subject to change
+    # without notice and shared with everything else the account does (tracker-apis.md §1.3).
+    creates_per_minute: int = Field(
+        default=60,
+        ge=1,
+        description="Most issues + comments syncd creates per minute (GitHub's limit: ~80).",
+    )
+    creates_per_hour: int = Field(
+        default=400,
+        ge=1,
+        description="Most issues + comments syncd creates per hour (GitHub's limit: ~500).",
+    )

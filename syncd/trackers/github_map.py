@@ -196,12 +196,9 @@ def rate_limit_wait(
     """
     if status not in (403, 429):
         return None
-    retry_after = headers.get("retry-after", "")
-    if retry_after.isdigit():
-        return float(retry_after)
-    reset = headers.get("x-ratelimit-reset", "")
-    if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
-        return max(int(reset) - now, 0.0) + 1.0
+    named = _named_wait(headers, now)
+    if named is not None:
+        return named
     text = message.casefold()
     secondary = (
         "rate limit" in text
@@ -209,6 +206,21 @@ def rate_limit_wait(
         or text.endswith("please wait a few minutes before you try again.")
     )
     return SECONDARY_WAIT if status == 429 or secondary else None
+
+
+def wait_is_guessed(headers: Mapping[str, str]) -> bool:
+    """True when a rate limit named no wait: GitHub then asks to back off exponentially."""
+    return _named_wait(headers, 0.0) is None
+
+
+def _named_wait(headers: Mapping[str, str], now: float) -> float | None:
+    retry_after = headers.get("retry-after", "")
+    if retry_after.isdigit():
+        return float(retry_after)
+    reset = headers.get("x-ratelimit-reset", "")
+    if headers.get("x-ratelimit-remaining") == "0" and reset.isdigit():
+        return max(int(reset) - now, 0.0) + 1.0
+    return None
 
 
 # -- responses -------------------------------------------------------------------------------

@@ -8,16 +8,20 @@ from pathlib import Path
 from syncd.model import Status
 from syncd.trackers.github import GitHubTracker
 from syncd.trackers.github_config import GitHubConfig
+from syncd.trackers.pacing import Pacer
 from tests.contract.env import ContractEnv, fast_settings
 from tests.fakes.github import FakeGitHub
 
 IN_PROGRESS = "in progress"
 
 
-def make_tracker(fake: FakeGitHub, **overrides: object) -> GitHubTracker:
-    """An adapter on `fake` with tiny waits, so fault tests stay fast."""
+def make_tracker(
+    fake: FakeGitHub, *, pacer: Pacer | None = None, **overrides: object
+) -> GitHubTracker:
+    """An adapter on `fake` with tiny waits, so fault tests stay fast; `pacer` as given, else
+    the one shared by the fake's host and token."""
     settings = fast_settings(fake.token, {"url": fake.api, "repo": fake.repo}, overrides)
-    return GitHubTracker("gh", GitHubConfig.model_validate(settings))
+    return GitHubTracker("gh", GitHubConfig.model_validate(settings), pacer=pacer)
 
 
 def make_env(tmp_path: Path) -> Iterator[ContractEnv]:

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlencode
 
 from tests.fakes.base import FakeServer, Request, Response, route
 
+_ACCOUNTS = itertools.count(1)
 _REPO = r"(?:/api/v3)?/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)"
 _PRIMARY = "API rate limit exceeded for user ID 1."
 _SECONDARY = (
@@ -44,11 +45,15 @@ class FakeGitHub(FakeServer):
 
     poll_interval = 0.05  # stop() quickly: tests start one fake each
 
-    def __init__(self, repo: str = "acme/ops", token: str = "t0ken", api_prefix: str = "") -> None:
+    def __init__(
+        self, repo: str = "acme/ops", token: str | None = None, api_prefix: str = ""
+    ) -> None:
         super().__init__()
         self.repo = repo
         self.api_prefix = api_prefix  # "/api/v3" to look like GitHub Enterprise Server
-        self.token = token
+        # Each fake is its own account: syncd paces and honours rate-limit waits per host and
+        # token for the whole process (syncd/trackers/pacing.py), and ports get reused.
+        self.token = token or f"t0ken-{next(_ACCOUNTS)}"
         self.issues: dict[int, dict[str, Any]] = {}  # number → issue (pull requests too)
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.rate_limit = 5000

@@ -22,6 +22,7 @@ from syncd.trackers.protocol import Outcome, TicketChange, TicketDraft
 from tests.contract.env_github import make_tracker
 from tests.fakes.base import Faults, Response
 from tests.fakes.github import FakeGitHub
+from tests.trackers.clock import FakeClock
 
 CONFIG = GitHubConfig(repo="acme/ops")
 DRAFT = TicketDraft(marker="2026-05-14-checkout#1a2b3c4d", title="Shard the audit log", body="Hi")
@@ -342,60 +343,140 @@ def test_removing_an_absent_label_is_noop_and_missing_issue_is_an_error(
 
 
 def test_writes_are_paced(fake: FakeGitHub) -> None:
+    clock = FakeClock()
+    # The spacing is paid even past max_wait: it is pacing, not a rate-limit wait.
+    tracker = make_tracker(fake, min_write_interval=1.0, max_wait=0.0, pacer=clock.pacer())
+    ticket = tracker.create(DRAFT)
+    tracker.list_changed(None)  # reads are not spaced
+    tracker.comment(ticket.id, "one")
+    tracker.comment(ticket.id, "two")
+    assert clock.slept == [1.0, 1.0]
+
+
+def test_default_pacing_really_sleeps_between_writes(fake: FakeGitHub) -> None:
     tracker = make_tracker(fake, min_write_interval=0.3)
     ticket = tracker.create(DRAFT)
     started = time.monotonic()
     tracker.comment(ticket.id, "one")
-    tracker.comment(ticket.id, "two")
-    assert time.monotonic() - started >= 0.55
+    assert time.monotonic() - started >= 0.29
 
 
-# -- retries and rate limits -----------------------------------------------------------------
-@pytest.mark.parametrize("kind", ["5xx", "drop"])
-def test_failed_get_is_retried_and_counted(
-    fake: FakeGitHub, tracker: GitHubTracker, kind: str
-) -> None:
-    fake.seed_issues(1)
-    fake.fail_next(kind, kind)
-    listing = tracker.list_changed(None)
-    assert len(listing.tickets) == 1
-    assert listing.requests == fake.count() == 3
+# -- pacing content creation (GitHub's secondary limits) -------------------------------------
+def _paced(fake: FakeGitHub, clock: FakeClock, **overrides: object) -> GitHubTracker:
+    return make_tracker(fake, pacer=clock.pacer(), **{"max_wait": 30.0, **overrides})
 
 
-def test_short_retry_after_is_waited_out(fake: FakeGitHub) -> None:
-    tracker = make_tracker(fake, max_wait=2.0)
-    fake.throttle(times=1, status=429, retry_after=1)
-    started = time.monotonic()
-    tracker.create(DRAFT)
-    assert time.monotonic() - started >= 1.0
-    assert (fake.count("POST"), fake.ticket_count()) == (2, 1)
+def _draft(n: int) -> TicketDraft:
+    return TicketDraft(marker=f"2026-05-14-checkout#{n:08x}", title=f"Item {n}", body="Hi")
 
 
-def test_secondary_limit_without_retry_after_defers(
-    fake: FakeGitHub, tracker: GitHubTracker
-) -> None:
+def test_creates_wait_for_a_slot_in_the_minute_window(fake: FakeGitHub) -> None:
+    clock = FakeClock()
+    tracker = _paced(fake, clock, creates_per_minute=3, max_wait=120.0)
+    for n in range(3):
+        tracker.create(_draft(n))
+        clock.advance(5)
+    tracker.create(_draft(3))
+    assert clock.slept == [45.0]  # the first create leaves the window 60 s after it was sent
+    assert fake.ticket_count() == 4
+
+
+def test_create_past_the_window_and_max_wait_defers_without_a_request(fake: FakeGitHub) -> None:
+    clock = FakeClock()
+    tracker = _paced(fake, clock, creates_per_minute=2)
+    tracker.create(_draft(0))
+    tracker.create(_draft(1))
+    with pytest.raises(RateLimited, match="content-creation pace") as raised:
+        tracker.create(_draft(2))
+    assert raised.value.retry_after == 60.0
+    assert (fake.count("POST"), clock.slept) == (2, [])
+    clock.advance(60)
+    tracker.create(_draft(2))
+    assert fake.ticket_count() == 3
+
+
+def test_hourly_window_defers_the_rest_to_a_later_pass(fake: FakeGitHub) -> None:
+    clock = FakeClock()
+    tracker = _paced(fake, clock, creates_per_minute=60, creates_per_hour=3)
+    for n in range(3):
+        tracker.create(_draft(n))
+    clock.advance(600)
+    with pytest.raises(RateLimited) as raised:
+        tracker.create(_draft(3))
+    assert raised.value.retry_after == 3000.0
+    assert fake.count("POST") == 3
+
+
+def test_comments_count_as_content_but_labels_do_not(fake: FakeGitHub) -> None:
+    clock = FakeClock()
+    tracker = _paced(fake, clock, creates_per_minute=2)
+    ticket = tracker.create(DRAFT)
+    assert tracker.set_label(ticket.id, "overdue", True) is Outcome.UPDATED
+    tracker.comment(ticket.id, "Overdue since 2026-06-05.")
+    with pytest.raises(RateLimited):
+        tracker.comment(ticket.id, "And again.")
+    assert fake.count("POST", r"/comments$") == 1
+
+
+def test_secondary_limit_holds_every_tracker_of_the_account(fake: FakeGitHub) -> None:
+    clock = FakeClock()
+    pacer = clock.pacer()
+    first = make_tracker(fake, pacer=pacer, max_wait=30.0)
+    fake.throttle(times=1, status=403, retry_after=120)
+    with pytest.raises(RateLimited) as raised:
+        first.create(DRAFT)
+    assert raised.value.retry_after == 120.0
+    sent = fake.count()
+    second = make_tracker(fake, pacer=pacer, max_wait=30.0)  # e.g. the next pass
+    with pytest.raises(RateLimited, match="GitHub asks to wait 120 s"):
+        second.list_changed(None)
+    assert fake.count() == sent  # nothing was sent while held
+    clock.advance(120)
+    second.create(DRAFT)
+    assert fake.ticket_count() == 1
+
+
+def test_secondary_limit_hold_is_shared_by_default(fake: FakeGitHub) -> None:
+    fake.throttle(times=1, status=403, retry_after=600)
+    with pytest.raises(RateLimited):
+        make_tracker(fake).create(DRAFT)
+    sent = fake.count()
+    with pytest.raises(RateLimited):
+        make_tracker(fake).list_changed(None)  # same host and token: same pacer
+    assert fake.count() == sent
+    with pytest.raises(TrackerError, match="token was rejected"):
+        make_tracker(fake, token="another-account").list_changed(None)
+    assert fake.count() == sent + 1
+
+
+def test_primary_limit_reset_holds_until_the_reset(fake: FakeGitHub) -> None:
+    clock = FakeClock()
+    tracker = _paced(fake, clock)
+    fake.exhaust(reset_in=600)
+    with pytest.raises(RateLimited) as raised:
+        tracker.list_changed(None)
+    assert raised.value.retry_after is not None and 595 <= raised.value.retry_after <= 601
+    sent = fake.count()
+    with pytest.raises(RateLimited):
+        tracker.fetch(["1"])
+    assert fake.count() == sent
+
+
+def test_secondary_limit_without_headers_backs_off_exponentially(fake: FakeGitHub) -> None:
+    clock = FakeClock()
+    pacer = clock.pacer()
+    tracker = make_tracker(fake, pacer=pacer, max_wait=100.0)
+    fake.throttle(times=2, status=403, retry_after=None)
+    with pytest.raises(RateLimited) as raised:
+        tracker.list_changed(None)
+    assert clock.slept == [gm.SECONDARY_WAIT]
+    assert raised.value.retry_after == 2 * gm.SECONDARY_WAIT
+    clock.advance(2 * gm.SECONDARY_WAIT)
+    assert tracker.list_changed(None).requests == 1  # got through: the back-off starts over
     fake.throttle(times=1, status=403, retry_after=None)
-    with pytest.raises(RateLimited) as raised:
-        tracker.list_changed(None)
-    assert raised.value.retry_after == gm.SECONDARY_WAIT
-
-
-def test_primary_limit_waits_for_a_near_reset(fake: FakeGitHub) -> None:
-    tracker = make_tracker(fake, max_wait=3.0)
-    fake.seed_issues(1)
-    fake.exhaust(reset_in=0)
-    assert len(tracker.list_changed(None).tickets) == 1
-
-
-def test_primary_limit_with_a_far_reset_defers_at_once(
-    fake: FakeGitHub, tracker: GitHubTracker
-) -> None:
-    fake.exhaust(reset_in=3600)
-    started = time.monotonic()
-    with pytest.raises(RateLimited) as raised:
-        tracker.list_changed(None)
-    assert time.monotonic() - started < 1.0
-    assert raised.value.retry_after is not None and raised.value.retry_after > 3500
+    with pytest.raises(RateLimited) as again:
+        make_tracker(fake, pacer=pacer, max_wait=30.0).list_changed(None)
+    assert again.value.retry_after == gm.SECONDARY_WAIT
 
 
 # -- configuration and errors ----------------------------------------------------------------
