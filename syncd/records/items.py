@@ -16,7 +16,6 @@ Decisions (docs/record-format.md, "How items are found"):
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -315,26 +314,30 @@ class Collector:
         if not text.strip() and not cell(cols.ticket).strip():
             return
         f = extract(text, checkbox=None, review_date=self.review_date, date_order=self.date_order)
-        changes: dict[str, object] = {}
-        if cols.owner is not None:
-            changes["owner"], changes["owners"] = parse_owner(cell(cols.owner))
-        if cols.due is not None:
-            changes["due"], changes["due_raw"] = parse_due(
-                cell(cols.due), self.review_date, self.date_order
-            )
-        if cols.type is not None:
-            changes["type"] = parse_type(cell(cols.type))
+        owner, owners = (
+            parse_owner(cell(cols.owner)) if cols.owner is not None else (f.owner, f.owners)
+        )
+        due, due_raw = (
+            parse_due(cell(cols.due), self.review_date, self.date_order)
+            if cols.due is not None
+            else (f.due, f.due_raw)
+        )
+        kind = parse_type(cell(cols.type)) if cols.type is not None else f.type
+        tickets = f.tickets
         if cols.ticket is not None:
             raws = {t.raw for t in f.tickets}
             extra = [t for t in find_tickets(values[cols.ticket]) if t.raw not in raws]
-            changes["tickets"] = f.tickets + tuple(extra)
+            tickets += tuple(extra)
+        marker, reason = f.marker, f.reason
         for where in (cols.status, cols.ticket):
             if where is not None:
-                marker, reason = parse_marker(values[where])
-                if marker is not None:
-                    changes["marker"], changes["reason"] = marker, reason or f.reason
+                said, why = parse_marker(values[where])
+                if said is not None:
+                    marker, reason = said, why or f.reason
                     break
-        f = dataclasses.replace(f, **changes)  # type: ignore[arg-type]
+        f = Fields(
+            f.description, owner, owners, due, due_raw, kind, tickets, marker, reason, f.suppressed
+        )
         if _placeholder(f):
             return
         drafts.append(

@@ -221,7 +221,10 @@ def _body_values(
         colon = line.find(":", 0, 48)
         if colon < 0:
             continue
-        name = _KEYS.get(_key(_LIST_MARK.sub("", line[:colon])))
+        head = line[:colon]
+        if head.isascii() and head.lower() == head.upper():
+            continue  # no letter, no key: a timeline line (`- 10:05 …`) or a time
+        name = _KEYS.get(_key(_LIST_MARK.sub("", head)))
         value = line[colon + 1 :].strip().strip("*_").strip()
         if name is not None and name != "title" and value:
             found.setdefault(name, value)

@@ -12,6 +12,7 @@ becomes a `Review` with `readable=False` and a SYN0xx problem naming the line.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -93,18 +94,19 @@ def read_review(path: Path, base: Path, options: ParseOptions) -> tuple[Review, 
         line = data.count(b"\n", 0, offset) + 1
         message = f"file is not valid UTF-8 (byte 0x{data[offset]:02x} at offset {offset})"
         return _unreadable(rel, "SYN002", line, message, digest), data
-    review = parse_text(text, rel, options)
-    return _with_sha(review, digest), data
+    return parse_text(text, rel, options, sha256=digest), data
 
 
-def parse_text(text: str, path: str, options: ParseOptions) -> Review:
-    """Parse decoded text (pure). `path` is the review's POSIX path relative to the base."""
+def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "") -> Review:
+    """Parse decoded text (pure). `path` is the review's POSIX path relative to the base;
+    `sha256` is the digest of the bytes read, carried into the `Review` for drift checks."""
     lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
     problems: list[Problem] = []
     if not text.strip():
         problems.append(Problem(path, 0, "SYN007", Severity.INFO, "file is empty"))
         stem = PurePosixPath(path).stem
-        return Review(path, ReviewMeta(id=stem, date=file_date(stem)), problems=tuple(problems))
+        meta = ReviewMeta(id=stem, date=file_date(stem))
+        return Review(path, meta, problems=tuple(problems), sha256=sha256)
     front = read_front_matter(lines)
     if front.error is not None:
         line, message = front.error
@@ -142,6 +144,7 @@ def parse_text(text: str, path: str, options: ParseOptions) -> Review:
         problems=tuple(problems),
         candidates=_candidates(lines, found.kinds, sections),
         suppressed=file_codes,
+        sha256=sha256,
     )
 
 
@@ -278,12 +281,20 @@ def _candidates(lines: Sequence[str], kinds: bytearray, sections: list[Section])
     for i, line in enumerate(lines):
         if inside[i] or kinds[i] != TEXT:
             continue
+        if "[" not in line:  # no checkbox; the words below are ASCII-only, even ignoring case
+            low = line.lower()
+            if "owner" not in low and "due" not in low and "todo" not in low:
+                continue
         if _CHECKBOX_ITEM.match(line) or (LIST.match(line) and _CANDIDATE_WORDS.search(line)):
             found.append(i + 1)
     return tuple(found)
 
 
 def _relative(path: Path, base: Path) -> str:
+    if os.sep == "/":  # the common case without pathlib's part-by-part comparison
+        whole, root = str(path), str(base)
+        if root not in ("", ".", "/") and whole.startswith(root + "/"):
+            return whole[len(root) + 1 :]
     try:
         return path.relative_to(base).as_posix()
     except ValueError:
@@ -300,9 +311,3 @@ def _unreadable(rel: str, code: str, line: int, message: str, digest: str = "") 
         sha256=digest,
         readable=False,
     )
-
-
-def _with_sha(review: Review, digest: str) -> Review:
-    import dataclasses
-
-    return dataclasses.replace(review, sha256=digest)

@@ -125,7 +125,12 @@ def split_cells(line: str) -> list[tuple[int, int]]:
     """(start, end) of each cell of a row (line without "\\r"), as edit.py counts them."""
     start = _CONTAINER.match(line).end()  # type: ignore[union-attr]
     end = len(line.rstrip())
-    pipes = [i for i in range(start, end) if line[i] == "|" and (i == 0 or line[i - 1] != "\\")]
+    pipes: list[int] = []
+    i = line.find("|", start, end)
+    while i >= 0:
+        if i == 0 or line[i - 1] != "\\":
+            pipes.append(i)
+        i = line.find("|", i + 1, end)
     if not pipes:
         return []
     bounds = [start - 1, *pipes, end]
