@@ -2,7 +2,7 @@
 
 Exit codes (DESIGN §7): 0 healthy; 1 follow-through problems found (what counts is
 `health.fail_on`); 2 usage or configuration error; 3 a pass could not complete (store locked,
-tracker unreachable); 130 interrupted.
+tracker unreachable, tracker write failed); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -83,7 +83,8 @@ Quick start:
   syncd status --flag overdue           # what is overdue, as a table
 
 Exit codes: 0 healthy, 1 follow-through problems, 2 usage/config error,
-3 pass could not complete (store locked, tracker unreachable), 130 interrupted.
+3 pass could not complete (store locked, tracker unreachable or a write
+failed), 130 interrupted.
 Docs: README.md, docs/configuration.md, docs/record-format.md, docs/lint.md""",
 )
 @click.version_option(syncd.__version__, "--version", prog_name="syncd")
@@ -172,7 +173,12 @@ def _one_pass(loaded: Any, options: Any) -> Any:
 
 
 def _tracker_failed(result: Any) -> bool:
-    return result.trackers is not None and any(not v.ok for v in result.trackers.views.values())
+    """A tracker could not be read, or a write to it failed: the pass did not complete (the
+    next pass retries; deferred creations and writes over budget are not failures)."""
+    outcome = result.trackers
+    if outcome is None:
+        return False
+    return any(not v.ok for v in outcome.views.values()) or bool(outcome.result.failed)
 
 
 @cli.command()
@@ -189,7 +195,8 @@ def sync(obj: _Ctx, dry_run: bool, today: str | None) -> int:
     Creates one ticket per action item (exactly once: journalled, marked, recovered after a
     crash), adopts tickets an item already references, pushes review-owned fields (title,
     owner, due date), mirrors progress back into the review's suffix and checkbox, and keeps
-    the overdue label and reminders in step. Exits 3 if a tracker could not be reached.
+    the overdue label and reminders in step. Exits 3 if a tracker could not be read or a
+    write to it failed (the next pass retries; nothing is created twice).
     """
     from syncd.cycle import PassOptions
     from syncd.report import trackers_text

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.base import Faults
 from tests.fakes.github import FakeGitHub
 from tests.system.conftest import Run, backdate, write
 
@@ -170,3 +171,16 @@ def test_deleted_store_never_duplicates(run: Run, synced: Path, github: FakeGitH
     assert _sync(run, github).returncode == 0
     titles = [str(i["title"]) for i in _issues(github)]
     assert len(titles) == len(set(titles)) == 3
+
+
+def test_failed_tracker_write_exits_3_and_the_next_pass_completes(
+    run: Run, synced: Path, github: FakeGitHub
+) -> None:
+    github.set_faults(Faults(rate=1.0, kinds=("5xx",), only_methods=("POST",)))
+    failed = _sync(run, github)
+    assert failed.returncode == 3, failed.stdout + failed.stderr
+    assert github.ticket_count() == 0
+    github.set_faults(Faults())
+    again = _sync(run, github)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert github.ticket_count() == 3
