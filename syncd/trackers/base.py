@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from syncd.errors import TrackerError
+
 
 class TrackerConfigBase(BaseModel):
     """Common tracker options; each adapter's config model extends this with `kind`."""
@@ -53,3 +55,10 @@ class TrackerConfigBase(BaseModel):
         if self.token_file is not None:
             return self.token_file.read_text(encoding="utf-8").strip()
         return None
+
+    def secret_for(self, who: str) -> str | None:
+        """secret(), with an unreadable `token_file` as this tracker's error, not a crash."""
+        try:
+            return self.secret()
+        except OSError as exc:
+            raise TrackerError(f"{who}: cannot read `token_file` ({exc}).") from None

@@ -171,10 +171,7 @@ class GitHubTracker:
     @property
     def _github(self) -> Github:
         if self._client is None:
-            try:
-                token = self.config.secret()
-            except OSError as exc:
-                raise TrackerError(f"{self._who}: cannot read `token_file` ({exc}).") from None
+            token = self.config.secret_for(self._who)
             if self._pacer is None:
                 self._pacer = pacing.shared(self.config.url, token)
             self._client = Github(

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import gitlab
 from gitlab.exceptions import GitlabError
+from gitlab.v4.objects import Project
 
 from syncd.errors import TrackerError
 from syncd.model import TicketRef
@@ -47,14 +48,7 @@ class GitLabTracker:
         self.name = name
         self.config = config
         self._url = config.url.rstrip("/")
-        self._gl = gitlab.Gitlab(
-            self._url,
-            private_token=config.secret(),
-            per_page=100,
-            retry_transient_errors=False,
-            timeout=config.timeout,
-        )
-        self._project = self._gl.projects.get(config.project, lazy=True)
+        self._client: gitlab.Gitlab | None = None  # built on first use (reads the token)
         self._path: str | None = None if config.project.isdigit() else config.project
         self._user_ids: dict[str, int | None] = {}
         self._calls = Caller(
@@ -65,8 +59,6 @@ class GitLabTracker:
             refusal=self._refusal,
             failure=self._error,
         )
-        # Every HTTP response passes this hook: request counts, the server clock, Retry-After.
-        self._gl.session.hooks["response"].append(self._calls.observe)
 
     # -- protocol ---------------------------------------------------------------------------------
     def parse_ref(self, ref: TicketRef) -> str | None:
@@ -164,6 +156,24 @@ class GitLabTracker:
         return Outcome.CREATED
 
     # -- requests ---------------------------------------------------------------------------------
+    @property
+    def _gl(self) -> gitlab.Gitlab:
+        if self._client is None:
+            self._client = gitlab.Gitlab(
+                self._url,
+                private_token=self.config.secret_for(f"GitLab tracker {self.name!r}"),
+                per_page=100,
+                retry_transient_errors=False,
+                timeout=self.config.timeout,
+            )
+            # Every response passes this hook: request counts, the server clock, Retry-After.
+            self._client.session.hooks["response"].append(self._calls.observe)
+        return self._client
+
+    @property
+    def _project(self) -> Project:
+        return self._gl.projects.get(self.config.project, lazy=True)  # lazy: no request
+
     def _list(self, query: dict[str, Any]) -> list[dict[str, Any]]:
         """Every page of one listing, de-duplicated on id (python-gitlab#2979).
 

@@ -176,7 +176,7 @@ class JiraTracker:
     # -- requests ---------------------------------------------------------------------------------
     def _jira(self) -> JIRA:
         if self._client is None:
-            token = self.config.secret()
+            token = self.config.secret_for(f"Jira tracker {self.name!r}")
             if not token:
                 raise TrackerError(
                     f"Jira tracker {self.name!r}: no API token; set `token` or `token_file`."

@@ -6,6 +6,7 @@ import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -219,6 +220,13 @@ def test_rate_limit_seconds_falls_back_to_ratelimit_reset_then_none() -> None:
 
 def test_constructor_makes_no_request(fake: FakeGitLab) -> None:
     tracker(fake)
+    assert fake.count() == 0
+
+
+def test_unreadable_token_file_is_this_trackers_error(fake: FakeGitLab, tmp_path: Path) -> None:
+    gl = tracker(fake, token=None, token_file=tmp_path / "missing")  # building it reads nothing
+    with pytest.raises(TrackerError, match=r"'gl'.*cannot read `token_file`"):
+        gl.list_changed(None)
     assert fake.count() == 0
 
 

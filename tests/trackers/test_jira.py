@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -399,6 +400,13 @@ def test_bad_token_is_a_clear_error_without_the_token(fake: FakeJira) -> None:
 def test_missing_token_fails_before_any_request(fake: FakeJira) -> None:
     jira = tracker(fake, token=None)
     with pytest.raises(TrackerError, match="no API token"):
+        jira.list_changed(None)
+    assert fake.requests == []
+
+
+def test_unreadable_token_file_is_this_trackers_error(fake: FakeJira, tmp_path: Path) -> None:
+    jira = tracker(fake, token=None, token_file=tmp_path / "missing")
+    with pytest.raises(TrackerError, match=r"'jira'.*cannot read `token_file`"):
         jira.list_changed(None)
     assert fake.requests == []
 
