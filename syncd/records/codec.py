@@ -32,11 +32,14 @@ _STATUS = {m.value: m for m in Status}
 _SHAPE = {m.value: m for m in ItemShape}
 
 
+# One encoder for every call (json.dumps builds one per call); the values are plain lists and
+# dicts built below, never cyclic, so the circular-reference check is skipped.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def dumps(review: Review, lint: tuple[Problem, ...] = ()) -> bytes:
-    return json.dumps(
-        {"review": _review(review), "lint": [_problem(p) for p in lint]},
-        ensure_ascii=False,
-        separators=(",", ":"),
+    return _ENCODER.encode(
+        {"review": _review(review), "lint": [_problem(p) for p in lint]}
     ).encode()
 
 

@@ -56,6 +56,9 @@ _DATE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# Every shape above starts with a digit or one of these letters (`end of`, quarters, halves,
+# weekdays, months; IGNORECASE also folds `ſ` to s): other texts fail without running _DATE.
+_FIRST = frozenset("ADEFHJMNOQSTWadefhjmnoqstwſ")
 _RANGE = re.compile(r"\s*(?:[-–—]|to|until|through)\s*", re.IGNORECASE)
 _LEAD = re.compile(r"\s*(?:(?:by|before|on|until)\s+)?", re.IGNORECASE)
 _YEAR_MIN, _YEAR_MAX = 1970, 2199
@@ -76,6 +79,9 @@ def match_date(
     text: str, pos: int, review_date: date | None, date_order: str | None
 ) -> DateMatch | None:
     """A date shape at `pos` (a range counts to its end); None when nothing date-like is there."""
+    first = text[pos : pos + 1]
+    if first not in _FIRST and not first.isdecimal():
+        return None
     match = _DATE.match(text, pos)
     if match is None:
         return None

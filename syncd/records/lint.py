@@ -191,6 +191,8 @@ def _resolve(review: Review, finding: _Finding, settings: LintSettings) -> Probl
 
 
 def _suppressed(review: Review, item: ActionItem | None, code: str) -> bool:
+    if not review.suppressed and (item is None or not item.suppressed):
+        return False  # the common case: nothing is suppressed
     codes = review.suppressed | (item.suppressed if item is not None else frozenset())
     rule = _BY_CODE.get(code)
     for written in codes:

@@ -11,6 +11,7 @@ __all__ = [
     "EDGE",
     "EMPTY_PAREN",
     "SEPARATORS",
+    "drop_empty_parens",
     "end_of",
     "lstrip_separators",
     "pre_sep",
@@ -21,6 +22,9 @@ __all__ = [
 SEPARATORS = "—–|·;,"
 EDGE = " \t\n—–|·,;:"
 EMPTY_PAREN = re.compile(r"\s*\(\s*[,;]?\s*\)")
+# The same without the leading spaces: it starts with a literal "(", so the regex engine
+# skips ahead to each "(" instead of trying EMPTY_PAREN at every position.
+_EMPTY_PAREN_CORE = re.compile(r"\(\s*[,;]?\s*\)")
 
 
 def skip_space(text: str, start: int) -> int:
@@ -45,7 +49,14 @@ def end_of(pattern: re.Pattern[str], text: str, start: int, limit: int) -> int:
 def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + text[end:]
-    return EMPTY_PAREN.sub("", text) if "(" in text else text
+    return drop_empty_parens(text)
+
+
+def drop_empty_parens(text: str) -> str:
+    """`text` without `()`, `( , )` and the spaces before them (left after a field is cut)."""
+    if "(" in text and _EMPTY_PAREN_CORE.search(text) is not None:
+        return EMPTY_PAREN.sub("", text)
+    return text
 
 
 def lstrip_separators(text: str) -> str:

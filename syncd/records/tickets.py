@@ -28,6 +28,9 @@ __all__ = [
 ]
 
 LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+# LINK without its optional leading "!": a literal first "[" lets the regex engine skip ahead.
+# A "!" just before a match makes it an image (LINK would have matched from the "!").
+_LINK_AT = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 _AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
 URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _HASH = re.compile(r"#(\d+)\b")
@@ -38,6 +41,9 @@ _ISSUE_URL = re.compile(
     r"https?://[^/\s]+/(?P<repo>[^\s?#]+?)/(?:-/)?(?:issues|pull|pulls|merge_requests)/(?P<n>\d+)"
     r"(?![\w])"
 )
+# What BUG and _ISSUE_URL cannot match without, found cheaply before running them.
+_BUG_HINT = re.compile(r"ug:?\s+\d{4}")
+_ISSUE_HINT = re.compile(r"/(?:issues|pulls?|merge_requests)/")
 _BROWSE_URL = re.compile(r"/browse/([A-Z][A-Z0-9_]*-\d+)(?![\w-])")
 _LABEL_KEY = re.compile(r"([A-Z0-9][A-Z0-9_]*-?\d+)")
 _LABEL_NUMBER = re.compile(r"(?:^|\s)((?:[\w.-]+/)+[\w.-]+)?#(\d+)$")
@@ -58,10 +64,13 @@ def find_tickets(text: str) -> tuple[TicketRef, ...]:
     masked = text
     if "](" in text:
         spans = []
-        for m in LINK.finditer(text):
-            spans.append(m.span())
-            if not m[1]:  # an image is not a ticket
-                found.append((m.start(), _from_link(m[0], m[2], m[3])))
+        for m in _LINK_AT.finditer(text):
+            start = m.start()
+            if start and text[start - 1] == "!":  # an image is not a ticket
+                spans.append((start - 1, m.end()))
+            else:
+                spans.append((start, m.end()))
+                found.append((start, _from_link(m[0], m[1], m[2])))
         masked = _mask(text, spans)
     if "<http" in masked:
         spans = []
@@ -93,7 +102,7 @@ def find_tickets(text: str) -> tuple[TicketRef, ...]:
                 start and (masked[start - 1].isalnum() or masked[start - 1] in "/.-_")
             ):
                 found.append((start, TicketRef(m[0], key=m[0])))
-    if "ug" in masked:
+    if "ug" in masked and _BUG_HINT.search(masked):
         found.extend((m.start(), TicketRef(m[0])) for m in BUG.finditer(masked))
     if len(found) > 1:
         found.sort(key=lambda pair: (_is_commit(pair[1]), pair[0]))
@@ -136,7 +145,7 @@ def _is_commit(ref: TicketRef) -> bool:
 
 
 def _from_url(raw: str, url: str) -> TicketRef:
-    issue = _ISSUE_URL.match(url)
+    issue = _ISSUE_URL.match(url) if _ISSUE_HINT.search(url) else None
     if issue is not None:
         return TicketRef(raw, url=url, repo=issue["repo"], number=int(issue["n"]))
     browse = _BROWSE_URL.search(url) if "/browse/" in url else None

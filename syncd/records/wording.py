@@ -119,6 +119,7 @@ _PLACEHOLDER_TEXT = re.compile(
     r"|lorem ipsum|n a|na|none|nothing|follow up|copy from \w+(?: \w+)?)(?: \d+)?$"
 )
 _PLACEHOLDER_MARK = re.compile(r"\b(?:TODO|TBD|FIXME)\s*:|\b(?:TBD|TBA|TBC|XXX)\b|^\s*<[^>]*>\s*$")
+_MARK_HINTS = ("TODO", "TB", "FIXME", "XXX", "<")
 
 
 class Vagueness(enum.Enum):
@@ -138,7 +139,12 @@ def is_placeholder(description: str, words: str | None = None) -> bool:
         words = normalize(description)
     if not words:
         return True
-    return bool(_PLACEHOLDER_TEXT.match(words) or _PLACEHOLDER_MARK.search(description))
+    if _PLACEHOLDER_TEXT.match(words):
+        return True
+    # Each alternative of _PLACEHOLDER_MARK needs one of these; most descriptions have none.
+    return any(mark in description for mark in _MARK_HINTS) and bool(
+        _PLACEHOLDER_MARK.search(description)
+    )
 
 
 def judge_wording(description: str, vague_words: Iterable[str]) -> tuple[Vagueness, str | None]:

@@ -43,7 +43,7 @@ from syncd.records.owners import (
 )
 from syncd.records.separators import (
     EDGE,
-    EMPTY_PAREN,
+    drop_empty_parens,
     end_of,
     lstrip_separators,
     pre_sep,
@@ -62,6 +62,7 @@ _REASON_END = re.compile(r"\s+[—–|·]\s|;")
 _REASON_END_PAREN = re.compile(r"\s+[—–|·]\s|;|\)")
 _DIGIT = re.compile(r"\d")
 _PAREN_FIELDS = re.compile(r"\(([^()\n]+)\)\.?")
+_PARTS = re.compile(r"[,;]")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 
@@ -128,11 +129,12 @@ class Work:
     def strip_keys(self) -> None:
         text = self.text
         keys: list[tuple[int, int, str]] = []
+        ticks = "`" in text
         for colon in (":", "："):
             at = text.find(colon)
             while at >= 0:
                 # not a URL's scheme, not inside `code`
-                code = text.count("`", 0, at) % 2 and "`" in text[at:]
+                code = ticks and text.count("`", 0, at) % 2 and text.find("`", at) >= 0
                 plain = text[at + 1 : at + 3] != "//" and not code
                 found = key_before(text, at) if plain else None
                 if found is not None:
@@ -244,7 +246,7 @@ class Work:
         return sep
 
     def _paren_fields(self, inner: str) -> bool:
-        parts = [part.strip() for part in re.split(r"[,;]", inner)]
+        parts = [part.strip() for part in _PARTS.split(inner)]
         owners: list[str] = []
         due: tuple[date | None, str] | None = None
         for part in parts:
@@ -308,7 +310,7 @@ class Work:
             m = LEAD_PAREN.match(text)
             if m is None:
                 return None
-            parts = [part.strip() for part in re.split(r"[,;]", m[1])]
+            parts = [part.strip() for part in _PARTS.split(m[1])]
             if not all(is_name(part, words=4) or HANDLES.fullmatch(part) for part in parts):
                 return None
             owners = split_owners(m[1])
@@ -331,8 +333,7 @@ class Work:
         if "**" in text:
             text = _BOLD.sub(r"\1", text)
         text = " ".join(text.split())
-        if "(" in text:
-            text = EMPTY_PAREN.sub("", text)
+        text = drop_empty_parens(text)
         text = text.strip(EDGE)
         while text.startswith("- ") or text.endswith(" -"):
             text = (text[2:] if text.startswith("- ") else text[:-2]).strip(EDGE)
