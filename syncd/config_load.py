@@ -14,9 +14,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
-from syncd.config import DEFER_REFERENCES, Config, reference_problems
+from syncd.config import DEFER_REFERENCES, Config
 from syncd.config_errors import line_of, problems_from, render
 from syncd.config_source import ConfigProblem, read_source
+from syncd.config_sync import reference_problems
 from syncd.errors import ConfigError
 
 CONFIG_ENV = "SYNCD_CONFIG"
