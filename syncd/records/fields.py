@@ -12,8 +12,8 @@ The readers live beside this module: `tickets` (references), `markers` (status w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from syncd.model import Status, TicketRef
 from syncd.records.markers import CELL_NOISE, WORD_STATUS
@@ -23,9 +23,12 @@ from syncd.records.work import Work
 __all__ = ["Fields", "extract", "parse_marker"]
 
 
-@dataclass(frozen=True, slots=True)
-class Fields:
-    """What one item's text says, beside its description."""
+class Fields(NamedTuple):
+    """What one item's text says, beside its description.
+
+    A NamedTuple rather than a frozen dataclass: one is built per item on every cold pass,
+    and a frozen dataclass pays an `object.__setattr__` per field (bench/bench_records.py).
+    """
 
     description: str
     owner: str | None

@@ -78,6 +78,10 @@ _IMPERATIVE = frozenset(
     verify watch write""".split()  # noqa: SIM905 - a word list reads better as text
 )
 _NON_WORD = re.compile(r"[^\w]+")
+# _fold for ASCII text in one bytes.translate: letters lower-cased, other non-word bytes spaces.
+_ASCII_FOLD = bytes(
+    ord(chr(c).lower()) if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(256)
+)
 
 
 @dataclass(slots=True)
@@ -115,10 +119,14 @@ class Collector:
         label: str | None = None
         quiet = False  # a placeholder or prose problem already explains an empty section
         blocks = read_blocks(self.lines, self.kinds, self.headings, section.start, section.end)
+        named: tuple[dict[int, str], str | None] | None = None
+        name = section.name
         for block in blocks:
-            name = " / ".join(
-                [section.name, *(subs[k] for k in sorted(subs))] + ([label] if label else [])
-            )
+            if named != (subs, label):  # the name changes only after a sub-heading or a label
+                named = (subs, label)
+                name = " / ".join(
+                    [section.name, *(subs[k] for k in sorted(subs))] + ([label] if label else [])
+                )
             if isinstance(block, SubHeading):
                 subs = {k: v for k, v in subs.items() if k < block.level}
                 subs[block.level] = display(block.text)
@@ -372,4 +380,6 @@ def _placeholder(fields: Fields) -> bool:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return " ".join(text.encode().translate(_ASCII_FOLD).decode().split())
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())

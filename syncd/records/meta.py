@@ -144,7 +144,7 @@ def build_meta(
     body = _body_values(lines, skip, headings, front.end)
     for key, value in body.items():
         found.setdefault(key, value)
-    stem = PurePosixPath(path).stem
+    stem = file_stem(path)
     title = _text(found.get("title")) or _first_h1(headings)
     when = _date(found.get("date"), date_order)
     if when is None and title:
@@ -178,6 +178,15 @@ def normalize_severity(value: Any) -> str | None:
         return f"SEV-{int(text)}" if 0 <= int(text) <= 5 else text
     m = _SEVERITY.match(text)
     return f"SEV-{m[1]}" if m else text
+
+
+def file_stem(path: str) -> str:
+    """`PurePosixPath(path).stem`, without building a path object for the common case."""
+    name = path.rpartition("/")[2]
+    if not name or name in (".", "..") or "//" in path or "/./" in path:
+        return PurePosixPath(path).stem
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def file_date(stem: str) -> date | None:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 from syncd.model import ActionItem, ItemShape, Problem, Review, ReviewMeta, Severity, Span
@@ -25,7 +25,7 @@ from syncd.records.dates import parse_due
 from syncd.records.fields import Fields, extract, parse_marker
 from syncd.records.items import Collector, Draft
 from syncd.records.keys import item_key
-from syncd.records.meta import FrontMatter, build_meta, file_date, read_front_matter
+from syncd.records.meta import FrontMatter, build_meta, file_date, file_stem, read_front_matter
 from syncd.records.owners import parse_owner, parse_type
 from syncd.records.sections import (
     CODE,
@@ -104,7 +104,7 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
     problems: list[Problem] = []
     if not text.strip():
         problems.append(Problem(path, 0, "SYN007", Severity.INFO, "file is empty"))
-        stem = PurePosixPath(path).stem
+        stem = file_stem(path)
         meta = ReviewMeta(id=stem, date=file_date(stem))
         return Review(path, meta, problems=tuple(problems), sha256=sha256)
     front = read_front_matter(lines)
@@ -230,16 +230,14 @@ def _front_matter_drafts(
 
 
 def _replace(f: Fields, **pair: Any) -> Fields:
-    import dataclasses
-
     ((name, value),) = pair.items()
     if name == "owner":
-        return dataclasses.replace(f, owner=value[0], owners=value[1])
+        return f._replace(owner=value[0], owners=value[1])
     if name == "due":
-        return dataclasses.replace(f, due=value[0], due_raw=value[1])
+        return f._replace(due=value[0], due_raw=value[1])
     if name == "marker":
-        return dataclasses.replace(f, marker=value[0], reason=value[1] or f.reason)
-    return dataclasses.replace(f, **pair)
+        return f._replace(marker=value[0], reason=value[1] or f.reason)
+    return f._replace(**pair)
 
 
 def _first(entry: Any, *keys: str) -> str | None:
@@ -302,7 +300,7 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def _unreadable(rel: str, code: str, line: int, message: str, digest: str = "") -> Review:
-    stem = PurePosixPath(rel).stem
+    stem = file_stem(rel)
     problem = Problem(rel, line, code, Severity.ERROR, message)
     return Review(
         rel,

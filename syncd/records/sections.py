@@ -188,10 +188,12 @@ def matches(text: str, names: frozenset[str]) -> bool:
 
 def display(text: str) -> str:
     """A heading as shown in reports: no emphasis, no trailing colon, no link-only aside."""
-    m = _TRAILING_PAREN.match(text.strip())
-    if m and _LINK.search(m[2]):
-        text = m[1]
-    text = _LINK.sub(r"\1", text).replace("**", "").replace("__", "")
+    if "[" in text:  # both patterns need a link
+        m = _TRAILING_PAREN.match(text.strip())
+        if m and _LINK.search(m[2]):
+            text = m[1]
+        text = _LINK.sub(r"\1", text)
+    text = text.replace("**", "").replace("__", "")
     return " ".join(text.strip().strip("*_").strip().rstrip(":").split())
 
 
