@@ -171,6 +171,13 @@ def resolve_links(
         for state in view.states.values()
         if state.marker
     }
+    # The suffix syncd wrote carries the ticket's URL: a known ticket needs no parse_ref,
+    # which for Jira only knows the ids of issues seen this pass (else `key:OPS-12`, a fetch).
+    by_url = {
+        state.url: (name, state.id)
+        for name, view in views.items()
+        for state in view.states.values()
+    }
     links: dict[str, tuple[str, str]] = {}
     for report in reports:
         item, key = report.item, report.item.key
@@ -179,7 +186,7 @@ def resolve_links(
         if item.suffix and item.suffix.ticket_url:
             refs.append(TicketRef(raw=item.suffix.ticket_url, url=item.suffix.ticket_url))
         refs.extend(item.tickets)
-        found = _match_refs(refs, home, views)
+        found = _match_refs(refs, home, views, by_url)
         if found is None and key in stored:
             found = (stored[key].tracker, stored[key].ticket_id)
         if found is None and key in by_marker:
@@ -190,9 +197,14 @@ def resolve_links(
 
 
 def _match_refs(
-    refs: Sequence[TicketRef], home: str | None, views: Mapping[str, TrackerView]
+    refs: Sequence[TicketRef],
+    home: str | None,
+    views: Mapping[str, TrackerView],
+    by_url: Mapping[str, tuple[str, str]],
 ) -> tuple[str, str] | None:
     for ref in refs:
+        if ref.url is not None and ref.url in by_url:
+            return by_url[ref.url]
         bare = ref.url is None and ref.key is None and ref.repo is None
         candidates = [home] if bare else [home, *views]
         for name in candidates:
@@ -204,8 +216,8 @@ def _match_refs(
     return None
 
 
-def fetch_missing(links: Mapping[str, tuple[str, str]], views: Mapping[str, TrackerView]) -> None:
-    """Linked tickets never seen before (adopted ones): one fetch per tracker."""
+def fetch_missing(links: Mapping[str, tuple[str, str]], views: Mapping[str, TrackerView]) -> int:
+    """Linked tickets never seen before (adopted ones): one fetch per tracker; how many asked."""
     wanted: dict[str, list[str]] = {}
     for tracker, ticket_id in links.values():
         view = views.get(tracker)
@@ -219,6 +231,7 @@ def fetch_missing(links: Mapping[str, tuple[str, str]], views: Mapping[str, Trac
         except (TrackerError, RateLimited) as exc:
             view.ok, view.error = False, str(exc)
             _log.warning("tracker_failed", tracker=tracker, error=str(exc))
+    return sum(len(ids) for ids in wanted.values())
 
 
 def recover_intents(

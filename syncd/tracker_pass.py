@@ -108,7 +108,9 @@ def sync_trackers(
     plain = judge_all(syncable, today, rules)
     stored = store.links()
     links = resolve_links(plain, routes, views, stored)
-    fetch_missing(links, views)
+    if fetch_missing(links, views):
+        # Adapters learn ids by fetching (Jira: key → id), so resolve the fetched ones again.
+        links = resolve_links(plain, routes, views, stored)
     lags = {n: float(getattr(c, "search_lag", 0.0)) for n, c in loaded.config.trackers.items()}
     deferred = recover_intents(store, views, links, lags, now) if not dry_run else set()
     progress = _progress(links, views)
@@ -116,10 +118,15 @@ def sync_trackers(
     episodes = _episodes(store, reports, links, dry_run)
     present = {i.key for r in syncable for i in r.items}
     readable_paths = {r.path for r in syncable}
+    # A reworded item has a new key but still links its ticket by the reference in the
+    # review: that ticket is not an orphan (and must never be closed as one).
+    still_linked = set(links.values())
     orphans = [
         (key, link.tracker, link.ticket_id)
         for key, link in stored.items()
-        if key not in present and link.review in readable_paths
+        if key not in present
+        and link.review in readable_paths
+        and (link.tracker, link.ticket_id) not in still_linked
     ]
     inputs = SyncInputs(
         reports=reports,

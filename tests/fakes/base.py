@@ -8,6 +8,8 @@ client libraries see real HTTP on 127.0.0.1.
 Faults (see `Faults`): a fraction of requests answered 500/502/503, 429 with Retry-After,
 a stall past the client's timeout, a dropped connection, and for writes "created, but the
 response was lost" (the handler runs, then the connection is closed without an answer).
+`injected` counts the faults given; `before_request` lets a test act (edit a review, script
+the next fault) while a client waits for an answer.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,6 +59,7 @@ class Faults:
     rate: float = 0.0  # chance that a request gets one of the faults below
     kinds: tuple[str, ...] = ("5xx", "429", "timeout", "drop", "lost")
     retry_after: int = 1
+    retry_afters: tuple[int, ...] = ()  # if given, each 429 picks one (mix "wait" and "defer")
     stall: float = 3.0  # seconds a "timeout" fault sleeps before closing the connection
     seed: int = 0
     only_methods: tuple[str, ...] = ()  # e.g. ("POST",); empty = all methods
@@ -84,6 +88,8 @@ class FakeServer:
         self.requests: list[Request] = []
         self.faults = Faults()
         self.scripted: list[str] = []  # fault kinds for the next requests, in order (fail_next)
+        self.injected: Counter[str] = Counter()  # fault kind → times given
+        self.before_request: Callable[[Request], None] | None = None  # runs before faults
         self._rng = random.Random(0)
         self._routes = [
             (attr._route, attr)
@@ -172,7 +178,12 @@ class FakeServer:
         )
         with self.lock:
             self.requests.append(req)
+        if self.before_request is not None:
+            self.before_request(req)
+        with self.lock:
             fault = self._pick_fault(req)
+            if fault is not None:
+                self.injected[fault] += 1
         if fault == "drop":
             self._drop(h)
             return
@@ -189,7 +200,7 @@ class FakeServer:
                 Response(
                     429,
                     {"message": "Too Many Requests"},
-                    {"Retry-After": str(self.faults.retry_after)},
+                    {"Retry-After": str(self._retry_after())},
                 ),
             )
             return
@@ -209,6 +220,11 @@ class FakeServer:
             return None
         kinds = [k for k in f.kinds if k != "lost" or req.method != "GET"]
         return self._rng.choice(kinds) if kinds else None
+
+    def _retry_after(self) -> int:
+        with self.lock:
+            choices = self.faults.retry_afters
+            return self._rng.choice(choices) if choices else self.faults.retry_after
 
     def _handle(self, req: Request) -> Response:
         for (method, pattern), handler in self._routes:

@@ -1,0 +1,189 @@
+"""The soak's harness: a config for one tracker fake, and `Soak`, which runs passes the way
+`syncd sync` does, acts as the person, and checks the invariants after every pass."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from structlog.testing import capture_logs
+
+from syncd.config_load import LoadedConfig, load_config
+from syncd.cycle import PassOptions, PassReport, holder, open_store, parse_options, run_pass
+from syncd.model import Status
+from syncd.records.parse import read_review
+from tests.fakes.base import Request
+from tests.soak.trackers import Driver, Ticket
+from tests.soak.world import World
+
+TODAY = date(2026, 11, 23)
+FAULT_KINDS = ("5xx", "429", "timeout", "drop", "lost")
+CLOSED = (Status.DONE, Status.DEPRIORITIZED)
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+COUNTED_EVENTS = {"intent_recovered", "review_changed_while_planning", "tracker_rate_limited"}
+
+
+def configure(base: Path, driver: Driver, full_every: str = "2s") -> LoadedConfig:
+    (base / "syncd.yaml").write_text(
+        f"""\
+timezone: UTC
+records:
+  paths: ["reviews/**/*.md"]
+sync:
+  full_every: {full_every}
+  on_removed: close
+trackers:
+  t:{driver.config}
+owners:
+  "@priya": {{github: priya, gitlab: person, jira: acc-priya}}
+""",
+        encoding="utf-8",
+    )
+    return load_config(base / "syncd.yaml", driver.env)
+
+
+@dataclass
+class Soak:
+    driver: Driver
+    world: World
+    loaded: LoadedConfig
+    rng: random.Random
+    person_closed: set[str] = field(default_factory=set)  # ticket ids a person closed
+    log: list[str] = field(default_factory=list)
+    hook_errors: list[BaseException] = field(default_factory=list)
+    stats: Counter[str] = field(default_factory=Counter)
+
+    def run(self) -> PassReport:
+        with capture_logs() as events, open_store(self.loaded) as store, store.lock(holder()):
+            report = run_pass(self.loaded, store, PassOptions(today=TODAY))
+        self.stats.update(e["event"] for e in events if e["event"] in COUNTED_EVENTS)
+        outcome = report.trackers
+        assert outcome is not None
+        self.stats["passes"] += 1
+        self.stats["tracker_down"] += sum(not v.ok for v in outcome.views.values())
+        self.stats["created"] += len(outcome.result.created)
+        self.stats["write_failed"] += len(outcome.result.failed)
+        self.stats["create_deferred"] += len(outcome.deferred)
+        self.stats["reviews_written"] += len(report.apply.written)
+        return report
+
+    # -- the person ------------------------------------------------------------------------
+    def mutate(self) -> None:
+        actions: list[tuple[float, Callable[[], str]]] = [
+            (0.20, self.world.add_item),
+            (0.04, lambda: f"add {self.world.add_review(2)}"),
+            (0.14, self.world.edit_due),
+            (0.08, self.world.edit_owner),
+            (0.05, self.world.edit_prose),
+            (0.09, self.world.reword_linked),
+            (0.10, lambda: self._ticket_action("done")),
+            (0.12, lambda: self._ticket_action("drop")),
+            (0.10, lambda: self._ticket_action("reopen")),
+            (0.08, lambda: self._ticket_action("start")),
+        ]
+        weights = [w for w, _ in actions]
+        for _ in range(self.rng.randint(1, 2)):
+            _, act = self.rng.choices(actions, weights)[0]
+            self.log.append(act())
+
+    def _ticket_action(self, what: str) -> str:
+        wanted = {
+            "done": (Status.OPEN, Status.IN_PROGRESS),
+            "drop": (Status.OPEN, Status.IN_PROGRESS),
+            "reopen": CLOSED,
+            "start": (Status.OPEN,),
+        }[what]
+        pick = [t for t in self.driver.tickets() if t.status in wanted]
+        if not pick:
+            return f"no ticket to {what}"
+        ticket = self.rng.choice(pick)
+        if what == "done":
+            self.driver.close(ticket.id, None)
+            self.person_closed.add(ticket.id)
+        elif what == "drop":
+            reason = f"replaced by the managed alerting (decision {len(self.log) + 1})"
+            self.driver.close(ticket.id, reason)
+            self.driver.reasons[ticket.id] = reason
+            self.person_closed.add(ticket.id)
+        elif what == "reopen":
+            self.driver.reopen(ticket.id)
+            self.driver.reasons.pop(ticket.id, None)
+            self.person_closed.discard(ticket.id)
+        else:
+            self.driver.start(ticket.id)
+        return f"{what} ticket {ticket.id}"
+
+    def arm(self, number: int) -> None:
+        """Maybe: lose the answer to this pass's first create; save a review mid-pass."""
+        lose_create = number == 0 or self.rng.random() < 0.25
+        edit_at = self.rng.randint(1, 4) if self.rng.random() < 0.3 else 0
+        seen = [0]
+        lock = threading.Lock()
+
+        def before(req: Request) -> None:
+            nonlocal lose_create, edit_at
+            try:
+                with lock:
+                    seen[0] += 1
+                    if lose_create and self.driver.is_create(req):
+                        lose_create = False
+                        self.driver.fake.fail_next("lost")
+                        self.stats["forced_lost_create"] += 1
+                    if edit_at and seen[0] == edit_at:
+                        edit_at = 0
+                        self.log.append("mid-pass: " + self.world.any_review_edit())
+                        self.stats["mid_pass_edits"] += 1
+            except BaseException as exc:  # surfaced in the test thread by check()
+                self.hook_errors.append(exc)
+
+        self.driver.fake.before_request = before
+
+    def settle(self, within: float = 90.0) -> list[Ticket]:
+        """Pass until two clean passes in a row: every tracker answered, nothing deferred,
+        failed or over budget. A rate-limit hold from the faulty passes, Jira's search lag
+        and GitHub's content-creation pace (60 a minute) may take a while to run out."""
+        deadline = time.monotonic() + within
+        clean = number = 0
+        while clean < 2:
+            outcome = self.run().trackers
+            tickets = self.check(f"calm pass {number}")
+            number += 1
+            assert outcome is not None
+            left = [
+                *(f"{v.name}: {v.error}" for v in outcome.views.values() if not v.ok),
+                *(f"deferred {key}" for key in outcome.deferred),
+                *(f"{step}: {error}" for step, error in outcome.result.failed),
+                *(f"{n} over budget" for n in outcome.result.postponed.values()),
+            ]
+            clean = 0 if left else clean + 1
+            if left:
+                assert time.monotonic() < deadline, f"not settled in {within} s: {left[:5]}"
+                time.sleep(1.0)
+        return tickets
+
+    # -- the invariants ----------------------------------------------------------------------
+    def check(self, when: str) -> list[Ticket]:
+        assert not self.hook_errors, self.hook_errors
+        base = self.loaded.base_dir
+        for path in self.world.model:
+            review, _ = read_review(base / path, base, parse_options(self.loaded))
+            assert review.readable and not review.problems, (when, path, review.problems)
+        lost = self.world.lost_edits()
+        assert not lost, f"{when}: review edits lost or clobbered:\n" + "\n".join(lost)
+        tickets = self.driver.tickets()
+        markers = Counter(t.marker for t in tickets)
+        assert None not in markers, f"{when}: a ticket without syncd's marker"
+        twice = {m: n for m, n in markers.items() if n > 1}
+        assert not twice, f"{when}: duplicate tickets for items {twice}; recent: {self.log[-6:]}"
+        closed = {t.id for t in tickets if t.status in CLOSED}
+        assert closed <= self.person_closed, (
+            f"{when}: syncd closed tickets nobody closed: {sorted(closed - self.person_closed)}; "
+            f"recent: {self.log[-6:]}"
+        )
+        return tickets
