@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from syncd.errors import ConfigError
 from syncd.model import ActionItem, Problem, Review, Severity, Status
@@ -150,8 +150,7 @@ def exit_code(problems: Sequence[Problem]) -> int:
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Finding:
+class _Finding(NamedTuple):  # not a dataclass: one per problem, and they are many
     code: str
     line: int
     message: str
