@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from syncd.model import Status, TicketRef
 from syncd.records.markers import CELL_NOISE, WORD_STATUS
+from syncd.records.rules import suppression_codes
 from syncd.records.tickets import BUG, KEY, LINK, URL, find_tickets
 from syncd.records.work import Work
 
@@ -43,7 +44,8 @@ class Fields(NamedTuple):
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
-_IGNORE = re.compile(r"\s*syncd\s*:\s*ignore\b(.*)", re.DOTALL | re.IGNORECASE)
+# `ignore-file` is not the item's: parse.py applies it to the whole file.
+_IGNORE = re.compile(r"\s*syncd\s*:\s*ignore\b(?!-file)(.*)", re.DOTALL | re.IGNORECASE)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
@@ -77,7 +79,7 @@ def extract(
             for comment in _COMMENT.findall(text):
                 ignore = _IGNORE.match(comment)
                 if ignore is not None:
-                    codes.update(ignore[1].replace(",", " ").split() or ("all",))
+                    codes.update(suppression_codes(ignore[1]))
             suppressed = frozenset(codes)
             text = _COMMENT.sub(" ", text)
         if "<br" in text or "<BR" in text:

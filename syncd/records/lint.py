@@ -18,6 +18,7 @@ from typing import NamedTuple, Protocol
 from syncd.errors import ConfigError
 from syncd.model import ActionItem, Problem, Review, Severity, Status
 from syncd.records.keys import normalize
+from syncd.records.rules import RULES, Rule, find_rule
 from syncd.records.wording import DEFAULT_VAGUE, Vagueness, is_placeholder, judge_wording
 
 __all__ = [
@@ -33,71 +34,11 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One lint rule: a stable code, a kebab-case name, its default severity, one line."""
-
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-
-
-RULES: tuple[Rule, ...] = (
-    Rule("SYN101", "missing-owner", Severity.WARNING, "The item names no owner."),
-    Rule(
-        "SYN102",
-        "several-owners",
-        Severity.WARNING,
-        "The item names several owners, or a team or role instead of one person.",
-    ),
-    Rule("SYN103", "missing-due-date", Severity.WARNING, "The item has no due date."),
-    Rule(
-        "SYN104",
-        "unparseable-due-date",
-        Severity.ERROR,
-        "The item's due date is not a date syncd can read (or is ambiguous).",
-    ),
-    Rule(
-        "SYN105",
-        "due-past-severity-deadline",
-        Severity.WARNING,
-        "The due date is later than the review date plus the severity's deadline.",
-    ),
-    Rule(
-        "SYN106",
-        "vague-action",
-        Severity.WARNING,
-        "The item opens with a vague verb and names no concrete object or threshold.",
-    ),
-    Rule("SYN107", "too-many-items", Severity.WARNING, "The review has more than max_items items."),
-    Rule("SYN108", "duplicate-item", Severity.WARNING, "The item repeats an earlier item."),
-    Rule(
-        "SYN109",
-        "item-outside-section",
-        Severity.INFO,
-        "A line outside any action-item section looks like an action item.",
-    ),
-    Rule(
-        "SYN110",
-        "deprioritized-without-reason",
-        Severity.WARNING,
-        "The item is marked won't-do / deprioritized without a reason.",
-    ),
-    Rule("SYN111", "placeholder-item", Severity.INFO, "The item is a template placeholder."),
-)
-
 _BY_CODE = {rule.code: rule for rule in RULES}
-_BY_NAME = {rule.name: rule for rule in RULES}
 # Parser problems (SYN0xx) are configurable too, though their catalogue lives in parse.py.
 _PARSER_CODE = re.compile(r"^SYN0\d\d$")
 
 DEFAULT_DUE_DEFAULTS: Mapping[str, int] = {"SEV-1": 15, "SEV-2": 30, "SEV-3": 60}
-
-
-def find_rule(code_or_name: str) -> Rule | None:
-    """The rule with this code (`SYN101`, any case) or name (`missing-owner`)."""
-    return _BY_CODE.get(code_or_name.strip().upper()) or _BY_NAME.get(code_or_name.strip().lower())
 
 
 @dataclass(frozen=True)

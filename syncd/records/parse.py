@@ -27,6 +27,7 @@ from syncd.records.items import Collector, Draft
 from syncd.records.keys import item_key
 from syncd.records.meta import FrontMatter, build_meta, file_date, file_stem, read_front_matter
 from syncd.records.owners import parse_owner, parse_type
+from syncd.records.rules import suppression_codes
 from syncd.records.sections import (
     CODE,
     COMMENT,
@@ -44,7 +45,6 @@ __all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_rev
 
 _BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*syncd:\s*ignore(-file)?\s+([^>]*?)\s*-->", re.IGNORECASE)
-_CODE = re.compile(r"[A-Z]{3}\d{3}")
 _CHECKBOX_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?: |x|X|)\](?:[ \t]|$)")
 _CANDIDATE_WORDS = re.compile(r"\b(?:owner|due)\s*:|\bTODO\b", re.IGNORECASE)
 
@@ -254,7 +254,8 @@ def _suppressions(
     """Codes ignored per item, keyed by the item's first line index, and for the whole file.
 
     A comment applies to the item on its own line, or to the next line when it stands alone
-    on its line (`<!-- syncd: ignore SYN105 -->` above the item).
+    on its line (`<!-- syncd: ignore SYN105 -->` above the item). Codes, rule names and `all`
+    are read by `rules.suppression_codes`, the same as in an item's own text.
     """
     per_line: dict[int, frozenset[str]] = {}
     whole: set[str] = set()
@@ -262,7 +263,7 @@ def _suppressions(
         if "syncd" not in line or kinds[i] == CODE:  # a code block only shows the syntax
             continue
         for m in _SUPPRESS.finditer(line):
-            codes = frozenset(c.upper() for c in _CODE.findall(m[2].upper()))
+            codes = suppression_codes(m[2])
             if m[1]:
                 whole |= codes
             else:

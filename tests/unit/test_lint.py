@@ -605,3 +605,125 @@ def test_date_order_setting_resolves_the_ambiguous_due_date() -> None:
     parse = pytest.importorskip("syncd.records.parse")
     review = parse.parse_text(REVIEW_MD, "r.md", parse.ParseOptions(date_order="dmy"))
     assert "SYN104" not in [p.code for p in lint_review(review, LintSettings())]
+
+
+# Suppression comments in Markdown: codes, rule names, `all` (docs/lint.md "Suppressing a rule")
+
+SUPPRESS_MD = """---
+date: 2026-06-01
+severity: SEV-2
+---
+## Action Items
+{comment}
+- [ ] Improve monitoring — owner: Data team
+- [ ] Improve alerting — owner: Ops team
+"""
+
+
+def _lint_md(text: str) -> list[tuple[int, str]]:
+    from syncd.records.parse import ParseOptions, parse_text
+
+    review = parse_text(text, "r.md", ParseOptions())
+    return [(p.line, p.code) for p in lint_review(review, LintSettings())]
+
+
+# Unsuppressed, each item gets SYN102 (team owner), SYN103 (no date), SYN106 (vague).
+_BOTH = [
+    (7, "SYN102"),
+    (7, "SYN103"),
+    (7, "SYN106"),
+    (8, "SYN102"),
+    (8, "SYN103"),
+    (8, "SYN106"),
+]
+
+
+def test_markdown_without_suppression_reports_both_items() -> None:
+    assert _lint_md(SUPPRESS_MD.format(comment="")) == _BOTH
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "<!-- syncd: ignore all -->",
+        "<!-- syncd: ignore ALL -->",
+        "<!-- syncd: ignore all (the vendor owns this review) -->",
+        "<!-- syncd: ignore -->",
+    ],
+)
+def test_ignore_all_on_the_line_before_an_item_hides_only_that_item(comment: str) -> None:
+    assert _lint_md(SUPPRESS_MD.format(comment=comment)) == _BOTH[3:]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "<!-- syncd: ignore vague-action -->",
+        "<!-- syncd: ignore Vague-Action -->",
+        "<!-- syncd: ignore SYN106 -->",
+        "<!-- syncd: ignore syn106 -->",
+    ],
+)
+def test_ignore_by_rule_name_or_code_on_the_line_before_an_item(comment: str) -> None:
+    assert _lint_md(SUPPRESS_MD.format(comment=comment)) == [
+        (7, "SYN102"),
+        (7, "SYN103"),
+        *_BOTH[3:],
+    ]
+
+
+def test_ignore_names_and_codes_mixed_with_commas() -> None:
+    comment = "<!-- syncd: ignore several-owners, SYN103,vague-action -->"
+    assert _lint_md(SUPPRESS_MD.format(comment=comment)) == _BOTH[3:]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "<!-- syncd: ignore-file several-owners missing-due-date -->",
+        "<!-- syncd: ignore-file SYN102, missing-due-date -->",
+    ],
+)
+def test_ignore_file_by_rule_name_hides_the_rule_everywhere(comment: str) -> None:
+    text = SUPPRESS_MD.format(comment="") + "\n" + comment + "\n"
+    assert _lint_md(text) == [(7, "SYN106"), (8, "SYN106")]
+
+
+def test_ignore_file_all_hides_every_problem_of_the_file() -> None:
+    text = SUPPRESS_MD.format(comment="") + "\n<!-- syncd: ignore-file all -->\n"
+    assert _lint_md(text) == []
+
+
+def test_ignore_by_rule_name_at_the_end_of_the_item_line() -> None:
+    text = SUPPRESS_MD.format(comment="").replace(
+        "Ops team", "Ops team <!-- syncd: ignore several-owners -->"
+    )
+    assert _lint_md(text) == [*_BOTH[:3], (8, "SYN103"), (8, "SYN106")]
+
+
+def test_a_note_after_the_codes_does_not_widen_the_suppression() -> None:
+    comment = "<!-- syncd: ignore vague-action - the team says it is all fine -->"
+    assert _lint_md(SUPPRESS_MD.format(comment=comment))[:2] == [(7, "SYN102"), (7, "SYN103")]
+
+
+def test_an_unknown_rule_name_suppresses_nothing() -> None:
+    comment = "<!-- syncd: ignore vague-actions -->"
+    assert _lint_md(SUPPRESS_MD.format(comment=comment)) == _BOTH
+
+
+def test_suppression_in_a_code_block_only_shows_the_syntax() -> None:
+    comment = "```\n<!-- syncd: ignore-file all -->\n```"
+    text = SUPPRESS_MD.format(comment="") + "\n" + comment + "\n"
+    assert _lint_md(text) == _BOTH
+
+
+def test_suppression_codes_reads_codes_names_and_all() -> None:
+    from syncd.records.rules import suppression_codes
+
+    assert suppression_codes("SYN105 vague-action") == {"SYN105", "SYN106"}
+    assert suppression_codes("(syn004), Missing-Owner;") == {"SYN004", "SYN101"}
+    assert suppression_codes("") == {"all"}
+    assert suppression_codes("all - reason") == {"all"}
+    assert suppression_codes("SYN106 it's all fine") == {"SYN106"}
+    assert suppression_codes("because the vendor is late") == frozenset()
+    assert all(suppression_codes(rule.name) == {rule.code} for rule in RULES)
