@@ -8,6 +8,7 @@ reliable date (§5.4). The first value found for a key wins; front matter beats 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,13 @@ _FILE_DATE = re.compile(
 _ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _BOLD_VALUE = re.compile(r"^\*\*([^*]+)\*\*")
 _KEY_NORM = re.compile(r"[^\w]+")
+# A front-matter line `key: value` whose value is one plain scalar beyond doubt: it starts
+# with a letter or digit (no indicator), has no `:`, `#`, quotes or brackets, ends clean.
+_SIMPLE_ENTRY = re.compile(
+    r"([A-Za-z][A-Za-z0-9_-]*):(?: +([A-Za-z0-9](?:[A-Za-z0-9 ._/+,-]*[A-Za-z0-9._/+-])?))? *"
+)
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _DRAFT = "draft"
 
 
@@ -80,12 +88,19 @@ def read_front_matter(lines: Sequence[str]) -> FrontMatter:
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if close is None:
         return FrontMatter(0, {})  # a thematic break, not front matter
+    simple = _simple_mapping(lines, close)
+    if simple is not None:
+        return FrontMatter(close + 1, simple)
     source = "\n".join(lines[1:close])
+    node = None
     try:
         loader = _Loader(source)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
+        except (ValueError, OverflowError) as error:  # `date: 2026-13-45` is YAML, not a date
+            line = _unbuildable_line(node)
+            return FrontMatter(close + 1, {}, (line, f"front matter has a bad value: {error}"))
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -100,6 +115,55 @@ def read_front_matter(lines: Sequence[str]) -> FrontMatter:
     if not isinstance(data, dict):
         return FrontMatter(close + 1, {}, (1, "front matter is not a mapping of keys to values"))
     return FrontMatter(close + 1, data, None, _item_entries(node, data))
+
+
+def _simple_mapping(lines: Sequence[str], close: int) -> dict[Any, Any] | None:
+    """Front matter made only of `key: plain value` lines, read without the YAML parser.
+
+    The typical front matter (`title: …`, `date: 2026-06-01`, `severity: SEV-2`) is read
+    for every review on a cold pass. When every line is such an entry (or blank), each key
+    and value is typed by YAML's own resolver and constructor, so the result is the one
+    `yaml.safe_load` gives; anything else (quotes, lists, comments, colons or `#` in a value,
+    indentation, non-ASCII) returns None and goes through the YAML parser.
+    """
+    data: dict[Any, Any] = {}
+    for i in range(1, close):
+        line = lines[i]
+        if not line:
+            continue
+        m = _SIMPLE_ENTRY.fullmatch(line)
+        if m is None:
+            return None
+        try:
+            data[_plain_scalar(m[1])] = _plain_scalar(m[2] or "")
+        except (ValueError, OverflowError):
+            return None  # `date: 2026-13-45`: the YAML path reports it
+    return data or None
+
+
+@functools.lru_cache(maxsize=1024)  # keys and many values repeat; every result is immutable
+def _plain_scalar(text: str) -> Any:
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+
+
+def _unbuildable_line(node: Any) -> int:
+    """1-based file line of the first scalar whose value cannot be built, else 1."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            build = _CONSTRUCTOR.yaml_constructors.get(current.tag)
+            try:
+                if build is not None:
+                    build(_CONSTRUCTOR, current)
+            except (ValueError, OverflowError):
+                return int(current.start_mark.line) + 2
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(n for pair in reversed(current.value) for n in reversed(pair))
+    return 1
 
 
 def _item_entries(node: Any, data: Mapping[str, Any]) -> tuple[tuple[int, Mapping[str, Any]], ...]:

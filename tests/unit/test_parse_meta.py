@@ -106,3 +106,36 @@ def test_heading_per_field_and_file_name_fallback() -> None:
 def test_fields_inside_action_sections_are_not_review_metadata() -> None:
     m = meta("# T\n\n## Action Items\n- Fix it\n  - Status: done\n")
     assert m.status is None
+
+
+def test_an_impossible_front_matter_date_is_a_file_problem_not_a_crash() -> None:
+    text = "---\ntitle: Outage\ndate: 2026-13-45\n---\n## Action Items\n- [ ] Pin the image\n"
+    review = parse_text(text, "2026-06-01-outage.md", ParseOptions())
+    assert [(p.line, p.code) for p in review.problems] == [(3, "SYN005")]
+    assert "month must be in 1..12" in review.problems[0].message
+    assert review.meta.date == date(2026, 6, 1)  # the file name, as for any unreadable front matter
+    assert [item.description for item in review.items] == ["Pin the image"]
+
+
+def test_an_impossible_date_inside_a_front_matter_list_names_its_line() -> None:
+    text = "---\ntitle: 'Outage'\ndates:\n  - 2026-06-01\n  - 2026-02-30\n---\n"
+    review = parse_text(text, "r.md", ParseOptions())
+    assert [(p.line, p.code) for p in review.problems] == [(5, "SYN005")]
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "title: Checkout outage\ndate: 2026-06-01\nseverity: SEV-2\nservices: checkout, api",
+        "on: yes\nid: 017\nratio: 1.5\ncount: 1_000\nempty:\nNull: null",
+        "title: 'Quoted: value'\ndate: 2026-06-01 # a comment\ntags: [a, b]",
+        "title: x\n\ndate: 2026-6-1\nteam:   platform   ",
+    ],
+)
+def test_front_matter_reads_as_yaml_safe_load_does(front: str) -> None:
+    import yaml
+
+    from syncd.records.meta import read_front_matter
+
+    lines = ["---", *front.split("\n"), "---", "# Body"]
+    assert dict(read_front_matter(lines).data) == yaml.safe_load(front)
