@@ -93,16 +93,16 @@ def extract(
     if work.unstrike():
         work.strip_trailing()
         work.strip_leading(checkbox)
-    description = work.describe()
-    return Fields(
-        description=description,
-        owner=work.owners[0] if work.owners else None,
-        owners=work.owners,
-        due=work.due,
-        due_raw=work.due_raw,
-        type=work.type,
-        tickets=tickets,
-        marker=work.status(checkbox),
-        reason=work.reason,
-        suppressed=suppressed,
+    owners = work.owners
+    return Fields(  # positional: the order of the fields above
+        work.describe(),
+        owners[0] if owners else None,
+        owners,
+        work.due,
+        work.due_raw,
+        work.type,
+        tickets,
+        work.status(checkbox),
+        work.reason,
+        suppressed,
     )

@@ -108,7 +108,13 @@ def status_tail(text: str) -> tuple[int, Status | None] | None:
         for phrase in _PR_EXISTS:
             if tail.endswith(phrase) and not core[-len(phrase) - 1 : -len(phrase)].isalnum():
                 return len(core) - len(phrase), None
-    if last in ")>" or last.isdigit() or "://" in core[-80:]:
+    # _DONE_IN ends with a reference: `…](url)`, `<https://…>`, a URL, `#12` or `KEY-12`.
+    if (
+        (last == ")" and ("](" in core or "://" in core))
+        or (last == ">" and "://" in core)
+        or last.isdigit()
+        or "://" in core[-80:]
+    ):
         lower = core.lower()
         for verb in _DONE_VERBS if len(lower) == len(core) else ():
             at = lower.rfind(verb)

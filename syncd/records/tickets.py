@@ -104,6 +104,8 @@ def find_tickets(text: str) -> tuple[TicketRef, ...]:
                 found.append((start, TicketRef(m[0], key=m[0])))
     if "ug" in masked and _BUG_HINT.search(masked):
         found.extend((m.start(), TicketRef(m[0])) for m in BUG.finditer(masked))
+    if not found:
+        return ()
     if len(found) > 1:
         found.sort(key=lambda pair: (_is_commit(pair[1]), pair[0]))
     seen: set[str] = set()
