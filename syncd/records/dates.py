@@ -56,9 +56,11 @@ _DATE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-# Every shape above starts with a digit or one of these letters (`end of`, quarters, halves,
-# weekdays, months; IGNORECASE also folds `ſ` to s): other texts fail without running _DATE.
-_FIRST = frozenset("ADEFHJMNOQSTWadefhjmnoqstwſ")
+# Every shape above starts with a digit, `end of`, a quarter or half (`Q3`, `H1`), a weekday
+# or a month: a text starting otherwise fails without running _DATE. (Checked on ASCII only:
+# IGNORECASE also folds `ſ` to s and `ı` to i.)
+_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WORD_STARTS = frozenset(("end", *_MONTH_STARTS, "mon", "tue", "wed", "thu", "fri", "sat", "sun"))
 _RANGE = re.compile(r"\s*(?:[-–—]|to|until|through)\s*", re.IGNORECASE)
 _LEAD = re.compile(r"\s*(?:(?:by|before|on|until)\s+)?", re.IGNORECASE)
 _YEAR_MIN, _YEAR_MAX = 1970, 2199
@@ -80,8 +82,12 @@ def match_date(
 ) -> DateMatch | None:
     """A date shape at `pos` (a range counts to its end); None when nothing date-like is there."""
     first = text[pos : pos + 1]
-    if first not in _FIRST and not first.isdecimal():
-        return None
+    if not first.isdecimal():
+        head = text[pos : pos + 3]
+        if head.isascii():
+            head = head.lower()
+            if head not in _WORD_STARTS and not (head[:1] in "qh" and head[1:2] in "1234"):
+                return None
     match = _DATE.match(text, pos)
     if match is None:
         return None
@@ -155,7 +161,7 @@ def _infer_year(month: int, day: int, review_date: date | None) -> date | None:
 
 
 def _month(name: str) -> int:
-    return _MONTHS[name[:3].lower()]
+    return _MONTHS[name[:3].casefold()]  # casefold: IGNORECASE matched `ſep` as "sep" too
 
 
 def _month_end(year: int, month: int) -> date | None:

@@ -13,13 +13,13 @@ import re
 from syncd.records.dates import match_date
 
 __all__ = [
-    "HANDLES",
     "INLINE_LINK",
     "LEAD_BRACKET",
     "LEAD_PAREN",
     "NOT_OWNER",
     "TEAM",
     "WORD",
+    "is_handles",
     "is_name",
     "key_before",
     "parse_owner",
@@ -48,7 +48,7 @@ NOT_OWNER = re.compile(
     r"|critical|urgent|blocker|p\d|\d+\s*[mhdw]|tbd|n/a|\^.*)"
 )
 _HANDLE = r"(?:@[\w][\w.-]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
-HANDLES = re.compile(rf"{_HANDLE}(?:\s*(?:,|&|\band\b)\s*{_HANDLE})*")
+_HANDLES = re.compile(rf"{_HANDLE}(?:\s*(?:,|&|\band\b)\s*{_HANDLE})*")
 _NAME = re.compile(r"[^\W\d_][\w.'?-]*(?:\s+[^\W\d_][\w.'?-]*){0,3}")
 LEAD_BRACKET = re.compile(r"\[([^\[\]()\n]{1,40})\](?![(\[:])\s*")
 LEAD_PAREN = re.compile(r"\(([^()\n]{1,60})\)\s*")
@@ -118,6 +118,11 @@ def key_before(text: str, colon: int) -> tuple[int, str] | None:
     while start and text[start - 1] in "*_":
         start -= 1
     return start, kind
+
+
+def is_handles(text: str) -> bool:
+    """All of `text` is handles or emails (`@ana`, `@ana, bo@x.org`); each has an `@`."""
+    return "@" in text and _HANDLES.fullmatch(text) is not None
 
 
 def is_name(text: str, words: int = 3) -> bool:

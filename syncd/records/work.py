@@ -29,13 +29,13 @@ from syncd.records.markers import (
     word_status,
 )
 from syncd.records.owners import (
-    HANDLES,
     INLINE_LINK,
     LEAD_BRACKET,
     LEAD_PAREN,
     NOT_OWNER,
     TEAM,
     WORD,
+    is_handles,
     is_name,
     key_before,
     parse_type,
@@ -235,7 +235,7 @@ class Work:
         if sep < 0:
             return None
         segment = text[sep + (3 if text.startswith(" - ", sep) else 1) :].strip().rstrip(".")
-        if not self.owners and HANDLES.fullmatch(segment):
+        if not self.owners and is_handles(segment):
             self.owners = split_owners(segment)
         elif self.due_raw is None and (found := self._whole_date(segment)):
             self.due, self.due_raw, self.positional = found[0], segment, True
@@ -252,11 +252,11 @@ class Work:
         for part in parts:
             if due is None and (found := self._whole_date(part)):
                 due = found[0], part
-            elif HANDLES.fullmatch(part) or (len(parts) > 1 and is_name(part)):
+            elif is_handles(part) or (len(parts) > 1 and is_name(part)):
                 owners.extend(split_owners(part))
             else:
                 return False
-        if due is None and not all(HANDLES.fullmatch(part) for part in parts):
+        if due is None and not all(is_handles(part) for part in parts):
             return False
         if (owners and self.owners) or (due is not None and self.due_raw is not None):
             return False
@@ -311,7 +311,7 @@ class Work:
             if m is None:
                 return None
             parts = [part.strip() for part in _PARTS.split(m[1])]
-            if not all(is_name(part, words=4) or HANDLES.fullmatch(part) for part in parts):
+            if not all(is_name(part, words=4) or is_handles(part) for part in parts):
                 return None
             owners = split_owners(m[1])
         elif "team" in text[:60].lower():

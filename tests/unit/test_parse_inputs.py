@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,10 @@ def test_custom_section_names() -> None:
     assert parse_text(text, "r.md", OPTIONS).items == ()
     custom = ParseOptions(sections=("Ações Corretivas",))
     assert len(parse_text(text, "r.md", custom).items) == 1
+
+
+def test_a_month_written_with_a_long_s_is_read_not_a_crash() -> None:
+    # The date pattern ignores case, which folds `ſ` (U+017F) to s; the month lookup did not.
+    text = "---\ndate: 2026-06-01\n---\n## Action Items\n- [ ] Rotate the key — due: ſep 5\n"
+    (item,) = parse_text(text, "r.md", OPTIONS).items
+    assert (item.description, item.due) == ("Rotate the key", date(2026, 9, 5))
