@@ -49,6 +49,9 @@ _CHECKBOX_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?: |x|X|)\](?
 _CANDIDATE_WORDS = re.compile(r"\b(?:owner|due)\s*:|\bTODO\b", re.IGNORECASE)
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class ParseOptions:
     sections: tuple[str, ...] = DEFAULT_SECTIONS
@@ -100,7 +103,9 @@ def read_review(path: Path, base: Path, options: ParseOptions) -> tuple[Review, 
 def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "") -> Review:
     """Parse decoded text (pure). `path` is the review's POSIX path relative to the base;
     `sha256` is the digest of the bytes read, carried into the `Review` for drift checks."""
-    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    lines = text.split("\n")
+    if "\r" in text:
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     problems: list[Problem] = []
     if not text.strip():
         problems.append(Problem(path, 0, "SYN007", Severity.INFO, "file is empty"))
@@ -135,7 +140,7 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
     drafts = _front_matter_drafts(front, meta.date, options.date_order)
     for section in sections:
         drafts.extend(collector.collect(section))
-    line_codes, file_codes = _suppressions(lines, found.kinds)
+    line_codes, file_codes = _suppressions(lines, found.kinds) if "syncd" in text else ({}, _NONE)
     items = _items(meta.id, drafts, line_codes)
     return Review(
         path=path,

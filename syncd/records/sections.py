@@ -221,6 +221,10 @@ def find(lines: Sequence[str], found: Scan, names: frozenset[str]) -> list[Secti
         if covered[i] or kinds[i] != TEXT or i in heading_lines:
             i += 1
             continue
+        line = lines[i]
+        if i and kinds[i - 1] == TEXT and "**" not in line and "|" not in line:
+            i += 1  # inside a paragraph, no bold key, no table: _pseudo_section says None
+            continue
         pseudo = _pseudo_section(lines, kinds, heading_lines, i, names)
         if pseudo is None:
             i += 1
