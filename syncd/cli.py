@@ -81,6 +81,7 @@ Quick start:
   syncd lint                            # check the action items are well written
   syncd check                           # one pass: marks overdue items, exit 1 if any
   syncd status --flag overdue           # what is overdue, as a table
+  syncd sync --dry-run                  # with a tracker: the tickets it would file
 
 Exit codes: 0 healthy, 1 follow-through problems, 2 usage/config error,
 3 pass could not complete (store locked, tracker unreachable or a write
