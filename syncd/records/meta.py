@@ -270,7 +270,7 @@ def _body_values(
 ) -> dict[str, str]:
     found: dict[str, str] = {}
     for heading in headings:  # `## Date` → the next line holds the value
-        name = _KEYS.get(_key(display(heading.text)))
+        name = _heading_key(heading.text)
         if name is None or name == "title" or name in found:
             continue
         nxt = heading.line + (2 if heading.setext else 1)
@@ -302,6 +302,11 @@ def _body_values(
         if name is not None and name != "title" and value:
             found.setdefault(name, value)
     return found
+
+
+@functools.lru_cache(maxsize=1024)  # headings repeat across reviews ("Summary", "Timeline")
+def _heading_key(text: str) -> str | None:
+    return _KEYS.get(_key(display(text)))
 
 
 def _key(text: str) -> str:

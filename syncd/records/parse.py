@@ -78,7 +78,11 @@ def read_review(path: Path, base: Path, options: ParseOptions) -> tuple[Review, 
         return _unreadable(rel, "SYN004", 0, message), None
     try:
         with path.open("rb") as handle:
-            data = handle.read(options.max_bytes + 1)
+            # read(n) allocates n bytes up front: ask for the size stat gave (plus one, to
+            # notice growth) and read on to the limit only if the file did grow.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(options.max_bytes + 1 - len(data))
     except OSError as error:
         return _unreadable(rel, "SYN001", 0, f"cannot read the file: {error.strerror}"), None
     if len(data) > options.max_bytes:  # it grew since stat

@@ -204,3 +204,13 @@ def test_a_month_written_with_a_long_s_is_read_not_a_crash() -> None:
     text = "---\ndate: 2026-06-01\n---\n## Action Items\n- [ ] Rotate the key — due: ſep 5\n"
     (item,) = parse_text(text, "r.md", OPTIONS).items
     assert (item.description, item.due) == ("Rotate the key", date(2026, 9, 5))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_file_larger_than_its_stat_size_is_read_to_the_end_or_the_limit() -> None:
+    # /proc files stat as 0 bytes but have content: the read must not stop at the stat size.
+    path = Path("/proc/self/status")
+    review, data = read_review(path, path.parent, OPTIONS)
+    assert data is not None and len(data) > 100 and data.startswith(b"Name:")
+    small, none = read_review(path, path.parent, ParseOptions(max_bytes=50))
+    assert (small.readable, none, codes(small)) == (False, None, [(0, "SYN004")])
