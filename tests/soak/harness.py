@@ -119,6 +119,23 @@ class Soak:
             self.driver.start(ticket.id)
         return f"{what} ticket {ticket.id}"
 
+    def faulty_pass(self, number: int) -> None:
+        """One soak pass: sometimes an outage (every request fails), else the faults as set."""
+        self.arm(number)
+        outage = number > 0 and self.rng.random() < 0.08
+        if outage:
+            self.driver.fake.fail_next(*["5xx"] * 50)
+        report = self.run()
+        if outage:
+            with self.driver.fake.lock:
+                self.driver.fake.scripted.clear()
+            assert report.trackers is not None
+            assert not any(v.ok for v in report.trackers.views.values()), "outage not seen"
+            # Never conclude from a failure (DESIGN §1.4): no review changes this pass.
+            assert not report.apply.written, f"pass {number}: wrote {report.apply.written}"
+            self.stats["outage_passes"] += 1
+        self.check(f"pass {number}")
+
     def arm(self, number: int) -> None:
         """Maybe: lose the answer to this pass's first create; save a review mid-pass."""
         lose_create = number == 0 or self.rng.random() < 0.25

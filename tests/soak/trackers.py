@@ -93,6 +93,8 @@ def github() -> Driver:
     timeout: 1
     max_wait: 1
     min_write_interval: 0
+    creates_per_minute: 600  # the long soak packs hours of creates and comments into minutes
+    creates_per_hour: 100000
 """,
         env={"TRACKER_TOKEN": fake.token},
         timeout=1.0,
