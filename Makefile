@@ -34,6 +34,7 @@ fmt: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_records.py
+	$(BIN)/python bench/bench_trackers.py
 
 clean:
 	rm -rf $(VENV) .syncd .pytest_cache .mypy_cache .ruff_cache

@@ -358,6 +358,12 @@ class Store:
 
     # --- mark episodes ---------------------------------------------------------------------
 
+    def episodes(self) -> dict[tuple[str, str], Episode]:
+        """Every running episode by (item key, kind): one query, not one per item."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(*t.columns(t.episodes, Episode))).all()
+        return {(row[0], row[1]): Episode(*row) for row in rows}
+
     def episode(self, item_key: str, kind: str) -> Episode | None:
         c = t.episodes.c
         query = sa.select(*t.columns(t.episodes, Episode))

@@ -34,6 +34,7 @@ class TrackerView:
     error: str | None = None
     requests: int = 0
     states: dict[str, TicketState] = field(default_factory=dict)
+    stored: dict[str, TicketState] = field(default_factory=dict)  # as loaded from the store
     cursor: str | None = None
     full: bool = False
 
@@ -136,6 +137,7 @@ def list_trackers(
     """One listing per tracker: incremental, or full when reconciliation is due."""
     for name, view in views.items():
         view.states = {k: state_from_json(v.payload) for k, v in store.ticket_states(name).items()}
+        view.stored = dict(view.states)
         view.full = _full_due(store, name, full_every, now)
         try:
             listing = view.tracker.list_changed(None if view.full else store.get_cursor(name))
@@ -275,7 +277,11 @@ def save_views(store: Store, views: Mapping[str, TrackerView], now: datetime) ->
     for name, view in views.items():
         if not view.ok:
             continue
-        store.save_ticket_states(name, [snapshot(s) for s in view.states.values()])
+        # States are frozen: one that is still the object loaded from the store is unchanged,
+        # so an idle pass writes no snapshot (cost grows with changes, DESIGN §1.5).
+        changed = [s for k, s in view.states.items() if view.stored.get(k) is not s]
+        if changed:
+            store.save_ticket_states(name, [snapshot(s) for s in changed])
         store.set_cursor(name, view.cursor)
         if view.full:
             store.set_meta(f"full:{name}", now.isoformat())

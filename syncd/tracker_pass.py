@@ -183,6 +183,7 @@ def _episodes(
 ) -> dict[tuple[str, str], bool]:
     """Reminder bookkeeping: which episodes already had their comment; end finished ones."""
     out: dict[tuple[str, str], bool] = {}
+    running = store.episodes()
     for report in reports:
         key = report.item.key
         if key not in links:
@@ -191,7 +192,7 @@ def _episodes(
             ("overdue", Flag.OVERDUE),
             ("reason", Flag.DEPRIORITIZED_WITHOUT_REASON),
         ):
-            episode = store.episode(key, kind)
+            episode = running.get((key, kind))
             if flag in report.flags:
                 out[(key, kind)] = bool(episode and episode.commented)
             elif episode is not None and not dry_run:
