@@ -149,7 +149,7 @@ _CLOSED = (Status.DONE, Status.DEPRIORITIZED)
 
 def _findings(review: Review, settings: LintSettings) -> Iterator[_Finding]:
     seen: dict[str, int] = {}
-    policy = _severity_days(review, settings.due_defaults) if review.items else None
+    due_policy = _DuePolicy.of(review, settings.due_defaults) if review.items else None
     for item in review.items:
         words = normalize(item.description)
         placeholder = is_placeholder(item.description, words)
@@ -159,10 +159,14 @@ def _findings(review: Review, settings: LintSettings) -> Iterator[_Finding]:
             item.suffix is not None and item.suffix.status in _CLOSED
         )
         # A decided item (done or dropped) needs no owner, date or sharper wording any more.
+        # Each check finds at most one problem.
         if not placeholder and not closed:
-            yield from _owner_findings(item)
-            yield from _due_findings(review, item, policy)
-            yield from _wording_findings(item, settings)
+            if found := _owner_finding(item):
+                yield found
+            if due_policy is not None and (found := due_policy.finding(item)):
+                yield found
+            if found := _wording_finding(item, settings):
+                yield found
         if item.marker is Status.DEPRIORITIZED and not _reason(item):
             message = "item is marked won't do without a reason; add `won't do: <why>`"
             yield _Finding("SYN110", item.line, message, item)
@@ -214,23 +218,22 @@ _OWNER_WORD = re.compile(r"[a-z0-9]+")
 _NOT_SEVERITY = re.compile(r"[^0-9A-Z]")
 
 
-def _owner_findings(item: ActionItem) -> Iterator[_Finding]:
+def _owner_finding(item: ActionItem) -> _Finding | None:
     owners = [o for o in item.owners if o.strip()] or ([item.owner] if item.owner else [])
     if not owners or (len(owners) == 1 and owners[0].strip().lower() in _NO_OWNER):
         shown = f" (owner {owners[0].strip()!r} is a placeholder)" if owners else ""
         message = f"item names no owner{shown}; add `owner: @handle` naming one person"
-        yield _Finding("SYN101", item.line, message, item)
-        return
+        return _Finding("SYN101", item.line, message, item)
     if len(owners) > 1:
         named = ", ".join(owners)
         message = f"item names {len(owners)} owners ({named}); pick the one person who drives it"
-        yield _Finding("SYN102", item.line, message, item)
-        return
+        return _Finding("SYN102", item.line, message, item)
     owner = owners[0].strip()
     why = _owner_doubt(owner)
     if why:
         message = f"owner {owner!r} {why}; name the one person who drives it"
-        yield _Finding("SYN102", item.line, message, item)
+        return _Finding("SYN102", item.line, message, item)
+    return None
 
 
 def _owner_doubt(owner: str) -> str | None:
@@ -261,28 +264,39 @@ def _severity_days(review: Review, due_defaults: Mapping[str, int]) -> tuple[str
     return None
 
 
-def _due_findings(
-    review: Review, item: ActionItem, policy: tuple[str, int] | None
-) -> Iterator[_Finding]:
-    if item.due is None and not (item.due_raw and item.due_raw.strip()):
-        message = "item has no due date; add `due: YYYY-MM-DD`"
-        if policy and review.meta.date:
-            implied = review.meta.date + timedelta(days=policy[1])
-            message += f" (the {policy[0]} default implies {implied.isoformat()})"
-        elif policy:
-            message += f" (the {policy[0]} default is {policy[1]} days after the review)"
-        yield _Finding("SYN103", item.line, message, item)
-    elif item.due is None and item.due_raw:
-        yield _Finding("SYN104", item.line, _unparsed_message(item.due_raw.strip()), item)
-    elif item.due is not None and policy and review.meta.date:
-        deadline = review.meta.date + timedelta(days=policy[1])
-        if item.due > deadline:
-            message = (
-                f"due {item.due.isoformat()} is later than the {policy[0]} deadline "
-                f"{deadline.isoformat()} (review date {review.meta.date.isoformat()} "
-                f"+ {policy[1]} days); bring it forward or split the item"
+@dataclass(frozen=True, slots=True)
+class _DuePolicy:
+    """The due-date checks of one review: its severity deadline, worked out once."""
+
+    no_date: str  # the SYN103 message, with the implied date when there is one
+    deadline: date | None  # review date + the severity's days (SYN105)
+    late: str  # the end of the SYN105 message
+
+    @classmethod
+    def of(cls, review: Review, due_defaults: Mapping[str, int]) -> _DuePolicy:
+        policy = _severity_days(review, due_defaults)
+        no_date = "item has no due date; add `due: YYYY-MM-DD`"
+        reviewed = review.meta.date
+        if policy and reviewed:
+            implied = reviewed + timedelta(days=policy[1])
+            no_date += f" (the {policy[0]} default implies {implied.isoformat()})"
+            late = (
+                f" is later than the {policy[0]} deadline {implied.isoformat()} (review date "
+                f"{reviewed.isoformat()} + {policy[1]} days); bring it forward or split the item"
             )
-            yield _Finding("SYN105", item.line, message, item)
+            return cls(no_date, implied, late)
+        if policy:
+            no_date += f" (the {policy[0]} default is {policy[1]} days after the review)"
+        return cls(no_date, None, "")
+
+    def finding(self, item: ActionItem) -> _Finding | None:
+        if item.due is None and not (item.due_raw and item.due_raw.strip()):
+            return _Finding("SYN103", item.line, self.no_date, item)
+        if item.due is None and item.due_raw:
+            return _Finding("SYN104", item.line, _unparsed_message(item.due_raw.strip()), item)
+        if item.due is not None and self.deadline is not None and item.due > self.deadline:
+            return _Finding("SYN105", item.line, f"due {item.due.isoformat()}{self.late}", item)
+        return None
 
 
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})$")
@@ -314,20 +328,21 @@ def _spoken(day: date) -> str:
     return f"{day.day} {day:%B}"
 
 
-def _wording_findings(item: ActionItem, settings: LintSettings) -> Iterator[_Finding]:
+def _wording_finding(item: ActionItem, settings: LintSettings) -> _Finding | None:
     if item.tickets or item.ticket is not None:
         # A linked ticket is where the detail lives; the line is only its title.
-        return
+        return None
     verdict, phrase = judge_wording(item.description, settings.vague_words)
     if verdict is Vagueness.VAGUE:
         message = (
             f"vague action ({phrase!r} with no concrete object or threshold); "
             "say what will be true when it is done, e.g. a threshold, a named artifact or a ticket"
         )
-        yield _Finding("SYN106", item.line, message, item)
-    elif verdict is Vagueness.VAGUE_VERB:
+        return _Finding("SYN106", item.line, message, item)
+    if verdict is Vagueness.VAGUE_VERB:
         message = (
             f"action starts with the vague verb {phrase!r}; "
             "say which outcome closes it (a decision, a fix, a threshold)"
         )
-        yield _Finding("SYN106", item.line, message, item, soft=True)
+        return _Finding("SYN106", item.line, message, item, soft=True)
+    return None
