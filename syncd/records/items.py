@@ -189,7 +189,7 @@ class Collector:
         texts = list(own)
         texts[-1], suffix = suffixes.split(texts[-1])
         text = "\n".join(texts).strip()
-        joined = text + "".join(f" — {e}" for e in extra)
+        joined = text + "".join(f" — {e}" for e in extra) if extra else text
         fields = extract(
             joined, checkbox=item.checkbox, review_date=self.review_date, date_order=self.date_order
         )

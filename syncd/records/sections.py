@@ -89,6 +89,9 @@ class Scan:
 
 
 def indent_of(line: str) -> int:
+    rest = line.lstrip(" ")
+    if not rest.startswith("\t"):
+        return len(line) - len(rest)  # spaces only: no tab stops to work out
     width = 0
     for ch in line:
         if ch == " ":
@@ -155,7 +158,7 @@ def scan(lines: Sequence[str], start: int) -> Scan:
         if not para:
             plain = indent_of(line) < 4 and first not in ">|" and not LIST.match(line)
             para = "plain" if plain else "other"
-        elif LIST.match(line):
+        elif para == "plain" and LIST.match(line):
             para = "other"
     return Scan(kinds, tuple(headings))
 
