@@ -198,6 +198,10 @@ class JiraTracker:
             # Without serverInfo the library assumes Data Center and @cloud_api methods return
             # None (tracker-apis.md §3.2); the config says which one this is.
             setattr(client, "deploymentType", "Cloud" if self._cloud else "Server")  # noqa: B010
+            # The library translates search field names through GET /field, fetched once per
+            # client, i.e. once per pass: a second request in an idle pass. syncd names REST
+            # field ids already, so seed the cache with them and the lookup never happens.
+            client._fields_cache_value = {name: name for name in m.FIELDS}
             client._session.hooks["response"].append(self._calls.observe)
             self._client = client
         return self._client

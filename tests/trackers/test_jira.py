@@ -181,19 +181,19 @@ def test_constructor_makes_no_request_and_never_calls_server_info(fake: FakeJira
     assert fake.requests == []
     jira.list_changed(None)
     assert fake.count("GET", "/serverInfo") == 0
-    # first pass of a process: the library's one-time /field call plus one search
-    assert fake.count("GET", "/field$") == 1
+    assert fake.count("GET", "/field$") == 0
     assert fake.count("GET", SEARCH) == 1
+    assert len(fake.requests) == 1
 
 
-def test_idle_pass_is_one_request_and_first_pass_costs_field_too(fake: FakeJira) -> None:
+def test_idle_pass_is_one_request_even_from_a_fresh_client(fake: FakeJira) -> None:
     fake.seed_issues(3)
-    jira = tracker(fake)
-    full = jira.list_changed(None)
-    assert full.requests == 2 and len(full.tickets) == 3
-    idle = jira.list_changed(full.cursor)
+    full = tracker(fake).list_changed(None)
+    assert full.requests == 1 and len(full.tickets) == 3
+    # every `syncd check` / `syncd sync` builds a new client: an idle pass is still one request
+    idle = tracker(fake).list_changed(full.cursor)
     assert (idle.requests, idle.tickets, idle.not_modified) == (1, (), True)
-    assert fake.count("GET", "/field$") == 1
+    assert fake.count("GET", "/field$") == 0  # the library's field-name lookup never runs
 
 
 def test_hundred_changed_tickets_cost_at_most_three_requests(fake: FakeJira) -> None:
