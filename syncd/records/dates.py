@@ -81,26 +81,32 @@ def match_date(
     text: str, pos: int, review_date: date | None, date_order: str | None
 ) -> DateMatch | None:
     """A date shape at `pos` (a range counts to its end); None when nothing date-like is there."""
-    first = text[pos : pos + 1]
-    if not first.isdecimal():
-        head = text[pos : pos + 3]
-        if head.isascii():
-            head = head.lower()
-            if head not in _WORD_STARTS and not (head[:1] in "qh" and head[1:2] in "1234"):
-                return None
-    match = _DATE.match(text, pos)
+    match = _DATE.match(text, pos) if _may_start_date(text, pos) else None
     if match is None:
         return None
     value, has_year = _value(match, review_date, date_order)
     end = match.end()
     joint = _RANGE.match(text, end)
     if joint is not None:
-        second = _DATE.match(text, joint.end())
+        after = joint.end()
+        second = _DATE.match(text, after) if _may_start_date(text, after) else None
         if second is not None:
             later, later_year = _value(second, review_date, date_order)
             if later is not None and (value is None or later >= value):
                 return second.end(), later, later_year
     return end, value, has_year
+
+
+def _may_start_date(text: str, pos: int) -> bool:
+    """False when _DATE cannot match at `pos`: not a digit, and (in ASCII) the first three
+    letters start no month, weekday, `end of`, quarter or half."""
+    if text[pos : pos + 1].isdecimal():
+        return True
+    head = text[pos : pos + 3]
+    if not head.isascii():
+        return True
+    head = head.lower()
+    return head in _WORD_STARTS or (head[:1] in "qh" and head[1:2] in "1234")
 
 
 def _value(
