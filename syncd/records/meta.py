@@ -284,7 +284,7 @@ def _body_values(
         if kinds[i] != TEXT:
             continue
         line = lines[i]
-        if line.lstrip().startswith("|"):
+        if "|" in line and line.lstrip().startswith("|"):
             cells = cells_of(line)
             if len(cells) == 2:
                 name = _KEYS.get(_key(cells[0]))
