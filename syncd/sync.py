@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from syncd import log
 from syncd.config_load import LoadedConfig
 from syncd.errors import RateLimited, TrackerError
-from syncd.model import ItemReport, Review, Status, TicketRef
+from syncd.model import ActionItem, Review, Status, TicketRef
 from syncd.store import Store
 from syncd.store_schema import Link, TicketSnapshot
 from syncd.trackers.protocol import TicketState, Tracker
@@ -161,7 +161,7 @@ def list_trackers(
 
 
 def resolve_links(
-    reports: Sequence[ItemReport],
+    items: Sequence[ActionItem],
     routes: Mapping[str, str],
     views: Mapping[str, TrackerView],
     stored: Mapping[str, Link],
@@ -181,8 +181,8 @@ def resolve_links(
         for state in view.states.values()
     }
     links: dict[str, tuple[str, str]] = {}
-    for report in reports:
-        item, key = report.item, report.item.key
+    for item in items:
+        key = item.key
         home = routes.get(key)
         refs: list[TicketRef] = []
         if item.suffix and item.suffix.ticket_url:

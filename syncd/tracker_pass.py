@@ -105,12 +105,12 @@ def sync_trackers(
         for item in review.items:
             routes[item.key] = name
     list_trackers(views, store, loaded.config.sync.full_every_seconds, now)
-    plain = judge_all(syncable, today, rules)
+    items = [item for review in syncable for item in review.items]
     stored = store.links()
-    links = resolve_links(plain, routes, views, stored)
+    links = resolve_links(items, routes, views, stored)
     if fetch_missing(links, views):
         # Adapters learn ids by fetching (Jira: key → id), so resolve the fetched ones again.
-        links = resolve_links(plain, routes, views, stored)
+        links = resolve_links(items, routes, views, stored)
     lags = {n: float(getattr(c, "search_lag", 0.0)) for n, c in loaded.config.trackers.items()}
     deferred = recover_intents(store, views, links, lags, now) if not dry_run else set()
     progress = _progress(links, views)
