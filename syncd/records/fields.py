@@ -90,7 +90,7 @@ def extract(
     work.strip_keys()
     work.strip_trailing()
     work.strip_leading(checkbox)
-    if work.unstrike():
+    if "~~" in work.text and work.unstrike():
         work.strip_trailing()
         work.strip_leading(checkbox)
     owners = work.owners

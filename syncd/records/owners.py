@@ -90,7 +90,11 @@ def split_owners(value: str) -> tuple[str, ...]:
         value = INLINE_LINK.sub(r"\1", value)
     if value.strip(" \t\n.*`'\"").lower() in _NO_OWNER:
         return ()
-    parts = (part.strip(" \t\n.*`'\"") for part in _OWNER_SPLIT.split(value))
+    # Every separator _OWNER_SPLIT knows holds one of these; one owner (`@priya`) has none.
+    several = "," in value or ";" in value or "&" in value or "+" in value
+    several = several or "/" in value or "and" in value
+    pieces = _OWNER_SPLIT.split(value) if several else (value,)
+    parts = (part.strip(" \t\n.*`'\"") for part in pieces)
     return tuple(part for part in parts if part and part.lower() not in _NO_OWNER)
 
 
