@@ -232,7 +232,18 @@ class Store:
                     moved,
                 )
             if found:
-                conn.execute(sa.insert(t.status_history), [asdict(x) for x in found])
+                # plain dicts, not dataclasses.asdict: its deep copies cost ~0.5 s for 10,000
+                history = [
+                    {
+                        "key": x.key,
+                        "review": x.review,
+                        "from_status": x.from_status,
+                        "to_status": x.to_status,
+                        "at": x.at,
+                    }
+                    for x in found
+                ]
+                conn.execute(sa.insert(t.status_history), history)
         return found
 
     def transitions(
