@@ -7,6 +7,7 @@ scripts rely on it, so fields are only ever added, never renamed or removed.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -70,6 +71,10 @@ def _age(today: date, due: date) -> str:
     return f"due in {-days} day{'s' if days != -1 else ''}"
 
 
+def _urgency(report: ItemReport) -> tuple[date, str, int]:
+    return (report.due or date.max, report.review.path, report.item.line)
+
+
 def _line(report: ItemReport, today: date, where: str) -> str:
     item = report.item
     owner = item.owner or "no owner"
@@ -110,8 +115,9 @@ def check_text(
             continue
         out.append("")
         out.append(f"{title} ({len(hits)})")
-        hits.sort(key=lambda r: (r.due or date.max, r.review.path, r.item.line))
-        shown = hits[:limit] if limit else hits
+        shown = (  # most urgent first; with a limit only the first few need ordering
+            heapq.nsmallest(limit, hits, key=_urgency) if limit else sorted(hits, key=_urgency)
+        )
         out.extend(
             _line(r, result.today, f"{review_path(r, root, base_dir)}:{r.item.line}") for r in shown
         )
