@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, replace
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from syncd import store_schema as t
 from syncd.errors import StoreError
 from syncd.model import Status
+from syncd.store_journal import Journal, aware
 from syncd.store_lock import Holder, advisory_lock, file_lock, key64, locked_error
 from syncd.store_schema import CachedReview, Episode, Intent, Link, TicketSnapshot, Transition
 
@@ -38,22 +39,12 @@ _MIGRATION_LOCK_KEY = key64("syncd:migrate")
 _CHUNK = 500  # bound parameters per IN (...), far under SQLite's limit
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"the state store needs timezone-aware datetimes, got {value!r}")
-    return value.astimezone(UTC)
-
-
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
 
 
-class Store:
+class Store(Journal):
     """syncd's state: parse cache, status history, tracker state, intents, marks, digests."""
 
     def __init__(self, engine: Engine, shown: str, lock_path: Path | None) -> None:
@@ -200,7 +191,7 @@ class Store:
         self, observed: Mapping[str, tuple[Status, str]], at: datetime
     ) -> list[Transition]:
         """Record a transition for every item first seen or whose status changed; return them."""
-        at = _aware(at)
+        at = aware(at)
         c = t.status_current.c
         found: list[Transition] = []
         moved: list[dict[str, str]] = []
@@ -253,7 +244,7 @@ class Store:
         c = t.status_history.c
         query = sa.select(*t.columns(t.status_history, Transition)).order_by(c.at, c.id)
         if since is not None:
-            query = query.where(c.at >= _aware(since))
+            query = query.where(c.at >= aware(since))
         if key is not None:
             query = query.where(c.key == key)
         with self._read() as conn:
@@ -291,7 +282,7 @@ class Store:
             return {r.item_key: Link(*r) for r in rows}
 
     def save_link(self, link: Link) -> None:
-        row = asdict(replace(link, created_at=_aware(link.created_at)))
+        row = asdict(replace(link, created_at=aware(link.created_at)))
         with self._write() as conn:
             t.upsert(conn, t.links, [row], "item_key")
 
@@ -308,120 +299,6 @@ class Store:
 
     def save_ticket_states(self, tracker: str, states: Sequence[TicketSnapshot]) -> None:
         """Insert or replace the snapshots of `tracker`'s tickets in one transaction."""
-        rows = [{**asdict(s), "tracker": tracker, "updated": _aware(s.updated)} for s in states]
+        rows = [{**asdict(s), "tracker": tracker, "updated": aware(s.updated)} for s in states]
         with self._write() as conn:
             t.upsert(conn, t.ticket_states, rows, "tracker", "ticket_id")
-
-    # --- creation intents (DESIGN §5 exactly-once creation) --------------------------------
-
-    def add_intent(
-        self, item_key: str, tracker: str, review: str, *, at: datetime | None = None
-    ) -> Intent:
-        """Journal that a ticket is about to be created; returns the open intent if one exists."""
-        row = {
-            "item_key": item_key,
-            "tracker": tracker,
-            "review": review,
-            "state": "open",
-            "created_at": _aware(at) if at else _now(),
-            "attempts": 0,
-        }
-        with self._write() as conn:
-            t.insert_new(conn, t.intents, row)  # the partial unique index keeps one open
-            found = conn.execute(_OPEN_INTENTS.where(t.intents.c.item_key == item_key))
-            return Intent(*found.one())
-
-    def open_intents(self, tracker: str | None = None) -> list[Intent]:
-        """Intents not yet resolved, oldest first: to be looked up by marker before retrying."""
-        query = _OPEN_INTENTS
-        if tracker is not None:
-            query = query.where(t.intents.c.tracker == tracker)
-        with self._read() as conn:
-            return [Intent(*r) for r in conn.execute(query)]
-
-    def mark_intent_attempt(self, item_key: str, at: datetime) -> None:
-        """Count a create attempt. LookupError without an open intent: journal before creating."""
-        c = t.intents.c
-        with self._write() as conn:
-            done = conn.execute(
-                sa.update(t.intents)
-                .where(c.item_key == item_key, c.state == "open")
-                .values(attempts=c.attempts + 1, last_attempt_at=_aware(at))
-            )
-        if done.rowcount == 0:
-            raise LookupError(f"no open creation intent for {item_key}")
-
-    def resolve_intent(
-        self, item_key: str, ticket_id: str | None, *, at: datetime | None = None
-    ) -> None:
-        """Close the open intent: its ticket was found or created, or (None) it was abandoned."""
-        c = t.intents.c
-        with self._write() as conn:
-            conn.execute(
-                sa.update(t.intents)
-                .where(c.item_key == item_key, c.state == "open")
-                .values(
-                    state="created" if ticket_id is not None else "abandoned",
-                    ticket_id=ticket_id,
-                    resolved_at=_aware(at) if at else _now(),
-                )
-            )
-
-    # --- mark episodes ---------------------------------------------------------------------
-
-    def episodes(self) -> dict[tuple[str, str], Episode]:
-        """Every running episode by (item key, kind): one query, not one per item."""
-        with self._read() as conn:
-            rows = conn.execute(sa.select(*t.columns(t.episodes, Episode))).all()
-        return {(row[0], row[1]): Episode(*row) for row in rows}
-
-    def episode(self, item_key: str, kind: str) -> Episode | None:
-        c = t.episodes.c
-        query = sa.select(*t.columns(t.episodes, Episode))
-        with self._read() as conn:
-            row = conn.execute(query.where(c.item_key == item_key, c.kind == kind)).first()
-        return None if row is None else Episode(*row)
-
-    def start_episode(self, item_key: str, kind: str, started_on: date) -> None:
-        """Start an episode; an episode already running is kept as it is."""
-        row = {"item_key": item_key, "kind": kind, "started_on": started_on, "commented": False}
-        with self._write() as conn:
-            t.insert_new(conn, t.episodes, row)
-
-    def mark_episode_commented(self, item_key: str, kind: str) -> None:
-        """Remember the episode's reminder was sent. LookupError if no episode is running."""
-        c = t.episodes.c
-        with self._write() as conn:
-            done = conn.execute(
-                sa.update(t.episodes)
-                .where(c.item_key == item_key, c.kind == kind)
-                .values(commented=True)
-            )
-        if done.rowcount == 0:
-            raise LookupError(f"no {kind} episode running for {item_key}")
-
-    def end_episode(self, item_key: str, kind: str) -> None:
-        c = t.episodes.c
-        with self._write() as conn:
-            conn.execute(sa.delete(t.episodes).where(c.item_key == item_key, c.kind == kind))
-
-    # --- digest ledger ---------------------------------------------------------------------
-
-    def digest_sent(self, digest: str, period: str) -> bool:
-        c = t.digests.c
-        query = sa.select(c.digest).where(c.digest == digest, c.period == period)
-        with self._read() as conn:
-            return conn.execute(query).first() is not None
-
-    def record_digest(self, digest: str, period: str, at: datetime) -> bool:
-        """Claim `digest` for `period`; False if it was already claimed, by anyone."""
-        row = {"digest": digest, "period": period, "sent_at": _aware(at)}
-        with self._write() as conn:
-            return t.insert_new(conn, t.digests, row)
-
-
-_OPEN_INTENTS = (
-    sa.select(*t.columns(t.intents, Intent))
-    .where(t.intents.c.state == "open")
-    .order_by(t.intents.c.created_at, t.intents.c.id)
-)
