@@ -252,7 +252,10 @@ def trackers_text(result: PassReport) -> str:
             "that the tracker's search does not show yet; next pass decides"
         )
     for key, tracker, ticket in outcome.orphans:
-        out.append(f"Orphaned: {tracker} ticket {ticket} (item {key} left its review)")
+        what = "closing it as not planned (sync.on_removed: close)"
+        if not outcome.close_orphans:
+            what = "left open (sync.on_removed: report)"
+        out.append(f"Orphaned: {tracker} ticket {ticket} (item {key} left its review); {what}")
     for problem in outcome.problems:
         out.append(f"Routing: {problem}")
     if outcome.result.calls:

@@ -38,6 +38,7 @@ class TrackerOutcome:
     deferred: tuple[str, ...] = ()
     orphans: tuple[tuple[str, str, str], ...] = ()
     problems: list[str] = field(default_factory=list)
+    close_orphans: bool = False  # sync.on_removed: close — this pass closes the orphans
 
 
 def _policy(cfg: object) -> TrackerPolicy:
@@ -160,7 +161,15 @@ def sync_trackers(
     if not dry_run:
         save_views(store, views, now)
     return TrackerOutcome(
-        progress, linked, frozen, views, result, plan.deferred, plan.orphans, problems
+        progress,
+        linked,
+        frozen,
+        views,
+        result,
+        plan.deferred,
+        plan.orphans,
+        problems,
+        close_orphans=loaded.config.sync.on_removed == "close",
     )
 
 

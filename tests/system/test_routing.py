@@ -146,11 +146,13 @@ def test_removed_item_is_reported_then_closed_as_not_planned(
     reported = _sync(run, [gitlab])  # on_removed: report (the default)
     assert reported.returncode == 0, reported.stdout + reported.stderr
     assert f"Orphaned: gl ticket {dropped.id}" in reported.stdout
+    assert "left open (sync.on_removed: report)" in reported.stdout
     assert not gitlab.ticket("Drop this").closed
 
     config.write_text(config_yaml([gitlab], "sync:\n  on_removed: close\n"))
     closed = _sync(run, [gitlab])
     assert closed.returncode == 0, closed.stdout + closed.stderr
+    assert "closing it as not planned (sync.on_removed: close)" in closed.stdout
     ticket = gitlab.ticket("Drop this")
     assert ticket.closed and "won't do" in ticket.labels
     assert not gitlab.ticket("Keep this").closed
