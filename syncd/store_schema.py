@@ -1,4 +1,4 @@
-"""The state store's database: engine setup, column types, row values, tables, migrations.
+"""The state store's database: engine setup, row values, tables, migrations.
 
 Migrations follow sqlite-utils `migrations.py` and pre-commit `store.py`: an ordered list of
 functions, migration n takes the schema from version n-1 to n, each applied in its own
@@ -9,86 +9,21 @@ created it, so that a fresh database still replays every step.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.types import TypeEngine
 
 from syncd.model import Status
+from syncd.store_types import StatusType, TextTuple, UTCDateTime
 
 _BUSY_TIMEOUT_MS = 10_000
-
-# sqlite-format ISO text sorts like time only while every value has the same width and zone.
-_SQLITE_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-class UTCDateTime(sa.TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out, on SQLite (fixed-width text) and PostgreSQL
-    (timestamptz). SQLAlchemy's own DateTime drops the zone on SQLite."""
-
-    impl = sa.String(32)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "postgresql":
-            from sqlalchemy.dialects import postgresql
-
-            return dialect.type_descriptor(postgresql.TIMESTAMP(timezone=True))
-        return dialect.type_descriptor(sa.String(32))
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> object:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"the state store needs timezone-aware datetimes, got {value!r}")
-        value = value.astimezone(UTC)
-        return value if dialect.name == "postgresql" else value.strftime(_SQLITE_FORMAT)
-
-    def process_result_value(self, value: object, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, datetime):
-            return value.astimezone(UTC)
-        # fromisoformat reads the `…Z` form since 3.11, ~30x faster than strptime (10,000
-        # ticket snapshots per pass)
-        return datetime.fromisoformat(str(value)).astimezone(UTC)
-
-
-_STATUS = {s.value: s for s in Status}  # Status(v) costs ~2 us in EnumMeta.__call__
-
-
-class StatusType(sa.TypeDecorator[Status]):
-    """`Status` members in and out, stored as their value."""
-
-    impl = sa.String(32)
-    cache_ok = True
-
-    def process_bind_param(self, value: Status | str | None, dialect: Dialect) -> str | None:
-        return None if value is None else Status(value).value
-
-    def process_result_value(self, value: object, dialect: Dialect) -> Status | None:
-        return None if value is None else _STATUS[str(value)]
-
-
-class TextTuple(sa.TypeDecorator[tuple[str, ...]]):
-    """A tuple of strings stored as a JSON array."""
-
-    impl = sa.Text
-    cache_ok = True
-
-    def process_bind_param(self, value: Sequence[str] | None, dialect: Dialect) -> str | None:
-        return None if value is None else json.dumps(list(value))
-
-    def process_result_value(self, value: object, dialect: Dialect) -> tuple[str, ...] | None:
-        return None if value is None else tuple(json.loads(str(value)))
 
 
 @dataclass(frozen=True, slots=True)
