@@ -18,7 +18,7 @@ from syncd import log
 from syncd.errors import FileChanged
 from syncd.plan import EditReview
 from syncd.records.edit import ItemEdit, apply_edits, encode, write_if_unchanged
-from syncd.records.parse import decode
+from syncd.records.reading import decode
 
 _log = log.get("syncd.apply")
 

@@ -7,13 +7,14 @@ tracker unreachable, tracker write failed); 130 interrupted.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -367,7 +368,27 @@ def config_schema_cmd() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console entry point: the one error boundary."""
+    """Console entry point: the one error boundary.
+
+    A command is one short process. The cyclic collector is off for all of it: it would
+    rescan the ~10^5 acyclic objects of a pass again and again, and nothing a command builds
+    needs it. The exit skips tearing that heap down (~80 ms at 10,000 items), as mypy's
+    `util.hard_exit` does; everything is written and closed by then.
+    """
+    gc.disable()
+    _hard_exit(_run(argv))
+
+
+def _hard_exit(code: int) -> NoReturn:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `syncd status | head`: the reader left, nothing more to say
+        pass
+    os._exit(code)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         code = cli.main(
             args=list(argv) if argv is not None else None, prog_name="syncd", standalone_mode=False
@@ -391,4 +412,4 @@ def main(argv: Sequence[str] | None = None) -> None:
     except SyncdError as exc:
         click.echo(f"syncd: {exc}", err=True)
         code = exc.exit_code
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    return code if isinstance(code, int) else EXIT_OK

@@ -16,10 +16,12 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from syncd.model import ActionItem, Flag, ItemReport, ItemShape, Review, Status, Suffix
-from syncd.sync_plan import review_suffix
-from syncd.trackers.protocol import TicketState
+
+if TYPE_CHECKING:
+    from syncd.trackers.protocol import TicketState
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ _NO_SUFFIX = Suffix()
 
 def desired_marks(report: ItemReport) -> Suffix | None:
     """The suffix an item should carry in records-only mode."""
-    current = report.item.suffix or Suffix()
+    current = report.item.suffix or _NO_SUFFIX
     overdue_since = (
         report.due + timedelta(days=1)
         if Flag.OVERDUE in report.flags and report.due is not None
@@ -84,7 +86,11 @@ def compute_plan(
     """
     if not write_back:
         return ()
-    linked = linked or {}
+    if linked:
+        # Imported only in tracker mode: a records-only pass never needs the tracker model.
+        from syncd.sync_plan import review_suffix
+    else:
+        linked = {}
     by_review: dict[str, list[SetMarks]] = {}
     reviews: dict[str, Review] = {}
     for report in reports:

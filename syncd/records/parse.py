@@ -15,10 +15,9 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from syncd.model import ActionItem, ItemShape, Problem, Review, ReviewMeta, Severity, Span
 from syncd.records.dates import parse_due
@@ -27,11 +26,11 @@ from syncd.records.items import Collector, Draft
 from syncd.records.keys import item_key
 from syncd.records.meta import FrontMatter, build_meta, file_date, file_stem, read_front_matter
 from syncd.records.owners import parse_owner, parse_type
+from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
 from syncd.records.rules import suppression_codes
 from syncd.records.sections import (
     CODE,
     COMMENT,
-    DEFAULT_SECTIONS,
     LIST,
     TEXT,
     Section,
@@ -43,27 +42,12 @@ from syncd.records.tickets import find_tickets
 
 __all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_review"]
 
-_BOM = b"\xef\xbb\xbf"
 _SUPPRESS = re.compile(r"<!--\s*syncd:\s*ignore(-file)?\s+([^>]*?)\s*-->", re.IGNORECASE)
 _CHECKBOX_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?: |x|X|)\](?:[ \t]|$)")
 _CANDIDATE_WORDS = re.compile(r"\b(?:owner|due)\s*:|\bTODO\b", re.IGNORECASE)
 
 
 _NONE: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class ParseOptions:
-    sections: tuple[str, ...] = DEFAULT_SECTIONS
-    date_order: Literal["dmy", "mdy"] | None = None
-    max_bytes: int = 5_000_000
-
-
-def decode(data: bytes) -> tuple[str, bool]:
-    """(text without BOM, had_bom); raises UnicodeDecodeError for invalid UTF-8."""
-    if data.startswith(_BOM):
-        return data[len(_BOM) :].decode("utf-8"), True
-    return data.decode("utf-8"), False
 
 
 def read_review(path: Path, base: Path, options: ParseOptions) -> tuple[Review, bytes | None]:
@@ -97,7 +81,7 @@ def read_review(path: Path, base: Path, options: ParseOptions) -> tuple[Review, 
     try:
         text, _bom = decode(data)
     except UnicodeDecodeError as error:
-        offset = error.start + (len(_BOM) if data.startswith(_BOM) else 0)
+        offset = error.start + (len(BOM) if data.startswith(BOM) else 0)
         line = data.count(b"\n", 0, offset) + 1
         message = f"file is not valid UTF-8 (byte 0x{data[offset]:02x} at offset {offset})"
         return _unreadable(rel, "SYN002", line, message, digest), data

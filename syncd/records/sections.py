@@ -24,25 +24,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-DEFAULT_SECTIONS: tuple[str, ...] = (
-    "Action Items",
-    "Action items",
-    "Action Item",
-    "Follow-ups",
-    "Follow-up actions",
-    "Follow-up tasks",
-    "Corrective actions",
-    "Corrective and Preventative Measures",
-    "Remediation",
-    "Next steps",
-    "Review actions",
-    "Actions following review",
-    "Follow-up improvements",
-    "Actionables",
-    "Preventive actions",
-    "Prevent recurrence",
-)
-
 # Line kinds (a bytearray per file; 0 is the common case).
 TEXT, BLANK, CODE, COMMENT, FRONT = range(5)
 
