@@ -208,7 +208,7 @@ def _run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassR
             the_rules,
             dry_run=options.dry_run or not options.write,
         )
-        reports = judge_all(gathered.reviews, today, the_rules, outcome.progress)
+        reports = judge_all(gathered.reviews, today, the_rules, outcome.progress, outcome.settled)
     else:
         reports = judge_all(gathered.reviews, today, the_rules)
     result = ApplyResult()
@@ -235,9 +235,8 @@ def _run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassR
                 review = _reread(base / path, base, parse_options(loaded))
                 by_path[path] = review
             gathered.reviews = [by_path[r.path] for r in gathered.reviews]
-            reports = judge_all(
-                gathered.reviews, today, the_rules, outcome.progress if outcome else None
-            )
+            settled = {r.item.key: r for r in reports}  # re-read files bring new items
+            reports = judge_all(gathered.reviews, today, the_rules, progress, settled)
     if not options.dry_run:
         store.record_statuses(
             {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft},

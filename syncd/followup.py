@@ -100,10 +100,19 @@ def judge_all(
     today: date,
     rules: Rules,
     progress: Mapping[str, Progress] | None = None,
+    settled: Mapping[str, ItemReport] | None = None,
 ) -> list[ItemReport]:
+    """Judge every item. `settled` holds reports already judged this pass with the same
+    progress (a tracker pass judges before its writes and again after them): one is reused
+    when it was judged from this very item, so only what the writes changed is judged again."""
     progress = progress or {}
-    return [
-        judge(review, item, today, rules, progress.get(item.key))
-        for review in reviews
-        for item in review.items
-    ]
+    settled = settled or {}
+    out: list[ItemReport] = []
+    for review in reviews:
+        for item in review.items:
+            earlier = settled.get(item.key)
+            if earlier is not None and earlier.item is item:
+                out.append(earlier)
+            else:
+                out.append(judge(review, item, today, rules, progress.get(item.key)))
+    return out

@@ -39,6 +39,8 @@ class TrackerOutcome:
     orphans: tuple[tuple[str, str, str], ...] = ()
     problems: list[str] = field(default_factory=list)
     close_orphans: bool = False  # sync.on_removed: close — this pass closes the orphans
+    # Reports judged before the tracker writes whose progress the writes did not change.
+    settled: dict[str, ItemReport] = field(default_factory=dict)
 
 
 def _policy(cfg: object) -> TrackerPolicy:
@@ -149,7 +151,9 @@ def sync_trackers(
     result = apply_tracker_steps(plan.steps, views, store, budgets, dry_run=dry_run)
     for link in store.links().values() if not dry_run else ():
         links.setdefault(link.item_key, (link.tracker, link.ticket_id))
+    before = progress
     progress = _progress(links, views)
+    settled = {r.item.key: r for r in reports if before.get(r.item.key) == progress.get(r.item.key)}
     frozen = frozenset(key for key, name in routes.items() if not views[name].ok) | frozenset(
         key for key, (name, _) in links.items() if not views[name].ok
     )
@@ -170,6 +174,7 @@ def sync_trackers(
         plan.orphans,
         problems,
         close_orphans=loaded.config.sync.on_removed == "close",
+        settled=settled,
     )
 
 

@@ -404,6 +404,8 @@ def test_ticket_states_are_per_tracker_and_upserted(store: Store) -> None:
     closed = dataclasses.replace(open_, status=Status.DONE, updated=T0 + timedelta(days=1))
     store.save_ticket_states("gh", [closed])
     assert store.ticket_states("gh") == {"12": closed, "13": dropped}
+    assert store.ticket_payloads("gh") == {"12": '{"n": 12}', "13": "{}"}
+    assert store.ticket_payloads("jira") == {}
 
 
 # --- creation intents -----------------------------------------------------------------------
