@@ -256,6 +256,11 @@ def trackers_text(result: PassReport) -> str:
         if not outcome.close_orphans:
             what = "left open (sync.on_removed: report)"
         out.append(f"Orphaned: {tracker} ticket {ticket} (item {key} left its review); {what}")
+    for key, tracker, ticket, review in outcome.gone:
+        out.append(
+            f"Orphaned: {tracker} ticket {ticket} (item {key}; its review {review} is no "
+            "longer found); left open: syncd never closes the tickets of a missing review"
+        )
     for problem in outcome.problems:
         out.append(f"Routing: {problem}")
     if outcome.result.calls:

@@ -11,7 +11,8 @@ Decision table for one syncable item (first matching row wins; reason in each br
     otherwise                                      → create (journalled, budgeted)
 
 A stored link whose item left its review is an orphan while its ticket is open: reported,
-and with `on_removed: close` closed as not planned.
+and with `on_removed: close` closed as not planned. When the whole review file is gone, its
+open tickets are only reported, whatever `on_removed` says.
 
 The review side (suffix, checkbox) is planned afterwards by `review_marks`, once the
 tracker writes of this pass are known.
@@ -93,6 +94,7 @@ class SyncInputs:
     today: date
     orphans: Sequence[tuple[str, str, str]] = ()  # (item key, tracker, ticket id)
     close_orphans: bool = False
+    gone: Sequence[tuple[str, str, str]] = ()  # like orphans, but the review file is gone
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,7 @@ class SyncPlan:
     steps: tuple[TrackerStep, ...]
     deferred: tuple[str, ...] = ()  # item keys not created this pass, and why
     orphans: tuple[tuple[str, str, str], ...] = ()
+    gone: tuple[tuple[str, str, str], ...] = ()  # reported only: never closed
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -126,6 +129,7 @@ def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
     # An orphan is a ticket still open after its item left the review (DESIGN §2): once it
     # is closed (by syncd or a person) there is nothing left to report or close.
     orphans = tuple(o for o in inputs.orphans if o[1] in inputs.ok and _is_open(o, inputs))
+    gone = tuple(o for o in inputs.gone if o[1] in inputs.ok and _is_open(o, inputs))
     if inputs.close_orphans:
         for key, tracker, ticket_id in orphans:
             steps.append(
@@ -139,7 +143,7 @@ def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
             )
     # Creates first: near a write budget, new links matter more than label churn.
     steps.sort(key=lambda s: 0 if isinstance(s, CreateTicket) else 1)
-    return SyncPlan(tuple(steps), tuple(deferred), orphans)
+    return SyncPlan(tuple(steps), tuple(deferred), orphans, gone)
 
 
 def _is_open(orphan: tuple[str, str, str], inputs: SyncInputs) -> bool:

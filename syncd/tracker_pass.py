@@ -12,7 +12,7 @@ from syncd.config_load import LoadedConfig
 from syncd.config_values import owner_key
 from syncd.followup import Progress, Rules, judge_all
 from syncd.model import Flag, ItemReport, Review
-from syncd.store import Store
+from syncd.store import Link, Store
 from syncd.sync import (
     TrackerView,
     build_views,
@@ -37,6 +37,7 @@ class TrackerOutcome:
     result: TrackerResult
     deferred: tuple[str, ...] = ()
     orphans: tuple[tuple[str, str, str], ...] = ()
+    gone: tuple[tuple[str, str, str, str], ...] = ()  # (item key, tracker, ticket id, review)
     problems: list[str] = field(default_factory=list)
     close_orphans: bool = False  # sync.on_removed: close — this pass closes the orphans
     # Reports judged before the tracker writes whose progress the writes did not change.
@@ -119,18 +120,7 @@ def sync_trackers(
     progress = _progress(links, views)
     reports = judge_all(syncable, today, rules, progress)
     episodes = _episodes(store, reports, links, dry_run)
-    present = {i.key for r in syncable for i in r.items}
-    readable_paths = {r.path for r in syncable}
-    # A reworded item has a new key but still links its ticket by the reference in the
-    # review: that ticket is not an orphan (and must never be closed as one).
-    still_linked = set(links.values())
-    orphans = [
-        (key, link.tracker, link.ticket_id)
-        for key, link in stored.items()
-        if key not in present
-        and link.review in readable_paths
-        and (link.tracker, link.ticket_id) not in still_linked
-    ]
+    orphans, gone = _orphans(stored, syncable, reviews, links)
     inputs = SyncInputs(
         reports=reports,
         routes=routes,
@@ -145,6 +135,7 @@ def sync_trackers(
         today=today,
         orphans=orphans,
         close_orphans=loaded.config.sync.on_removed == "close",
+        gone=gone,
     )
     plan = compute_sync_plan(inputs)
     budgets = {n: c.write_budget for n, c in loaded.config.trackers.items()}
@@ -172,10 +163,42 @@ def sync_trackers(
         result,
         plan.deferred,
         plan.orphans,
+        tuple((key, tracker, tid, stored[key].review) for key, tracker, tid in plan.gone),
         problems,
         close_orphans=loaded.config.sync.on_removed == "close",
         settled=settled,
     )
+
+
+def _orphans(
+    stored: Mapping[str, Link],
+    syncable: Sequence[Review],
+    reviews: Sequence[Review],
+    links: Mapping[str, tuple[str, str]],
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """Stored links whose item is no longer written anywhere: (orphans, gone).
+
+    An orphan's item left a review that is still read and synced: `on_removed` applies. A
+    gone one's whole review file is no longer found (deleted, renamed, or outside
+    records.paths now): only reported, never closed, since one bad glob must not close every
+    ticket. A review that is unreadable or a draft this pass decides nothing either way.
+    """
+    present = {i.key for r in syncable for i in r.items}
+    synced = {r.path for r in syncable}
+    found = {r.path for r in reviews}
+    # A reworded item has a new key but still links its ticket by the reference in the
+    # review: that ticket is not an orphan (and must never be closed as one).
+    still_linked = set(links.values())
+    orphans: list[tuple[str, str, str]] = []
+    gone: list[tuple[str, str, str]] = []
+    for key, link in stored.items():
+        if key in present or (link.tracker, link.ticket_id) in still_linked:
+            continue
+        if link.review in synced:
+            orphans.append((key, link.tracker, link.ticket_id))
+        elif link.review not in found:
+            gone.append((key, link.tracker, link.ticket_id))
+    return orphans, gone
 
 
 def _progress(

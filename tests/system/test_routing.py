@@ -164,6 +164,32 @@ def test_removed_item_is_reported_then_closed_as_not_planned(
     assert len(gitlab.tickets()) == 2
 
 
+def test_a_deleted_review_is_reported_and_its_tickets_never_closed(
+    run: Run, tmp_path: Path, gitlab: TrackerEnv
+) -> None:
+    config = tmp_path / "syncd.yaml"
+    config.write_text(config_yaml([gitlab], "sync:\n  on_removed: close\n"))
+    _review(tmp_path, "stays", "severity: SEV-3", "Keep this item — owner: @lee")
+    doomed = _review(
+        tmp_path, "deleted", "severity: SEV-3", "Orphan this item — owner: @lee — due: 2026-12-20"
+    )
+    assert _sync(run, [gitlab]).returncode == 0
+    ticket = gitlab.ticket("Orphan this")
+    doomed.unlink()  # or renamed, or outside records.paths now: syncd cannot tell which
+
+    for _ in range(2):  # reported on every pass while the ticket is open
+        result = _sync(run, [gitlab])
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (
+            f"Orphaned: gl ticket {ticket.id} (item 2026-11-10-deleted#" in result.stdout
+            and f"its review reviews/{doomed.name} is no longer found); left open"
+            in result.stdout
+        ), result.stdout
+        assert "0 write(s)" in result.stdout
+    assert not gitlab.ticket("Orphan this").closed  # on_removed: close does not apply
+    assert len(gitlab.tickets()) == 2
+
+
 @pytest.fixture
 def lagging() -> Iterator[TrackerEnv]:
     with started("jira-cloud", "jira") as env:
