@@ -24,7 +24,7 @@ from syncd.store import Store
 from syncd.store_schema import Link
 from syncd.sync import TrackerView
 from syncd.sync_plan import Comment, CreateTicket, SetLabel, TrackerStep, UpdateTicket
-from syncd.trackers.protocol import TicketState
+from syncd.trackers.protocol import TicketState, reminder_marker
 
 _log = log.get("syncd.apply")
 
@@ -116,9 +116,18 @@ def _run(step: TrackerStep, view: TrackerView, store: Store, result: TrackerResu
             (labels.add if step.present else labels.discard)(step.label)
             view.states[step.ticket_id] = _with_labels(seen, frozenset(labels))
     elif isinstance(step, Comment):
-        tracker.comment(step.ticket_id, step.body)
-        if store.episode(step.item_key, step.episode) is None:
+        episode = store.episode(step.item_key, step.episode)
+        if episode is None:
             store.start_episode(step.item_key, step.episode, datetime.now(UTC).date())
+            episode = store.episode(step.item_key, step.episode)
+            assert episode is not None
+        # Journalled first: a reminder whose answer is lost is looked for on the ticket next
+        # pass (tracker_pass._episodes) instead of being posted twice.
+        store.mark_episode_attempt(step.item_key, step.episode, datetime.now(UTC))
+        failpoint("before_comment")
+        tag = reminder_marker(step.item_key, step.episode, episode.started_on)
+        tracker.comment(step.ticket_id, f"{step.body}\n\n{tag}")
+        failpoint("after_comment")
         store.mark_episode_commented(step.item_key, step.episode)
 
 

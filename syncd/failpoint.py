@@ -1,6 +1,7 @@
 """Crash points for the crash tests: `SYNCD_FAILPOINT=<name>` kills the process (SIGKILL, no
 cleanup) when the pass reaches that step boundary. Names: before_create, after_create,
-after_link (apply_trackers.py), after_review (cycle.py). Unset in normal use."""
+after_link, before_comment, after_comment (apply_trackers.py), after_review (cycle.py). Unset
+in normal use."""
 
 from __future__ import annotations
 

@@ -93,6 +93,7 @@ class Episode:
     kind: str
     started_on: date
     commented: bool
+    attempted_at: datetime | None = None  # the reminder was sent then; its answer unknown
 
 
 METADATA = sa.MetaData()
@@ -204,6 +205,7 @@ episodes = sa.Table(
     sa.Column("kind", sa.String(64), primary_key=True),
     sa.Column("started_on", sa.Date, nullable=False),
     sa.Column("commented", sa.Boolean, nullable=False),
+    sa.Column("attempted_at", UTCDateTime, nullable=True),
 )
 digests = sa.Table(
     "syncd_digests",
@@ -231,10 +233,24 @@ def _v3_digest_ledger(conn: Connection) -> None:
     _create(conn, digests)
 
 
+def _v4_reminder_attempts(conn: Connection) -> None:
+    # v2 creates `episodes` from the table above, which has the column since v4: only a
+    # database created by an older syncd lacks it.
+    if "attempted_at" not in {c["name"] for c in sa.inspect(conn).get_columns(episodes.name)}:
+        column = episodes.c.attempted_at
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE {episodes.name} ADD COLUMN {column.name} {kind}")
+
+
 Migration = Callable[[Connection], None]
 
 # MIGRATIONS[n] takes the schema from version n to n + 1. Append only; never edit a shipped one.
-MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_tracker_state, _v3_digest_ledger)
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_core,
+    _v2_tracker_state,
+    _v3_digest_ledger,
+    _v4_reminder_attempts,
+)
 LATEST = len(MIGRATIONS)
 
 

@@ -7,12 +7,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from syncd import log
 from syncd.apply_trackers import TrackerResult, apply_tracker_steps
 from syncd.config_load import LoadedConfig
 from syncd.config_values import owner_key
+from syncd.errors import RateLimited, TrackerError
 from syncd.followup import Progress, Rules, judge_all
 from syncd.model import Flag, ItemReport, Review
 from syncd.store import Link, Store
+from syncd.store_schema import Episode
 from syncd.sync import (
     TrackerView,
     build_views,
@@ -25,7 +28,9 @@ from syncd.sync import (
     utcnow,
 )
 from syncd.sync_plan import SyncInputs, TrackerPolicy, compute_sync_plan
-from syncd.trackers.protocol import TicketState
+from syncd.trackers.protocol import TicketState, reminder_marker
+
+_log = log.get("syncd.tracker_pass")
 
 
 @dataclass
@@ -119,7 +124,7 @@ def sync_trackers(
     deferred = recover_intents(store, views, links, lags, now) if not dry_run else set()
     progress = _progress(links, views)
     reports = judge_all(syncable, today, rules, progress)
-    episodes = _episodes(store, reports, links, dry_run)
+    episodes = _episodes(store, reports, links, views, dry_run)
     orphans, gone = _orphans(stored, syncable, reviews, links)
     inputs = SyncInputs(
         reports=reports,
@@ -216,9 +221,14 @@ def _episodes(
     store: Store,
     reports: Sequence[ItemReport],
     links: Mapping[str, tuple[str, str]],
+    views: Mapping[str, TrackerView],
     dry_run: bool,
 ) -> dict[tuple[str, str], bool]:
-    """Reminder bookkeeping: which episodes already had their comment; end finished ones."""
+    """Reminder bookkeeping: which episodes already had their comment; end finished ones.
+
+    A reminder sent without an answer (attempted, not confirmed) is looked for on its ticket
+    first: found, it counts as sent; not found, it is sent again; and while the tracker cannot
+    say, it is not sent this pass. Reminders are thus exactly-once, like tickets."""
     out: dict[tuple[str, str], bool] = {}
     running = store.episodes()
     for report in reports:
@@ -231,7 +241,32 @@ def _episodes(
         ):
             episode = running.get((key, kind))
             if flag in report.flags:
-                out[(key, kind)] = bool(episode and episode.commented)
+                sent = bool(episode and episode.commented)
+                if episode and not sent and episode.attempted_at is not None:
+                    sent = _reminder_seen(store, views, links[key], episode, dry_run)
+                out[(key, kind)] = sent
             elif episode is not None and not dry_run:
                 store.end_episode(key, kind)  # the next overdue stretch gets a new reminder
     return out
+
+
+def _reminder_seen(
+    store: Store,
+    views: Mapping[str, TrackerView],
+    link: tuple[str, str],
+    episode: Episode,
+    dry_run: bool,
+) -> bool:
+    view = views.get(link[0])
+    if view is None or not view.ok:
+        return True  # nothing is sent to a tracker that failed this pass anyway
+    tag = reminder_marker(episode.item_key, episode.kind, episode.started_on)
+    assert episode.attempted_at is not None
+    try:
+        found = view.tracker.has_comment(link[1], tag, episode.attempted_at)
+    except (TrackerError, RateLimited) as exc:
+        _log.warning("reminder_unconfirmed", item=episode.item_key, error=str(exc))
+        return True  # unsure: not sent again this pass
+    if found and not dry_run:
+        store.mark_episode_commented(episode.item_key, episode.kind)
+    return found

@@ -163,6 +163,19 @@ class GitHubTracker:
         self._request("POST", path, body={"body": text}, write=True, creates=True)
         return Outcome.CREATED
 
+    def has_comment(self, ticket_id: str, text: str, since: datetime) -> bool:
+        """GitHub lists an issue's comments oldest first; `since` keeps it to the recent ones."""
+        path = f"{self._repo_path}/issues/{ticket_id}/comments"
+        cut = gm.format_time(gm.as_utc(since) - MARKER_LOOKBACK)
+        _, headers, notes = self._request("GET", path, {"per_page": 100, "since": cut})
+        while True:
+            if any(text in (note.get("body") or "") for note in notes or []):
+                return True
+            following = gm.links(headers).get("next")
+            if following is None:
+                return False
+            _, headers, notes = self._request("GET", following)
+
     # -- internals ---------------------------------------------------------------------------
     @property
     def _who(self) -> str:

@@ -36,6 +36,7 @@ from syncd.trackers.protocol import (
 # database may disagree by a few seconds. Issues in the overlap come back and are de-duplicated.
 OVERLAP = timedelta(seconds=60)
 MARKER_LOOKBACK = timedelta(minutes=5)
+NOTES_PAGE = 100
 _NO_LIBRARY_RETRY: dict[str, Any] = {"obey_rate_limit": False, "retry_transient_errors": False}
 
 
@@ -154,6 +155,35 @@ class GitLabTracker:
         data = {"body": f"{body.rstrip()}\n\n{m.OWN_NOTE}"}
         self._calls.write("comment", lambda: notes.create(data, **_NO_LIBRARY_RETRY))
         return Outcome.CREATED
+
+    def has_comment(self, ticket_id: str, text: str, since: datetime) -> bool:
+        """Newest notes first, until one is older than `since` (less a clock-skew margin)."""
+        notes = self._project.issues.get(int(ticket_id), lazy=True).notes
+        cut = since.astimezone(UTC) - MARKER_LOOKBACK
+
+        def newest(page: int) -> list[Any]:
+            return list(
+                notes.list(
+                    sort="desc",
+                    order_by="created_at",
+                    per_page=NOTES_PAGE,
+                    page=page,
+                    get_all=False,
+                    **_NO_LIBRARY_RETRY,
+                )
+            )
+
+        page = 1
+        while True:
+            rows = self._calls.read("look for a reminder", functools.partial(newest, page))
+            for row in rows:
+                if text in (row.body or ""):
+                    return True
+                if m.parse_time(row.created_at) < cut:
+                    return False
+            if len(rows) < NOTES_PAGE:
+                return False
+            page += 1
 
     # -- requests ---------------------------------------------------------------------------------
     @property

@@ -173,6 +173,27 @@ class JiraTracker:
         self._calls.write("comment", lambda: client.add_comment(issue, text))
         return Outcome.CREATED
 
+    def has_comment(self, ticket_id: str, text: str, since: datetime) -> bool:
+        """Newest comments first, until one is older than `since` (less a clock-skew margin)."""
+        client = self._jira()
+        path = f"issue/{ticket_id}/comment"
+        cut = since.astimezone(UTC) - OVERLAP
+        start = 0
+        while True:
+            params = {"orderBy": "-created", "maxResults": PAGE, "startAt": start}
+            page = self._calls.read(
+                "look for a reminder", functools.partial(client._get_json, path, params=params)
+            )
+            rows = page.get("comments") or []
+            for row in rows:
+                if text in str(row.get("body") or ""):
+                    return True
+                if m.parse_time(row["created"]) < cut:
+                    return False
+            start += len(rows)
+            if not rows or start >= int(page.get("total") or 0):
+                return False
+
     # -- requests ---------------------------------------------------------------------------------
     def _jira(self) -> JIRA:
         if self._client is None:

@@ -24,6 +24,12 @@ def body_marker(item_key: str) -> str:
     return f"<!-- {MARKER_PREFIX}{item_key} -->"
 
 
+def reminder_marker(item_key: str, kind: str, started_on: date) -> str:
+    """The hidden tag ending a reminder comment: one per (item, mark, episode), so a reminder
+    whose answer was lost is found on the ticket instead of being posted twice."""
+    return f"<!-- syncd:reminder={item_key}/{kind}/{started_on.isoformat()} -->"
+
+
 def extract_marker(body: str | None) -> str | None:
     """The item key of the first body_marker() in a ticket body or description, if any."""
     found = _MARKER.search(body or "")
@@ -120,3 +126,7 @@ class Tracker(Protocol):
 
     def comment(self, ticket_id: str, body: str) -> Outcome:
         """Add one comment."""
+
+    def has_comment(self, ticket_id: str, text: str, since: datetime) -> bool:
+        """Whether a comment added at or after `since` contains `text` (a reminder whose
+        answer was lost); a consistent read of the ticket's newest comments."""

@@ -7,13 +7,19 @@ conftest.py. Nothing here knows which tracker it talks to.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import Status, TicketRef
-from syncd.trackers.protocol import Outcome, TicketChange, TicketDraft, TicketState
+from syncd.trackers.protocol import (
+    Outcome,
+    TicketChange,
+    TicketDraft,
+    TicketState,
+    reminder_marker,
+)
 from tests.contract.env import ContractEnv
 from tests.fakes.base import Faults
 
@@ -125,6 +131,20 @@ def test_comment_is_one_write(env: ContractEnv) -> None:
     before = _writes(env)
     assert env.tracker.comment(ticket.id, "Overdue since 2026-06-05, @priya.") is not Outcome.NOOP
     assert _writes(env) - before == 1
+
+
+def test_a_comment_whose_answer_was_lost_is_found_by_its_text(env: ContractEnv) -> None:
+    ticket = _create(env)
+    since = _a_minute_ago()
+    tag = reminder_marker(MARKER, "overdue", date(2026, 6, 5))
+    assert env.tracker.has_comment(ticket.id, tag, since) is False
+    env.fake.set_faults(Faults(rate=1.0, kinds=("lost",), only_methods=("POST",)))
+    with pytest.raises(TrackerError):
+        env.tracker.comment(ticket.id, f"Overdue since 2026-06-05, @priya.\n\n{tag}")
+    env.fake.set_faults(Faults())
+    assert env.new_tracker().has_comment(ticket.id, tag, since) is True  # posted after all
+    other = reminder_marker(MARKER, "overdue", date(2026, 7, 1))  # a later episode's tag
+    assert env.tracker.has_comment(ticket.id, other, since) is False
 
 
 def test_update_title(env: ContractEnv) -> None:

@@ -182,8 +182,7 @@ def test_a_deleted_review_is_reported_and_its_tickets_never_closed(
         assert result.returncode == 0, result.stdout + result.stderr
         assert (
             f"Orphaned: gl ticket {ticket.id} (item 2026-11-10-deleted#" in result.stdout
-            and f"its review reviews/{doomed.name} is no longer found); left open"
-            in result.stdout
+            and f"its review reviews/{doomed.name} is no longer found); left open" in result.stdout
         ), result.stdout
         assert "0 write(s)" in result.stdout
     assert not gitlab.ticket("Orphan this").closed  # on_removed: close does not apply

@@ -125,6 +125,20 @@ def test_overdue_item_gets_label_and_exactly_one_reminder(
     assert comments == 1
 
 
+@pytest.mark.parametrize("failpoint", ["before_comment", "after_comment"])
+def test_crash_around_a_reminder_yields_exactly_one_reminder(
+    run: Run, synced: Path, github: FakeGitHub, failpoint: str
+) -> None:
+    assert _sync(run, github).returncode == 0  # files the tickets; pass 2 reminds
+    crashed = _sync(run, github, env={"SYNCD_FAILPOINT": failpoint})
+    assert crashed.returncode == -9, crashed.stdout + crashed.stderr
+    for _ in range(2):
+        result = _sync(run, github)
+        assert result.returncode == 0, result.stdout + result.stderr
+    alert = next(i for i in _issues(github) if str(i["title"]).startswith("Alert when"))
+    assert github.count("POST", rf"/issues/{alert['number']}/comments$") == 1
+
+
 def test_dry_run_changes_nothing(run: Run, synced: Path, github: FakeGitHub) -> None:
     before = (synced / REVIEW).read_bytes()
     result = _sync(run, github, "--dry-run")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.base import Request
 from tests.system.conftest import Run
 from tests.system.trackers_env import OWNER_IDS, TrackerEnv, config_yaml, started
 
@@ -114,3 +115,28 @@ def test_crash_right_after_a_create_then_rerun_yields_one_ticket_per_item(
     assert len(titles) == len(set(titles)) == 3, titles
     checkout = (synced / CHECKOUT).read_text(encoding="utf-8")
     assert len(re.findall(tracker.link, checkout)) == 2
+
+
+@pytest.mark.parametrize("tracker", ["github", "gitlab", "jira-cloud"], indirect=True)
+def test_a_reminder_whose_answer_was_lost_is_found_not_posted_twice(
+    run: Run, synced: Path, tracker: TrackerEnv
+) -> None:
+    _ok(run, tracker)  # pass 1 files the tickets; the overdue one is reminded in pass 2
+    comment = re.compile(r"/(comments|notes|comment)$")
+    lost: list[str] = []
+
+    def lose_the_reminders_answer(req: Request) -> None:
+        if req.method == "POST" and comment.search(req.path) and not lost:
+            lost.append(req.path)
+            tracker.fake.fail_next("lost")  # posted, but syncd never hears back
+
+    tracker.fake.before_request = lose_the_reminders_answer
+    unsure = _sync(run, tracker)
+    tracker.fake.before_request = None
+    assert unsure.returncode == 3, unsure.stdout + unsure.stderr  # a write failed
+    alert = tracker.ticket("Alert")
+    assert lost and tracker.comments_posted(alert) == 1
+
+    _ok(run, tracker, passes=2)  # looked up, found: counted as sent
+    assert tracker.comments_posted(alert) == 1
+    assert "overdue" in tracker.ticket("Alert").labels

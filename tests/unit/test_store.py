@@ -136,6 +136,28 @@ def test_a_version_1_database_is_migrated_to_the_latest_keeping_its_data(url: st
         assert store.record_digest("weekly", "2026-W23", T0)  # a table migration 3 added
 
 
+def test_a_version_3_database_gains_reminder_attempts_keeping_its_episodes(url: str) -> None:
+    engine = store_schema.create_engine(sa.make_url(url))
+    with engine.begin() as conn:
+        for version in range(3):
+            store_schema.apply_migration(conn, version)
+        # As syncd 3 left it: episodes without the column (v2 now creates it from the table).
+        conn.exec_driver_sql("ALTER TABLE syncd_episodes DROP COLUMN attempted_at")
+        conn.exec_driver_sql(
+            "INSERT INTO syncd_episodes (item_key, kind, started_on, commented)"
+            " VALUES ('r1#a', 'overdue', '2026-06-05', false)"
+        )
+    engine.dispose()
+
+    with Store.open(url) as store:
+        assert store.schema_version == store_schema.LATEST
+        episode = store.episode("r1#a", "overdue")
+        assert episode is not None
+        assert (episode.started_on, episode.attempted_at) == (date(2026, 6, 5), None)
+        store.mark_episode_attempt("r1#a", "overdue", T0)
+        assert store.episodes()[("r1#a", "overdue")].attempted_at == T0
+
+
 def test_a_database_from_a_newer_syncd_is_refused(url: str) -> None:
     Store.open(url).close()
     engine = store_schema.create_engine(sa.make_url(url))
