@@ -1,4 +1,5 @@
-"""The `syncd` command: thin commands that return exit codes, one error boundary (STYLE 9).
+"""The `syncd` commands: thin functions that return exit codes (the error boundary that turns
+errors into messages is entry.py, STYLE 9).
 
 Exit codes (DESIGN §7): 0 healthy; 1 follow-through problems found (what counts is
 `health.fail_on`); 2 usage or configuration error; 3 a pass could not complete (store locked,
@@ -7,20 +8,18 @@ tracker unreachable, tracker write failed); 130 interrupted.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
-import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 import syncd
 from syncd import log
-from syncd.errors import ConfigError, SyncdError, UsageError
+from syncd.errors import UsageError
 from syncd.model import Flag, Severity
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -365,51 +364,3 @@ def config_schema_cmd() -> int:
 
     click.echo(json.dumps(config_schema(), indent=2))
     return EXIT_OK
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Console entry point: the one error boundary.
-
-    A command is one short process. The cyclic collector is off for all of it: it would
-    rescan the ~10^5 acyclic objects of a pass again and again, and nothing a command builds
-    needs it. The exit skips tearing that heap down (~80 ms at 10,000 items), as mypy's
-    `util.hard_exit` does; everything is written and closed by then.
-    """
-    gc.disable()
-    _hard_exit(_run(argv))
-
-
-def _hard_exit(code: int) -> NoReturn:
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:  # `syncd status | head`: the reader left, nothing more to say
-        pass
-    os._exit(code)
-
-
-def _run(argv: Sequence[str] | None) -> int:
-    try:
-        code = cli.main(
-            args=list(argv) if argv is not None else None, prog_name="syncd", standalone_mode=False
-        )
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("syncd: interrupted", err=True)
-        code = EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        click.echo("syncd: interrupted", err=True)
-        code = EXIT_INTERRUPTED
-    except click.ClickException as exc:
-        exc.show()
-        code = EXIT_USAGE
-    except ConfigError as exc:
-        click.echo(f"syncd: {exc}", err=True)
-        for problem in exc.problems:
-            click.echo(f"  {problem}", err=True)
-        code = exc.exit_code
-    except SyncdError as exc:
-        click.echo(f"syncd: {exc}", err=True)
-        code = exc.exit_code
-    return code if isinstance(code, int) else EXIT_OK

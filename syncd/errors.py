@@ -1,4 +1,4 @@
-"""Typed errors the core raises; cli.py turns each into one sentence and an exit code."""
+"""Typed errors the core raises; entry.py turns each into one sentence and an exit code."""
 
 from __future__ import annotations
 
