@@ -117,15 +117,14 @@ def _run(step: TrackerStep, view: TrackerView, store: Store, result: TrackerResu
             view.states[step.ticket_id] = _with_labels(seen, frozenset(labels))
     elif isinstance(step, Comment):
         episode = store.episode(step.item_key, step.episode)
+        started_on = episode.started_on if episode else datetime.now(UTC).date()
         if episode is None:
-            store.start_episode(step.item_key, step.episode, datetime.now(UTC).date())
-            episode = store.episode(step.item_key, step.episode)
-            assert episode is not None
+            store.start_episode(step.item_key, step.episode, started_on)
         # Journalled first: a reminder whose answer is lost is looked for on the ticket next
         # pass (tracker_pass._episodes) instead of being posted twice.
         store.mark_episode_attempt(step.item_key, step.episode, datetime.now(UTC))
         failpoint("before_comment")
-        tag = reminder_marker(step.item_key, step.episode, episode.started_on)
+        tag = reminder_marker(step.item_key, step.episode, started_on)
         tracker.comment(step.ticket_id, f"{step.body}\n\n{tag}")
         failpoint("after_comment")
         store.mark_episode_commented(step.item_key, step.episode)

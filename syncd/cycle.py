@@ -25,7 +25,7 @@ from syncd.model import ItemReport, Problem, Review
 from syncd.plan import EditReview, compute_plan
 from syncd.records import codec
 from syncd.records.discover import discover
-from syncd.records.lint import LintSettings, settings_from_config
+from syncd.records.lint import LintSettings, lint_review, settings_from_config
 from syncd.records.reading import DEFAULT_SECTIONS, ParseOptions
 from syncd.store import CachedReview, Store
 
@@ -129,7 +129,8 @@ def gather(loaded: LoadedConfig, store: Store) -> Gathered:
             review, problems = codec.loads(hit.payload)
             cached += 1
         else:
-            review, problems = _parse(path, base, options, settings)
+            review = _read(path, base, options)
+            problems = tuple(lint_review(review, settings))
             parsed += 1
             if st is not None and review.readable and now - st.st_mtime > _RACY_SECONDS:
                 fresh.append(
@@ -150,19 +151,9 @@ def gather(loaded: LoadedConfig, store: Store) -> Gathered:
     return Gathered(reviews, lint, discovery, parsed, cached)
 
 
-def _parse(
-    path: Path, base: Path, options: ParseOptions, settings: LintSettings
-) -> tuple[Review, tuple[Problem, ...]]:
+def _read(path: Path, base: Path, options: ParseOptions) -> Review:
     # The parser is imported on first use: a pass served from the cache never loads it
     # (~30 ms of a warm `syncd check`).
-    from syncd.records.lint import lint_review
-    from syncd.records.parse import read_review
-
-    review, _data = read_review(path, base, options)
-    return review, tuple(lint_review(review, settings))
-
-
-def _reread(path: Path, base: Path, options: ParseOptions) -> Review:
     from syncd.records.parse import read_review
 
     return read_review(path, base, options)[0]
@@ -221,7 +212,7 @@ def _run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassR
         progress = outcome.progress if outcome else {}
 
         def replan(path: str) -> EditReview | None:
-            review = _reread(base / path, base, parse_options(loaded))
+            review = _read(base / path, base, parse_options(loaded))
             by_path[path] = review
             judged = judge_all([review], today, the_rules, progress)
             fresh = compute_plan(judged, write_back, linked, frozen)
@@ -232,7 +223,7 @@ def _run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassR
         if result.written and not options.dry_run:
             # Re-read what we wrote so the report and the cache show the new state.
             for path in result.written:
-                review = _reread(base / path, base, parse_options(loaded))
+                review = _read(base / path, base, parse_options(loaded))
                 by_path[path] = review
             gathered.reviews = [by_path[r.path] for r in gathered.reviews]
             settled = {r.item.key: r for r in reports}  # re-read files bring new items

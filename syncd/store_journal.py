@@ -112,24 +112,17 @@ class Journal:
     def mark_episode_attempt(self, item_key: str, kind: str, at: datetime) -> None:
         """Remember the reminder is being sent now: if its answer is lost, the next pass looks
         for it on the ticket before sending again. LookupError if no episode is running."""
-        c = t.episodes.c
-        with self._write() as conn:
-            done = conn.execute(
-                sa.update(t.episodes)
-                .where(c.item_key == item_key, c.kind == kind)
-                .values(attempted_at=aware(at))
-            )
-        if done.rowcount == 0:
-            raise LookupError(f"no {kind} episode running for {item_key}")
+        self._update_episode(item_key, kind, attempted_at=aware(at))
 
     def mark_episode_commented(self, item_key: str, kind: str) -> None:
         """Remember the episode's reminder was sent. LookupError if no episode is running."""
+        self._update_episode(item_key, kind, commented=True)
+
+    def _update_episode(self, item_key: str, kind: str, **values: object) -> None:
         c = t.episodes.c
         with self._write() as conn:
             done = conn.execute(
-                sa.update(t.episodes)
-                .where(c.item_key == item_key, c.kind == kind)
-                .values(commented=True)
+                sa.update(t.episodes).where(c.item_key == item_key, c.kind == kind).values(values)
             )
         if done.rowcount == 0:
             raise LookupError(f"no {kind} episode running for {item_key}")
