@@ -39,9 +39,9 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from gen_reviews import generate  # noqa: E402
 
+from syncd.engine.plan.tickets import title_for  # noqa: E402
 from syncd.model import Status  # noqa: E402
 from syncd.records.parse import ParseOptions, read_review  # noqa: E402
-from syncd.sync_plan import title_for  # noqa: E402
 from syncd.trackers.protocol import body_marker  # noqa: E402
 from tests.fakes.github import FakeGitHub  # noqa: E402
 

@@ -1,3 +1,3 @@
-from syncd.entry import main
+from syncd.cli.entry import main
 
 main()

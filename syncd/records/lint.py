@@ -57,7 +57,7 @@ class _RuleConfig(Protocol):
 
 
 class _LintConfig(Protocol):
-    """The shape of `syncd.config.LintConfig`, duck-typed so config and lint import neither."""
+    """The shape of `syncd.config.models.LintConfig`, duck-typed: config and lint import neither."""
 
     @property
     def max_items(self) -> int: ...

@@ -1,7 +1,7 @@
 """The one small interface every tracker adapter implements (DESIGN §5).
 
 Adapters translate between library objects and the frozen values below; they decide
-nothing. Planning (what to create, mirror or mark) happens in syncd.plan.
+nothing. Planning (what to create, mirror or mark) happens in syncd.engine.plan.reviews.
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from syncd.trackers.github_config import GitHubConfig
-from syncd.trackers.gitlab_config import GitLabConfig
-from syncd.trackers.jira_config import JiraConfig
+from syncd.trackers.github.config import GitHubConfig
+from syncd.trackers.gitlab.config import GitLabConfig
+from syncd.trackers.jira.config import JiraConfig
 from syncd.trackers.protocol import Tracker
 
 TrackerConfig = Annotated[GitHubConfig | GitLabConfig | JiraConfig, Field(discriminator="kind")]
@@ -23,13 +23,13 @@ TrackerConfig = Annotated[GitHubConfig | GitLabConfig | JiraConfig, Field(discri
 def build_tracker(name: str, config: GitHubConfig | GitLabConfig | JiraConfig) -> Tracker:
     """The adapter for one configured tracker (no request is made here)."""
     if isinstance(config, GitHubConfig):
-        from syncd.trackers.github import GitHubTracker
+        from syncd.trackers.github.adapter import GitHubTracker
 
         return GitHubTracker(name, config)
     if isinstance(config, GitLabConfig):
-        from syncd.trackers.gitlab import GitLabTracker
+        from syncd.trackers.gitlab.adapter import GitLabTracker
 
         return GitLabTracker(name, config)
-    from syncd.trackers.jira import JiraTracker
+    from syncd.trackers.jira.adapter import JiraTracker
 
     return JiraTracker(name, config)

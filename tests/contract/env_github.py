@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from syncd.model import Status
-from syncd.trackers.github import GitHubTracker
-from syncd.trackers.github_config import GitHubConfig
-from syncd.trackers.pacing import Pacer
+from syncd.trackers.github.adapter import GitHubTracker
+from syncd.trackers.github.config import GitHubConfig
+from syncd.trackers.http.pacing import Pacer
 from tests.contract.env import ContractEnv, fast_settings
 from tests.fakes.github import FakeGitHub
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from syncd.model import Status
-from syncd.trackers.gitlab import GitLabTracker
-from syncd.trackers.gitlab_config import GitLabConfig
+from syncd.trackers.gitlab.adapter import GitLabTracker
+from syncd.trackers.gitlab.config import GitLabConfig
 from tests.contract.env import ContractEnv, fast_settings
 from tests.fakes.gitlab import TOKEN, FakeGitLab
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from syncd.model import Status
-from syncd.trackers.jira import JiraTracker
-from syncd.trackers.jira_config import JiraConfig
+from syncd.trackers.jira.adapter import JiraTracker
+from syncd.trackers.jira.config import JiraConfig
 from tests.contract.env import ContractEnv, fast_settings
 from tests.fakes.jira import EMAIL, TOKEN, FakeJira
 

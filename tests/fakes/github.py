@@ -52,7 +52,7 @@ class FakeGitHub(FakeServer):
         self.repo = repo
         self.api_prefix = api_prefix  # "/api/v3" to look like GitHub Enterprise Server
         # Each fake is its own account: syncd paces and honours rate-limit waits per host and
-        # token for the whole process (syncd/trackers/pacing.py), and ports get reused.
+        # token for the whole process (syncd/trackers/http/pacing.py), and ports get reused.
         self.token = token or f"t0ken-{next(_ACCOUNTS)}"
         self.issues: dict[int, dict[str, Any]] = {}  # number → issue (pull requests too)
         self.comments: dict[int, list[dict[str, Any]]] = {}

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from structlog.testing import capture_logs
 
-from syncd.config_load import LoadedConfig, load_config
-from syncd.cycle import PassOptions, PassReport, holder, open_store, parse_options, run_pass
+from syncd.config.load import LoadedConfig, load_config
+from syncd.engine.run import PassOptions, PassReport, holder, open_store, parse_options, run_pass
 from syncd.model import Status
 from syncd.records.parse import read_review
 from tests.fakes.base import Request

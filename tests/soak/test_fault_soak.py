@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from syncd.cycle import parse_options
+from syncd.engine.run import parse_options
 from syncd.model import Status
 from syncd.records.parse import read_review
 from tests.fakes.base import Faults

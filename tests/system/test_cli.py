@@ -190,7 +190,7 @@ def test_second_pass_on_a_locked_store_exits_3(run: Run, project: Path) -> None:
             sys.executable,
             "-c",
             "import sys, time\n"
-            "from syncd.store import Store\n"
+            "from syncd.store.database import Store\n"
             "s = Store.open(sys.argv[1])\n"
             "with s.lock('test holder'):\n"
             "    print('locked', flush=True)\n"

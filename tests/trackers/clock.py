@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from syncd.trackers.pacing import Pacer
+from syncd.trackers.http.pacing import Pacer
 
 
 class FakeClock:

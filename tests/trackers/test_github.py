@@ -15,9 +15,9 @@ from github.PaginatedList import PaginatedList
 
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import Status, TicketRef
-from syncd.trackers import github_map as gm
-from syncd.trackers.github import GitHubTracker
-from syncd.trackers.github_config import GitHubConfig
+from syncd.trackers.github import mapping as gm
+from syncd.trackers.github.adapter import GitHubTracker
+from syncd.trackers.github.config import GitHubConfig
 from syncd.trackers.protocol import Outcome, TicketChange, TicketDraft
 from tests.contract.env_github import make_tracker
 from tests.fakes.base import Faults, Response

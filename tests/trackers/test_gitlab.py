@@ -14,11 +14,11 @@ from pydantic import SecretStr
 
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import Status, TicketRef
-from syncd.trackers import gitlab_map as m
-from syncd.trackers.calls import retry_after_seconds
-from syncd.trackers.gitlab import GitLabTracker
-from syncd.trackers.gitlab_config import GitLabConfig
-from syncd.trackers.paging import OverlapCursor
+from syncd.trackers.gitlab import mapping as m
+from syncd.trackers.gitlab.adapter import GitLabTracker
+from syncd.trackers.gitlab.config import GitLabConfig
+from syncd.trackers.http.calls import retry_after_seconds
+from syncd.trackers.http.paging import OverlapCursor
 from syncd.trackers.protocol import (
     Outcome,
     TicketChange,

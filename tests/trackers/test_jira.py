@@ -13,10 +13,10 @@ from pydantic import SecretStr
 
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import Status, TicketRef
-from syncd.trackers import jira_map as m
-from syncd.trackers.jira import JiraTracker
-from syncd.trackers.jira_config import JiraConfig
-from syncd.trackers.paging import OverlapCursor
+from syncd.trackers.http.paging import OverlapCursor
+from syncd.trackers.jira import mapping as m
+from syncd.trackers.jira.adapter import JiraTracker
+from syncd.trackers.jira.config import JiraConfig
 from syncd.trackers.protocol import Outcome, TicketChange, TicketDraft, body_marker
 from tests.contract.env_jira import make_config
 from tests.fakes.base import Faults

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from syncd.trackers import pacing
-from syncd.trackers.pacing import Delay, Why, Window
+from syncd.trackers.http import pacing
+from syncd.trackers.http.pacing import Delay, Why, Window
 from tests.trackers.clock import FakeClock
 
 MINUTE = (Window(3, 60.0),)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from syncd.config import Config
-from syncd.config_load import config_schema, load_config, parse_config
-from syncd.config_values import normalize_severity, parse_duration
+from syncd.config.load import config_schema, load_config, parse_config
+from syncd.config.models import Config
+from syncd.config.values import normalize_severity, parse_duration
 from syncd.errors import ConfigError
 
 GITHUB = """

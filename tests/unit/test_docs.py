@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from syncd.config_load import config_schema, load_config, parse_config
+from syncd.config.load import config_schema, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "configuration.md"

@@ -1,10 +1,10 @@
-"""Judging follow-through (syncd.followup): status, implied due dates, flags, and re-use."""
+"""Judging follow-through (syncd.engine.judge): status, implied due dates, flags, and re-use."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from syncd.followup import Progress, Rules, judge_all
+from syncd.engine.judge import Progress, Rules, judge_all
 from syncd.model import Flag, ItemReport, Status
 from syncd.records.parse import ParseOptions, parse_text
 

@@ -528,7 +528,7 @@ def test_settings_from_config_rejects_unknown_rules() -> None:
 
 
 def test_settings_from_real_config_model() -> None:
-    config_module = pytest.importorskip("syncd.config")
+    config_module = pytest.importorskip("syncd.config.models")
     lint = config_module.LintConfig(max_items=2, rules={"SYN106": {"severity": "off"}})
     settings = settings_from_config(lint, {"SEV-1": 15})
     assert settings.severities == {"SYN106": None}

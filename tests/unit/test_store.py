@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from syncd import store_schema
 from syncd.errors import StoreError
 from syncd.model import Status
-from syncd.store import CachedReview, Link, Store, TicketSnapshot
+from syncd.store import schema
+from syncd.store.database import CachedReview, Link, Store, TicketSnapshot
 
 REPO = Path(__file__).resolve().parents[2]
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -88,7 +88,7 @@ def store(url: str) -> Iterator[Store]:
 def test_open_creates_the_directory_and_the_latest_schema(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "state.db"
     with Store.open(f"sqlite:///{path}") as store:
-        assert store.schema_version == store_schema.LATEST
+        assert store.schema_version == schema.LATEST
     assert path.is_file()
 
 
@@ -117,30 +117,30 @@ def test_data_survives_reopening(url: str) -> None:
         store.set_cursor("gh", "etag-1")
     with Store.open(url) as store:
         assert store.get_cursor("gh") == "etag-1"
-        assert store.schema_version == store_schema.LATEST
+        assert store.schema_version == schema.LATEST
 
 
 def test_a_version_1_database_is_migrated_to_the_latest_keeping_its_data(url: str) -> None:
-    engine = store_schema.create_engine(sa.make_url(url))
+    engine = schema.create_engine(sa.make_url(url))
     with engine.begin() as conn:
-        store_schema.apply_migration(conn, 0)
-        conn.execute(sa.insert(store_schema.kv).values(key="full_reconciled", value="yes"))
+        schema.apply_migration(conn, 0)
+        conn.execute(sa.insert(schema.kv).values(key="full_reconciled", value="yes"))
     with engine.connect() as conn:
-        assert store_schema.read_version(conn) == 1
+        assert schema.read_version(conn) == 1
         assert not sa.inspect(conn).has_table("syncd_digests")
     engine.dispose()
 
     with Store.open(url) as store:
-        assert store.schema_version == store_schema.LATEST
+        assert store.schema_version == schema.LATEST
         assert store.get_meta("full_reconciled") == "yes"
         assert store.record_digest("weekly", "2026-W23", T0)  # a table migration 3 added
 
 
 def test_a_version_3_database_gains_reminder_attempts_keeping_its_episodes(url: str) -> None:
-    engine = store_schema.create_engine(sa.make_url(url))
+    engine = schema.create_engine(sa.make_url(url))
     with engine.begin() as conn:
         for version in range(3):
-            store_schema.apply_migration(conn, version)
+            schema.apply_migration(conn, version)
         # As syncd 3 left it: episodes without the column (v2 now creates it from the table).
         conn.exec_driver_sql("ALTER TABLE syncd_episodes DROP COLUMN attempted_at")
         conn.exec_driver_sql(
@@ -150,7 +150,7 @@ def test_a_version_3_database_gains_reminder_attempts_keeping_its_episodes(url: 
     engine.dispose()
 
     with Store.open(url) as store:
-        assert store.schema_version == store_schema.LATEST
+        assert store.schema_version == schema.LATEST
         episode = store.episode("r1#a", "overdue")
         assert episode is not None
         assert (episode.started_on, episode.attempted_at) == (date(2026, 6, 5), None)
@@ -160,21 +160,21 @@ def test_a_version_3_database_gains_reminder_attempts_keeping_its_episodes(url: 
 
 def test_a_database_from_a_newer_syncd_is_refused(url: str) -> None:
     Store.open(url).close()
-    engine = store_schema.create_engine(sa.make_url(url))
+    engine = schema.create_engine(sa.make_url(url))
     with engine.begin() as conn:
-        store_schema.write_version(conn, store_schema.LATEST + 2)
+        schema.write_version(conn, schema.LATEST + 2)
     engine.dispose()
 
     with pytest.raises(StoreError) as caught:
         Store.open(url)
     message = str(caught.value)
-    assert f"(schema {store_schema.LATEST + 2} > {store_schema.LATEST}); upgrade syncd" in message
+    assert f"(schema {schema.LATEST + 2} > {schema.LATEST}); upgrade syncd" in message
     assert "was written by a newer syncd" in message
 
 
 def test_processes_opening_a_fresh_store_at_once_migrate_it_once(url: str) -> None:
     opener = (
-        "import sys\nfrom syncd.store import Store\n"
+        "import sys\nfrom syncd.store.database import Store\n"
         "with Store.open(sys.argv[1]) as s: print(s.schema_version)"
     )
     procs = [
@@ -189,7 +189,7 @@ def test_processes_opening_a_fresh_store_at_once_migrate_it_once(url: str) -> No
         for _ in range(3)
     ]
     results = [proc.communicate(timeout=60) for proc in procs]
-    assert [(out.strip(), err) for out, err in results] == [(str(store_schema.LATEST), "")] * 3
+    assert [(out.strip(), err) for out, err in results] == [(str(schema.LATEST), "")] * 3
 
 
 @pytest.mark.parametrize(
@@ -231,7 +231,7 @@ def test_an_unreachable_postgresql_is_one_sentence_without_the_password() -> Non
 
 
 def test_a_database_failure_after_opening_is_a_store_error(store: Store, url: str) -> None:
-    engine = store_schema.create_engine(sa.make_url(url))
+    engine = schema.create_engine(sa.make_url(url))
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE syncd_links"))
     engine.dispose()
@@ -475,7 +475,7 @@ def test_an_attempt_without_an_open_intent_is_a_bug(store: Store) -> None:
 
 def test_only_one_intent_per_item_can_be_open(store: Store, url: str) -> None:
     store.add_intent("r1#a", "gh", "reviews/r1.md", at=T0)
-    engine = store_schema.create_engine(sa.make_url(url))
+    engine = schema.create_engine(sa.make_url(url))
     row = {
         "item_key": "r1#a",
         "tracker": "gh",
@@ -485,7 +485,7 @@ def test_only_one_intent_per_item_can_be_open(store: Store, url: str) -> None:
         "attempts": 0,
     }
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
-        conn.execute(sa.insert(store_schema.intents).values(**row))
+        conn.execute(sa.insert(schema.intents).values(**row))
     engine.dispose()
 
 

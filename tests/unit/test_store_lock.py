@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from syncd.errors import StoreLocked
-from syncd.store import Store
+from syncd.store.database import Store
 from tests.unit.test_store import postgres_database
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 # Takes the lock, says so, and holds it until killed.
 HOLD = """
 import sys, time
-from syncd.store import Store
+from syncd.store.database import Store
 store = Store.open(sys.argv[1])
 with store.lock(sys.argv[2]):
     print("locked", flush=True)
