@@ -14,7 +14,8 @@ from typing import NoReturn
 
 import click
 
-from syncd.cli.app import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, cli
+from syncd.cli.app import cli
+from syncd.cli.context import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from syncd.errors import ConfigError, SyncdError
 
 

@@ -1,0 +1,93 @@
+"""What every command shares: exit codes, the loaded config, `--today`, one locked pass."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from syncd import log
+from syncd.errors import UsageError
+from syncd.model import Flag, Severity
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+
+class Ctx:
+    def __init__(self, config: Path | None, log_level: str | None, log_format: str | None):
+        self.config_path = config
+        self.log_level = log_level
+        self.log_format = log_format
+
+    def load(self, *, required: bool = True) -> Any:
+        from syncd.config.load import load_config
+
+        loaded = load_config(self.config_path, os.environ) if required else maybe_load(self)
+        if loaded is not None:
+            cfg = loaded.config.log
+            log.configure(self.log_level or cfg.level, self.log_format or cfg.format)  # type: ignore[arg-type]
+        return loaded
+
+
+def maybe_load(ctx: Ctx) -> Any:
+    """The config if one is given or found; None when there is none at all (lint on files)."""
+    from syncd.config.load import load_config
+
+    if (
+        ctx.config_path is None
+        and "SYNCD_CONFIG" not in os.environ
+        and not Path("syncd.yaml").exists()
+    ):
+        return None
+    return load_config(ctx.config_path, os.environ)
+
+
+def parse_today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+today_option = click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="Judge due dates as of this day instead of today in the configured time zone "
+    "(for back-filled reports and tests).",
+)
+
+
+def one_pass(loaded: Any, options: Any) -> Any:
+    """Open the store, take its lock, run one pass (the body of check and sync)."""
+    from syncd.engine.run import holder, open_store, run_pass
+
+    with open_store(loaded) as store, store.lock(holder()):
+        return run_pass(loaded, store, options)
+
+
+def tracker_failed(result: Any) -> bool:
+    """A tracker could not be read, or a write to it failed: the pass did not complete (the
+    next pass retries; deferred creations and writes over budget are not failures)."""
+    outcome = result.trackers
+    if outcome is None:
+        return False
+    return any(not v.ok for v in outcome.views.values()) or bool(outcome.result.failed)
+
+
+def failing(result: Any, fail_on: Sequence[str]) -> list[str]:
+    active = [r for r in result.reports if not r.review.draft]
+    failing = []
+    for name in fail_on:
+        if name == "lint_errors":
+            if any(p.severity is Severity.ERROR for p in result.lint):
+                failing.append("lint errors")
+        elif any(Flag(name) in r.flags for r in active):
+            failing.append(name.replace("_", " "))
+    return failing

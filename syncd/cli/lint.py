@@ -1,0 +1,40 @@
+"""`syncd lint`: lint the configured reviews, or files given on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from syncd.cli.context import EXIT_OK, EXIT_PROBLEMS, Ctx
+from syncd.model import Severity
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="github prints workflow annotations for GitHub Actions.",
+)
+@click.pass_obj
+def lint(obj: Ctx, paths: tuple[Path, ...], fmt: str) -> int:
+    """Check that action items are well written: one owner, a real due date, a specific change.
+
+    Without PATHS, lints every review the config finds. With PATHS (files or directories),
+    lints those — a config file is then optional (pre-commit passes file names). Exits 1 when
+    an error-severity rule fires. Rules and suppression: docs/lint.md.
+    """
+    from syncd.engine.lint import lint_config_reviews, lint_paths
+    from syncd.records.lint_output import format_github, format_json, format_text
+
+    loaded = obj.load(required=not paths)
+    problems = lint_paths(paths, loaded) if paths else lint_config_reviews(loaded)
+    render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
+    output = render(problems)
+    if output:
+        click.echo(output, nl=not output.endswith("\n"))
+    return EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK

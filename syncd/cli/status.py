@@ -1,0 +1,86 @@
+"""`syncd status`: the items and their follow-through, filtered; writes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from syncd.cli.context import EXIT_OK, Ctx, parse_today, today_option
+from syncd.model import Flag
+
+_FLAG_NAMES = [f.value for f in Flag]
+
+
+@click.command()
+@click.option("--owner", help="Only items of this owner (case-insensitive; @ optional).")
+@click.option("--review", "review_filter", help="Only reviews whose path or id contains this.")
+@click.option(
+    "--flag",
+    "flags",
+    multiple=True,
+    type=click.Choice(_FLAG_NAMES),
+    help="Only items with this flag (repeatable: any of them).",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["open", "in_progress", "done", "deprioritized"]),
+    help="Only items in this status (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; json (one array, one object per item) for scripts.",
+)
+@today_option
+@click.pass_obj
+def status(
+    obj: Ctx,
+    owner: str | None,
+    review_filter: str | None,
+    flags: tuple[str, ...],
+    statuses: tuple[str, ...],
+    fmt: str,
+    today: str | None,
+) -> int:
+    """Show action items and their follow-through, filtered. Writes nothing to the reviews.
+
+    \b
+    Examples:
+      syncd status --flag overdue --flag needs_decision
+      syncd status --owner @priya --format json | jq '.[] | .description'
+    """
+    from syncd.cli.report import item_json, status_table
+    from syncd.engine.judge import judge_all
+    from syncd.engine.run import gather, open_store, rules, today_for
+
+    loaded = obj.load()
+    with open_store(loaded) as store:
+        gathered = gather(loaded, store)
+    reports = judge_all(gathered.reviews, today_for(loaded, parse_today(today)), rules(loaded))
+    wanted_owner = owner.lstrip("@").casefold() if owner else None
+    selected = [
+        r
+        for r in reports
+        if (wanted_owner is None or (r.item.owner or "").lstrip("@").casefold() == wanted_owner)
+        and (
+            review_filter is None
+            or review_filter in r.review.path
+            or review_filter == r.review.meta.id
+        )
+        and (not flags or any(Flag(f) in r.flags for f in flags))
+        and (not statuses or r.status.value in statuses)
+    ]
+    root, base = loaded.records_root(), loaded.base_dir
+    if fmt == "json":
+        click.echo(
+            json.dumps([item_json(r, root, base) for r in selected], indent=2, ensure_ascii=False)
+        )
+    else:
+        click.echo(status_table(selected, root, base), nl=False)
+    return EXIT_OK
