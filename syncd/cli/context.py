@@ -17,7 +17,6 @@ from syncd.model import Flag, Severity
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-
 class Ctx:
     def __init__(self, config: Path | None, log_level: str | None, log_format: str | None):
         self.config_path = config
