@@ -13,7 +13,6 @@ from syncd.cli.context import (
     one_pass,
     parse_today,
     today_option,
-    tracker_failed,
 )
 
 
@@ -46,13 +45,13 @@ def check(obj: Ctx, fmt: str, no_write: bool, limit: int, today: str | None) -> 
     report grouped by problem. Exits 1 when a problem listed in health.fail_on is found.
     """
     from syncd.cli.report import check_json, check_text, trackers_text
-    from syncd.engine.run import PassOptions
+    from syncd.engine.run import Mode
 
     loaded = obj.load()
-    result = one_pass(loaded, PassOptions(today=parse_today(today), write=not no_write))
+    result = one_pass(loaded, Mode.NO_WRITE if no_write else Mode.SYNC, parse_today(today))
     problems = failing(result, loaded.config.health.fail_on)
     code = EXIT_PROBLEMS if problems else EXIT_OK
-    if tracker_failed(result):
+    if result.tracker_failed:
         code = EXIT_INCOMPLETE
     root, base = loaded.records_root(), loaded.base_dir
     if fmt == "json":

@@ -63,21 +63,19 @@ today_option = click.option(
 )
 
 
-def one_pass(loaded: Any, options: Any) -> Any:
-    """Open the store, take its lock, run one pass (the body of check and sync)."""
-    from syncd.engine.run import holder, open_store, run_pass
+def one_pass(loaded: Any, mode: Any, today: date | None) -> Any:
+    """Open the store, take its lock, run one pass (the body of check, sync and status)."""
+    from syncd.clock import Clock
+    from syncd.engine.context import PassContext, holder
+    from syncd.engine.run import Mode, run_pass
+    from syncd.store.database import Store
 
-    with open_store(loaded) as store, store.lock(holder()):
-        return run_pass(loaded, store, options)
-
-
-def tracker_failed(result: Any) -> bool:
-    """A tracker could not be read, or a write to it failed: the pass did not complete (the
-    next pass retries; deferred creations and writes over budget are not failures)."""
-    outcome = result.trackers
-    if outcome is None:
-        return False
-    return any(not v.ok for v in outcome.views.values()) or bool(outcome.result.failed)
+    ctx = PassContext.build(loaded, Clock(loaded.config.zone(), pinned_today=today))
+    with Store.open(loaded.store_url()) as store:
+        if mode is Mode.READ:  # reads, and a parse cache any pass may refresh: no lock
+            return run_pass(ctx, store, mode)
+        with store.lock(holder()):
+            return run_pass(ctx, store, mode)
 
 
 def failing(result: Any, fail_on: Sequence[str]) -> list[str]:

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from syncd.engine.run import PassReport
+from syncd.engine.plan.steps import UpdateTicket
+from syncd.engine.run import PassResult
 from syncd.model import Flag, ItemReport, Problem, Severity
 
 # The order problems are shown in, most urgent first, with their headings.
@@ -92,7 +93,7 @@ def _shorten(text: str, width: int) -> str:
 
 
 def check_text(
-    result: PassReport,
+    result: PassResult,
     root: Path,
     base_dir: Path,
     failing: Sequence[str],
@@ -132,18 +133,18 @@ def check_text(
         for p in result.lint:
             if p.severity is Severity.ERROR:
                 out.append(f"  {p.path}:{p.line}:{p.col}: {p.code} {p.message}")
-    if result.apply.written:
+    if result.applied.reviews.written:
         out.append("")
-        out.append(f"Updated marks in {len(result.apply.written)} review(s):")
-        out.extend(f"  {p}" for p in result.apply.written)
-    for diff in result.apply.diffs:
+        out.append(f"Updated marks in {len(result.applied.reviews.written)} review(s):")
+        out.extend(f"  {p}" for p in result.applied.reviews.written)
+    for diff in result.applied.reviews.diffs:
         out.append("")
         out.append(diff.rstrip("\n"))
-    if result.apply.refused or result.apply.skipped:
+    if result.applied.reviews.refused or result.applied.reviews.skipped:
         out.append("")
         out.append("Not written (the file is untouched):")
-        out.extend(f"  {p}:{line}: {why}" for p, line, why in result.apply.refused)
-        out.extend(f"  {p}: {why}" for p, why in result.apply.skipped)
+        out.extend(f"  {p}:{line}: {why}" for p, line, why in result.applied.reviews.refused)
+        out.extend(f"  {p}: {why}" for p, why in result.applied.reviews.skipped)
     out.append("")
     if failing:
         out.append(f"Follow-through problems: {', '.join(failing)} (exit {exit_code})")
@@ -160,7 +161,7 @@ def _status_counts(reports: Sequence[ItemReport]) -> dict[str, int]:
 
 
 def check_json(
-    result: PassReport, root: Path, base_dir: Path, failing: Sequence[str], exit_code: int
+    result: PassResult, root: Path, base_dir: Path, failing: Sequence[str], exit_code: int
 ) -> str:
     active = [r for r in result.reports if not r.review.draft]
     doc = {
@@ -173,11 +174,12 @@ def check_json(
             for flag, _ in SECTIONS
         },
         "lint": [problem_json(p) for p in result.lint],
-        "written": result.apply.written,
+        "written": result.applied.reviews.written,
         "refused": [
-            {"review": p, "line": ln, "reason": why} for p, ln, why in result.apply.refused
+            {"review": p, "line": ln, "reason": why}
+            for p, ln, why in result.applied.reviews.refused
         ],
-        "diffs": result.apply.diffs,
+        "diffs": result.applied.reviews.diffs,
         "failing": list(failing),
         "exit_code": exit_code,
     }
@@ -221,49 +223,53 @@ def status_table(reports: Sequence[ItemReport], root: Path, base_dir: Path) -> s
     return "\n".join(lines) + "\n"
 
 
-def trackers_text(result: PassReport) -> str:
+def trackers_text(result: PassResult) -> str:
     """What the tracker side of a pass did, one line per tracker, then failures and calls."""
-    outcome = result.trackers
-    if outcome is None:
+    facts, applied, plan = result.trackers, result.applied, result.plan.tickets
+    if facts is None:
         return ""
     out = []
-    for name, view in outcome.views.items():
-        if not view.ok:
-            out.append(f"{name}: FAILED this pass, its items were left unchanged: {view.error}")
+    for name, known in facts.items():
+        if not known.ok:
+            out.append(f"{name}: FAILED this pass, its items were left unchanged: {known.error}")
             continue
-        writes = outcome.result.writes.get(name, 0)
-        later = outcome.result.postponed.get(name, 0)
+        writes = applied.writes.get(name, 0)
+        later = applied.postponed.get(name, 0)
         line = (
-            f"{name}: {'full' if view.full else 'incremental'} listing, "
-            f"{view.requests} request(s); {writes} write(s)"
+            f"{name}: {'full' if known.full else 'incremental'} listing, "
+            f"{known.requests} request(s); {writes} write(s)"
         )
         if later:
             line += f"; {later} postponed to the next pass (write_budget)"
         out.append(line)
-    if outcome.result.created:
-        out.append(
-            f"Created {len(outcome.result.created)} ticket(s): " + ", ".join(outcome.result.created)
-        )
-    for step, error in outcome.result.failed:
+    if applied.created:
+        keys = [s.key for s in applied.created.values()]
+        out.append(f"Created {len(keys)} ticket(s): " + ", ".join(keys))
+    for step, error in applied.failed:
         out.append(f"  failed: {step}: {error}")
-    if outcome.deferred:
+    if plan is not None and plan.deferred:
         out.append(
-            f"Deferred {len(outcome.deferred)} creation(s): a ticket may already exist "
+            f"Deferred {len(plan.deferred)} creation(s): a ticket may already exist "
             "that the tracker's search does not show yet; next pass decides"
         )
-    for key, tracker, ticket in outcome.orphans:
+    closing = (
+        any(isinstance(s, UpdateTicket) and s.change.close_not_planned for s in plan.steps)
+        if plan
+        else False
+    )
+    for key, tracker, ticket in plan.orphans if plan else ():
         what = "closing it as not planned (sync.on_removed: close)"
-        if not outcome.close_orphans:
+        if not closing:
             what = "left open (sync.on_removed: report)"
         out.append(f"Orphaned: {tracker} ticket {ticket} (item {key} left its review); {what}")
-    for key, tracker, ticket, review in outcome.gone:
+    for key, tracker, ticket, review in plan.gone if plan else ():
         out.append(
             f"Orphaned: {tracker} ticket {ticket} (item {key}; its review {review} is no "
             "longer found); left open: syncd never closes the tickets of a missing review"
         )
-    for problem in outcome.problems:
+    for problem in result.problems:
         out.append(f"Routing: {problem}")
-    if outcome.result.calls:
+    if applied.calls:
         out.append("Would call:")
-        out.extend(f"  {c}" for c in outcome.result.calls)
+        out.extend(f"  {c}" for c in applied.calls)
     return "\n".join(out) + "\n" if out else ""

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from syncd.cli.context import EXIT_OK, Ctx, parse_today, today_option
+from syncd.cli.context import EXIT_OK, Ctx, one_pass, parse_today, today_option
 from syncd.model import Flag
 
 _FLAG_NAMES = [f.value for f in Flag]
@@ -56,13 +56,10 @@ def status(
       syncd status --owner @priya --format json | jq '.[] | .description'
     """
     from syncd.cli.report import item_json, status_table
-    from syncd.engine.judge import judge_all
-    from syncd.engine.run import gather, open_store, rules, today_for
+    from syncd.engine.run import Mode
 
     loaded = obj.load()
-    with open_store(loaded) as store:
-        gathered = gather(loaded, store)
-    reports = judge_all(gathered.reviews, today_for(loaded, parse_today(today)), rules(loaded))
+    reports = one_pass(loaded, Mode.READ, parse_today(today)).reports
     wanted_owner = owner.lstrip("@").casefold() if owner else None
     selected = [
         r

@@ -11,7 +11,6 @@ from syncd.cli.context import (
     one_pass,
     parse_today,
     today_option,
-    tracker_failed,
 )
 from syncd.errors import UsageError
 
@@ -34,7 +33,7 @@ def sync(obj: Ctx, dry_run: bool, today: str | None) -> int:
     write to it failed (the next pass retries; nothing is created twice).
     """
     from syncd.cli.report import trackers_text
-    from syncd.engine.run import PassOptions
+    from syncd.engine.run import Mode
 
     loaded = obj.load()
     if not loaded.config.trackers:
@@ -42,14 +41,15 @@ def sync(obj: Ctx, dry_run: bool, today: str | None) -> int:
             f"{loaded.path.name} configures no tracker, so there is nothing to sync; add one "
             "under `trackers:` (see docs/trackers/) or use `syncd check` for records-only mode"
         )
-    result = one_pass(loaded, PassOptions(today=parse_today(today), dry_run=dry_run))
+    result = one_pass(loaded, Mode.DRY_RUN if dry_run else Mode.SYNC, parse_today(today))
     click.echo(trackers_text(result), nl=False)
-    for diff in result.apply.diffs:
+    for diff in result.applied.reviews.diffs:
         click.echo(diff, nl=False)
-    if result.apply.written:
+    if result.applied.reviews.written:
         click.echo(
-            f"Updated {len(result.apply.written)} review(s): " + ", ".join(result.apply.written)
+            f"Updated {len(result.applied.reviews.written)} review(s): "
+            + ", ".join(result.applied.reviews.written)
         )
-    for path, line, why in result.apply.refused:
+    for path, line, why in result.applied.reviews.refused:
         click.echo(f"Not written: {path}:{line}: {why}")
-    return EXIT_INCOMPLETE if tracker_failed(result) else EXIT_OK
+    return EXIT_INCOMPLETE if result.tracker_failed else EXIT_OK

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from syncd.config.load import LoadedConfig
-from syncd.engine.run import gather, lint_settings, open_store, parse_options
+from syncd.engine.context import PassContext
+from syncd.engine.run import Mode, run_pass
 from syncd.model import Problem
 from syncd.records.lint import LintSettings, lint_review
 from syncd.records.parse import ParseOptions, read_review
+from syncd.store.database import Store
 
 
 def _order(p: Problem) -> tuple[str, int, int, str]:
@@ -17,15 +19,16 @@ def _order(p: Problem) -> tuple[str, int, int, str]:
 
 
 def lint_config_reviews(loaded: LoadedConfig) -> list[Problem]:
-    with open_store(loaded) as store:
-        gathered = gather(loaded, store)
-    return sorted(gathered.discovery + gathered.lint, key=_order)
+    with Store.open(loaded.store_url()) as store:
+        result = run_pass(PassContext.build(loaded), store, Mode.READ)
+    return sorted(result.lint, key=_order)
 
 
 def lint_paths(paths: Sequence[Path], loaded: LoadedConfig | None) -> list[Problem]:
     """Lint files and directories given on the command line (pre-commit passes file names)."""
-    options = parse_options(loaded) if loaded else ParseOptions()
-    settings = lint_settings(loaded) if loaded else LintSettings()
+    ctx = PassContext.build(loaded) if loaded else None
+    options = ctx.parse if ctx else ParseOptions()
+    settings = ctx.lint if ctx else LintSettings()
     cwd = Path.cwd()
     problems: list[Problem] = []
     for path in _expand(paths):

@@ -1,269 +1,190 @@
-"""One pass: gather → judge → plan → apply → report. `syncd check`, `syncd sync`, the daemon
-and `syncd status` all run this same code (DESIGN §1 principle 6)."""
+"""One pass, in one direction: gather → judge → plan → apply → result.
+
+`syncd check`, `syncd sync`, `syncd status` and the service all run this (DESIGN §1
+principle 6). It keeps nothing between calls: a service calls it again and again with the same
+PassContext, store and tracker objects; a cron command calls it once.
+
+    gather   engine/gather/   read the reviews (parse cache) and the trackers (one listing
+                              each, the look-ups exactly-once needs)
+    judge    engine/judge.py  status, implied due date and flags of every item, once
+    plan     engine/plan/     PURE: every write of the pass as a tuple of steps
+    apply    engine/apply/    the one writer: runs the steps, says what each did
+"""
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import os
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 
-import syncd
 from syncd import log
-from syncd.config.load import LoadedConfig
-from syncd.engine.apply.failpoint import failpoint
-from syncd.engine.apply.reviews import ApplyResult, apply_edit_steps
-from syncd.engine.judge import Rules, judge_all
-from syncd.engine.plan.reviews import EditReview, compute_plan
+from syncd.config.values import owner_key
+from syncd.engine.apply.execute import Applied, World, Writes, apply_plan
+from syncd.engine.apply.reviews import Replanner
+from syncd.engine.context import PassContext
+from syncd.engine.gather.reviews import gather_reviews
+from syncd.engine.gather.tickets import GatheredTickets, TrackerFacts, gather_tickets
+from syncd.engine.judge import Progress, judge_all
+from syncd.engine.plan.pass_plan import Plan, Settings, plan_pass
+from syncd.engine.plan.tickets import TrackerPolicy
 from syncd.model import ItemReport, Problem, Review
-from syncd.records import codec
-from syncd.records.discover import discover
-from syncd.records.lint import LintSettings, lint_review, settings_from_config
-from syncd.records.reading import DEFAULT_SECTIONS, ParseOptions
-from syncd.store.database import CachedReview, Store
-
-if TYPE_CHECKING:
-    from syncd.engine.tracker_pass import TrackerOutcome
+from syncd.store.database import Store
+from syncd.trackers.protocol import Tracker
+from syncd.trackers.registry import build_tracker
 
 _log = log.get("syncd.engine.run")
 
-# A file modified this recently may change again within the same mtime tick without changing
-# its size; such files are parsed but not cached (the "racy git" problem).
-_RACY_SECONDS = 2.0
+
+class Mode(enum.StrEnum):
+    """What a pass may change."""
+
+    SYNC = "sync"  # everything: reviews, trackers, the store
+    NO_WRITE = "no_write"  # judge and report; keep the store's cache and history (check --no-write)
+    DRY_RUN = "dry_run"  # write nothing; show the review diffs and the tracker calls
+    READ = "read"  # judge from the reviews and the store only: no tracker request (status)
+
+
+_WRITES = {
+    Mode.SYNC: Writes(),
+    Mode.NO_WRITE: Writes(reviews=False, trackers=False),
+    Mode.DRY_RUN: Writes(reviews=False, trackers=False, cache=False, history=False, diffs=True),
+    Mode.READ: Writes(reviews=False, trackers=False, history=False),
+}
 
 
 @dataclass(frozen=True, slots=True)
-class PassOptions:
-    today: date | None = None  # injected clock; None = today in the configured time zone
-    dry_run: bool = False
-    write: bool = True  # False: judge and report only
-
-
-@dataclass
-class Gathered:
-    reviews: list[Review]
-    lint: list[Problem]  # lint problems incl. each review's own file problems
-    discovery: list[Problem]
-    parsed: int = 0
-    cached: int = 0
-
-
-@dataclass
-class PassReport:
+class PassResult:
     today: date
-    reviews: list[Review]
-    reports: list[ItemReport]
-    lint: list[Problem]
-    apply: ApplyResult = field(default_factory=ApplyResult)
-    trackers: TrackerOutcome | None = None
-    parsed: int = 0
-    cached: int = 0
-    seconds: float = 0.0
+    reviews: tuple[Review, ...]
+    reports: tuple[ItemReport, ...]
+    lint: tuple[Problem, ...]
+    plan: Plan
+    applied: Applied
+    trackers: Mapping[str, TrackerFacts] | None  # None: records-only pass
+    problems: tuple[str, ...]  # routing problems, in the user's words
+    parsed: int
+    cached: int
+    seconds: float
+
+    @property
+    def tracker_failed(self) -> bool:
+        """A tracker could not be read, or a write to it failed: the pass did not complete
+        (deferred creations and writes over budget are not failures)."""
+        if self.trackers is None:
+            return False
+        return any(not f.ok for f in self.trackers.values()) or bool(self.applied.failed)
 
 
-def today_for(loaded: LoadedConfig, injected: date | None) -> date:
-    if injected is not None:
-        return injected
-    return datetime.now(ZoneInfo(loaded.config.timezone)).date()
+def build_trackers(ctx: PassContext) -> dict[str, Tracker]:
+    """The adapters for the configured trackers (no request is made here)."""
+    return {name: build_tracker(name, cfg) for name, cfg in ctx.loaded.config.trackers.items()}
 
 
-def parse_options(loaded: LoadedConfig) -> ParseOptions:
-    records = loaded.config.records
-    return ParseOptions(
-        sections=tuple(records.sections) if records.sections else DEFAULT_SECTIONS,
-        date_order=records.date_order,
-        max_bytes=records.max_file_bytes,
+def run_pass(
+    ctx: PassContext,
+    store: Store,
+    mode: Mode = Mode.SYNC,
+    trackers: Mapping[str, Tracker] | None = None,
+) -> PassResult:
+    """One pass. `trackers` are reused by a long-running caller; else built for this pass."""
+    started = ctx.clock.monotonic()
+    today, now = ctx.clock.today(), ctx.clock.now()
+    gathered = gather_reviews(ctx, store.cached_reviews())
+    tickets: GatheredTickets | None = None
+    progress: dict[str, Progress] = {}
+    if ctx.loaded.config.trackers and mode is not Mode.READ:
+        if trackers is None:
+            trackers = build_trackers(ctx)
+        tickets = gather_tickets(ctx.loaded.config, store, trackers, gathered.reviews, now)
+        progress = _progress(tickets)
+    reports = judge_all(list(gathered.reviews), today, ctx.rules, progress)
+    write_back = mode in (Mode.SYNC, Mode.DRY_RUN)
+    settings = _settings(ctx, gathered.reviews, write_back=write_back)
+    plan = plan_pass(gathered, tickets, reports, settings, today, now)
+    world = World(
+        store=store,
+        trackers=trackers or {},
+        budgets={n: c.write_budget for n, c in ctx.loaded.config.trackers.items()},
+        replanner=Replanner(ctx.root, ctx.parse, ctx.rules, today, plan.reviews),
+        now=now,
+        failed=frozenset(n for n, f in tickets.facts.items() if not f.ok)
+        if tickets
+        else frozenset(),
     )
-
-
-def lint_settings(loaded: LoadedConfig) -> LintSettings:
-    return settings_from_config(loaded.config.lint, loaded.config.due_defaults)
-
-
-def rules(loaded: LoadedConfig) -> Rules:
-    cfg = loaded.config
-    return Rules(
-        follow_up_days=cfg.records.follow_up_days,
-        due_soon_days=cfg.records.due_soon_days,
-        due_defaults={k.upper(): v for k, v in cfg.due_defaults.items()},
-    )
-
-
-def gather(loaded: LoadedConfig, store: Store) -> Gathered:
-    """Find and parse every review, re-using the parse cache for unchanged files."""
-    records = loaded.config.records
-    base = loaded.records_root()
-    paths, discovery = discover(base, records.paths, records.exclude)
-    options = parse_options(loaded)
-    settings = lint_settings(loaded)
-    fingerprint = _fingerprint(options, settings)
-    cache = store.cached_reviews()
-    fresh: list[tuple[str, CachedReview]] = []
-    reviews: list[Review] = []
-    lint: list[Problem] = []
-    parsed = cached = 0
-    now = time.time()
-    seen: set[str] = set()
-    for path in paths:
-        rel = path.relative_to(base).as_posix()
-        seen.add(rel)
-        try:
-            st = path.stat()
-        except OSError:
-            st = None
-        hit = cache.get(rel)
-        if (
-            st is not None
-            and hit is not None
-            and hit.size == st.st_size
-            and hit.mtime_ns == st.st_mtime_ns
-            and hit.fingerprint == fingerprint
-        ):
-            review, problems = codec.loads(hit.payload)
-            cached += 1
-        else:
-            review = _read(path, base, options)
-            problems = tuple(lint_review(review, settings))
-            parsed += 1
-            if st is not None and review.readable and now - st.st_mtime > _RACY_SECONDS:
-                fresh.append(
-                    (
-                        rel,
-                        CachedReview(
-                            st.st_size, st.st_mtime_ns, fingerprint, codec.dumps(review, problems)
-                        ),
-                    )
-                )
-        reviews.append(review)
-        lint.extend(problems)
-    if fresh:
-        store.save_reviews(fresh)
-    gone = set(cache) - seen
-    if gone:
-        store.forget_reviews(sorted(gone))
-    return Gathered(reviews, lint, discovery, parsed, cached)
-
-
-def _read(path: Path, base: Path, options: ParseOptions) -> Review:
-    # The parser is imported on first use: a pass served from the cache never loads it
-    # (~30 ms of a warm `syncd check`).
-    from syncd.records.parse import read_review
-
-    return read_review(path, base, options)[0]
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """A pass allocates a few hundred thousand acyclic objects (10,000 items, their reports,
-    ticket snapshots); the cyclic collector would rescan the growing heap over and over for
-    nothing (~30 % of a pass). It is paused for the pass and catches up right after."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
-def run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassReport:
-    """One pass: records-only, or with the configured trackers (syncd.engine.tracker_pass)."""
-    with _no_cyclic_gc():
-        return _run_pass(loaded, store, options)
-
-
-def _run_pass(loaded: LoadedConfig, store: Store, options: PassOptions) -> PassReport:
-    started = time.perf_counter()
-    today = today_for(loaded, options.today)
-    gathered = gather(loaded, store)
-    the_rules = rules(loaded)
-    write_back = loaded.config.records.write_back and options.write
-    outcome: TrackerOutcome | None = None
-    if loaded.config.trackers:
-        # Imported here: the tracker stack (and its client libraries) costs a records-only
-        # pass ~0.3 s of start-up for nothing.
-        from syncd.engine.tracker_pass import sync_trackers
-
-        outcome = sync_trackers(
-            loaded,
-            store,
-            gathered.reviews,
-            today,
-            the_rules,
-            dry_run=options.dry_run or not options.write,
-        )
-        reports = judge_all(gathered.reviews, today, the_rules, outcome.progress, outcome.settled)
-    else:
-        reports = judge_all(gathered.reviews, today, the_rules)
-    result = ApplyResult()
-    linked = outcome.linked if outcome else {}
-    frozen = outcome.frozen if outcome else frozenset()
-    steps = compute_plan(reports, write_back, linked, frozen)
-    if steps:
-        base = loaded.records_root()
-        by_path = {r.path: r for r in gathered.reviews}
-        progress = outcome.progress if outcome else {}
-
-        def replan(path: str) -> EditReview | None:
-            review = _read(base / path, base, parse_options(loaded))
-            by_path[path] = review
-            judged = judge_all([review], today, the_rules, progress)
-            fresh = compute_plan(judged, write_back, linked, frozen)
-            return fresh[0] if fresh else None
-
-        result = apply_edit_steps(steps, base, replan, dry_run=options.dry_run)
-        failpoint("after_review")
-        if result.written and not options.dry_run:
-            # Re-read what we wrote so the report and the cache show the new state.
-            for path in result.written:
-                review = _read(base / path, base, parse_options(loaded))
-                by_path[path] = review
-            gathered.reviews = [by_path[r.path] for r in gathered.reviews]
-            settled = {r.item.key: r for r in reports}  # re-read files bring new items
-            reports = judge_all(gathered.reviews, today, the_rules, progress, settled)
-    if not options.dry_run:
-        store.record_statuses(
-            {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft},
-            datetime.now(ZoneInfo("UTC")),
-        )
-    seconds = time.perf_counter() - started
+    applied = apply_plan(plan.steps, world, _WRITES[mode])
+    seconds = ctx.clock.monotonic() - started
     _log.info(
         "pass_finished",
         reviews=len(gathered.reviews),
         items=len(reports),
         parsed=gathered.parsed,
         cached=gathered.cached,
-        written=len(result.written),
+        written=len(applied.reviews.written),
         seconds=round(seconds, 3),
     )
-    return PassReport(
+    return PassResult(
         today=today,
         reviews=gathered.reviews,
-        reports=reports,
+        reports=tuple(reports),
         lint=gathered.discovery + gathered.lint,
-        apply=result,
-        trackers=outcome,
+        plan=plan,
+        applied=applied,
+        trackers=tickets.facts if tickets else None,
+        problems=tickets.problems if tickets else (),
         parsed=gathered.parsed,
         cached=gathered.cached,
         seconds=seconds,
     )
 
 
-def _fingerprint(options: ParseOptions, settings: LintSettings) -> str:
-    text = f"{syncd.__version__}|{codec.FORMAT}|{options!r}|{settings!r}|{os.name}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def _progress(tickets: GatheredTickets) -> dict[str, Progress]:
+    out: dict[str, Progress] = {}
+    for key, (name, tid) in tickets.links.items():
+        facts = tickets.facts.get(name)
+        state = facts.states.get(tid) if facts else None
+        if state is not None:
+            out[key] = Progress(state.status, state.reason, state.url)
+    return out
 
 
-def holder() -> str:
-    return f"syncd {syncd.__version__} pid {os.getpid()}"
+def _settings(ctx: PassContext, reviews: Sequence[Review], *, write_back: bool) -> Settings:
+    cfg = ctx.loaded.config
+    return Settings(
+        write_back=cfg.records.write_back and write_back,
+        policies={n: _policy(c) for n, c in cfg.trackers.items()},
+        search_lag={n: float(getattr(c, "search_lag", 0.0)) for n, c in cfg.trackers.items()},
+        assignees=_assignees(ctx, reviews),
+        review_url=cfg.sync.review_url,
+        close_orphans=cfg.sync.on_removed == "close",
+    )
 
 
-def open_store(loaded: LoadedConfig) -> Store:
-    return Store.open(loaded.store_url())
+def _policy(cfg: object) -> TrackerPolicy:
+    return TrackerPolicy(
+        labels=tuple(getattr(cfg, "labels", ("postmortem",))),
+        overdue_label=str(getattr(cfg, "overdue_label", "overdue")),
+        needs_owner_label=str(getattr(cfg, "needs_owner_label", "needs-owner")),
+        supports_due=getattr(cfg, "kind", "") != "github",  # GitHub issues have no due date
+    )
+
+
+def _assignees(
+    ctx: PassContext, reviews: Sequence[Review]
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(tracker, owner as written) → user names / account ids, from the owners directory.
+
+    Keyed by each owner as a review spells it: `@priya`, `priya` and `Priya` are one person
+    (docs/configuration.md `owners`), so the lookup goes through owner_key."""
+    cfg = ctx.loaded.config
+    directory = {owner_key(person): entry for person, entry in cfg.owners.items()}
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for owner in {i.owner for r in reviews for i in r.items if i.owner}:
+        entry = directory.get(owner_key(owner))
+        if entry is None:
+            continue
+        for name, tracker in cfg.trackers.items():
+            user = getattr(entry, tracker.kind, None)
+            if user:
+                out[(name, owner)] = (str(user),)
+    return out

@@ -14,10 +14,13 @@ from pathlib import Path
 
 from structlog.testing import capture_logs
 
+from syncd.clock import Clock
 from syncd.config.load import LoadedConfig, load_config
-from syncd.engine.run import PassOptions, PassReport, holder, open_store, parse_options, run_pass
+from syncd.engine.context import PassContext, holder
+from syncd.engine.run import PassResult, run_pass
 from syncd.model import Status
 from syncd.records.parse import read_review
+from syncd.store.database import Store
 from tests.fakes.base import Request
 from tests.soak.trackers import Driver, Ticket
 from tests.soak.world import World
@@ -59,18 +62,21 @@ class Soak:
     hook_errors: list[BaseException] = field(default_factory=list)
     stats: Counter[str] = field(default_factory=Counter)
 
-    def run(self) -> PassReport:
-        with capture_logs() as events, open_store(self.loaded) as store, store.lock(holder()):
-            report = run_pass(self.loaded, store, PassOptions(today=TODAY))
+    def context(self) -> PassContext:
+        return PassContext.build(self.loaded, Clock(self.loaded.config.zone(), pinned_today=TODAY))
+
+    def run(self) -> PassResult:
+        store = Store.open(self.loaded.store_url())
+        with capture_logs() as events, store, store.lock(holder()):
+            report = run_pass(self.context(), store)
         self.stats.update(e["event"] for e in events if e["event"] in COUNTED_EVENTS)
-        outcome = report.trackers
-        assert outcome is not None
+        assert report.trackers is not None and report.plan.tickets is not None
         self.stats["passes"] += 1
-        self.stats["tracker_down"] += sum(not v.ok for v in outcome.views.values())
-        self.stats["created"] += len(outcome.result.created)
-        self.stats["write_failed"] += len(outcome.result.failed)
-        self.stats["create_deferred"] += len(outcome.deferred)
-        self.stats["reviews_written"] += len(report.apply.written)
+        self.stats["tracker_down"] += sum(not f.ok for f in report.trackers.values())
+        self.stats["created"] += len(report.applied.created)
+        self.stats["write_failed"] += len(report.applied.failed)
+        self.stats["create_deferred"] += len(report.plan.tickets.deferred)
+        self.stats["reviews_written"] += len(report.applied.reviews.written)
         return report
 
     # -- the person ------------------------------------------------------------------------
@@ -130,9 +136,10 @@ class Soak:
             with self.driver.fake.lock:
                 self.driver.fake.scripted.clear()
             assert report.trackers is not None
-            assert not any(v.ok for v in report.trackers.views.values()), "outage not seen"
+            assert not any(f.ok for f in report.trackers.values()), "outage not seen"
             # Never conclude from a failure (DESIGN §1.4): no review changes this pass.
-            assert not report.apply.written, f"pass {number}: wrote {report.apply.written}"
+            written = report.applied.reviews.written
+            assert not written, f"pass {number}: wrote {written}"
             self.stats["outage_passes"] += 1
         self.check(f"pass {number}")
 
@@ -168,15 +175,15 @@ class Soak:
         deadline = time.monotonic() + within
         clean = number = 0
         while clean < 2:
-            outcome = self.run().trackers
+            report = self.run()
             tickets = self.check(f"calm pass {number}")
             number += 1
-            assert outcome is not None
+            assert report.trackers is not None and report.plan.tickets is not None
             left = [
-                *(f"{v.name}: {v.error}" for v in outcome.views.values() if not v.ok),
-                *(f"deferred {key}" for key in outcome.deferred),
-                *(f"{step}: {error}" for step, error in outcome.result.failed),
-                *(f"{n} over budget" for n in outcome.result.postponed.values()),
+                *(f"{f.name}: {f.error}" for f in report.trackers.values() if not f.ok),
+                *(f"deferred {key}" for key in report.plan.tickets.deferred),
+                *(f"{step}: {error}" for step, error in report.applied.failed),
+                *(f"{n} over budget" for n in report.applied.postponed.values()),
             ]
             clean = 0 if left else clean + 1
             if left:
@@ -189,7 +196,7 @@ class Soak:
         assert not self.hook_errors, self.hook_errors
         base = self.loaded.base_dir
         for path in self.world.model:
-            review, _ = read_review(base / path, base, parse_options(self.loaded))
+            review, _ = read_review(base / path, base, self.context().parse)
             assert review.readable and not review.problems, (when, path, review.problems)
         lost = self.world.lost_edits()
         assert not lost, f"{when}: review edits lost or clobbered:\n" + "\n".join(lost)

@@ -2,7 +2,7 @@
 the tracker's requests fail and a person keeps editing the reviews and the tickets.
 
 Each pass runs what `syncd sync` runs (config_load.load_config → Store.open + lock →
-cycle.run_pass), in-process, against GitHub, GitLab and Jira fakes that answer real HTTP to
+engine.run.run_pass), in-process, against GitHub, GitLab and Jira fakes that answer real HTTP to
 the real client libraries. Faults, mixed: 500/502/503, 429 with Retry-After (0 s: retry at
 once; 1 s: wait, within max_wait; a second one in a row exceeds max_wait and the tracker sits
 the pass out), stalls past the client's timeout, dropped connections, and "created, but the
@@ -35,7 +35,6 @@ from pathlib import Path
 
 import pytest
 
-from syncd.engine.run import parse_options
 from syncd.model import Status
 from syncd.records.parse import read_review
 from tests.fakes.base import Faults
@@ -88,7 +87,7 @@ def test_fault_soak_keeps_one_ticket_per_item_and_every_review_edit(
     driver.fake.reset_log()
     idle = soak.run()
     writes = [(r.method, r.path) for r in driver.fake.requests if r.method in WRITES]
-    assert not writes and not idle.apply.written, (writes, idle.apply.written)
+    assert not writes and not idle.applied.reviews.written, (writes, idle.applied.reviews.written)
 
     _assert_linked_exactly_once(soak, tickets)
     print(
@@ -103,7 +102,7 @@ def _assert_linked_exactly_once(soak: Soak, tickets: list[Ticket]) -> None:
     by_url = {t.url: t for t in tickets}
     referenced: list[str] = []
     for path in sorted(soak.world.model):
-        review, _ = read_review(base / path, base, parse_options(soak.loaded))
+        review, _ = read_review(base / path, base, soak.context().parse)
         for item in review.items:
             where = f"{path}:{item.line}"
             assert item.suffix is not None and item.suffix.ticket_url, f"{where} is not linked"

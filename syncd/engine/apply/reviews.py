@@ -1,33 +1,38 @@
-"""The only module that writes to the world (STYLE 2): review files, here.
+"""Write one review: the only code that edits review files (STYLE 2, 10).
 
 It guards before writing: the file must still hold exactly the bytes the plan was made from
-(drift-safe); otherwise the caller's `replan` re-reads, re-parses and re-plans that one review,
-up to a few times, and never overwrites a concurrent edit. Items the editor refuses are
-reported, the rest of the file is still written. Dry runs produce unified diffs instead.
+(drift-safe). Otherwise the review is read again and re-planned through the same pure planner
+(`plan_reviews`), up to a few times; a concurrent edit is never overwritten. Items the editor
+refuses are reported, the rest of the file is still written. Dry runs produce diffs instead.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from syncd import log
-from syncd.engine.plan.reviews import EditReview
+from syncd.engine.gather.reviews import read
+from syncd.engine.judge import Progress, Rules, judge_all
+from syncd.engine.plan.reviews import ReviewInputs, linked_marks, plan_reviews
+from syncd.engine.plan.steps import EditReview, SetMarks
 from syncd.errors import FileChanged
 from syncd.records.edit import ItemEdit, apply_edits, encode, write_if_unchanged
-from syncd.records.reading import decode
+from syncd.records.reading import ParseOptions, decode
+from syncd.trackers.protocol import TicketState
 
-_log = log.get("syncd.engine.apply.reviews")
+_log = log.get("syncd.engine.apply")
 
 MAX_REPLANS = 3
 
 
 @dataclass
-class ApplyResult:
-    """What a run of steps did; the report and the exit code are built from it."""
+class ReviewsWritten:
+    """What the review steps did; the report and the exit code are built from it."""
 
     written: list[str] = field(default_factory=list)  # review paths rewritten
     refused: list[tuple[str, int, str]] = field(default_factory=list)  # (path, line, reason)
@@ -35,36 +40,45 @@ class ApplyResult:
     diffs: list[str] = field(default_factory=list)  # dry run only
 
 
-Replan = Callable[[str], EditReview | None]
+@dataclass(frozen=True, slots=True)
+class Replanner:
+    """Everything a re-plan of one review needs: read it again, judge it, plan it."""
+
+    root: Path
+    parse: ParseOptions
+    rules: Rules
+    today: date
+    inputs: ReviewInputs
+
+    def replan(self, path: str, created: Mapping[str, TicketState]) -> EditReview | None:
+        review = read(self.root / path, self.root, self.parse)
+        linked = {**self.inputs.linked, **created}
+        progress = {k: Progress(s.status, s.reason, s.url) for k, s in linked.items()}
+        reports = judge_all([review], self.today, self.rules, progress)
+        inputs = replace(self.inputs, linked=linked, creating=self.inputs.creating - created.keys())
+        fresh = plan_reviews(reports, inputs)
+        return fresh[0] if fresh else None
 
 
-def apply_edit_steps(
-    steps: tuple[EditReview, ...],
-    base: Path,
-    replan: Replan,
-    *,
-    dry_run: bool = False,
-) -> ApplyResult:
-    result = ApplyResult()
-    for step in steps:
-        _apply_one(step, base, replan, dry_run, result)
-    return result
-
-
-def _apply_one(
-    step: EditReview, base: Path, replan: Replan, dry_run: bool, result: ApplyResult
+def write_review(
+    step: EditReview,
+    replanner: Replanner,
+    created: Mapping[str, TicketState],
+    dry_run: bool,
+    result: ReviewsWritten,
 ) -> None:
-    path = base / step.review.path
+    """Write one review's marks; `created` are the tickets this pass created, by item key."""
+    path = replanner.root / step.review.path
     current: EditReview | None = step
     for _attempt in range(MAX_REPLANS + 1):
         if current is None:
             return  # after re-reading, nothing is left to change
         try:
-            _write(current, path, dry_run, result)
+            _write(current, path, created, dry_run, result)
             return
         except FileChanged:
             _log.info("review_changed_while_planning", review=step.review.path)
-            current = replan(step.review.path)
+            current = replanner.replan(step.review.path, created)
         except OSError as exc:
             result.skipped.append((step.review.path, f"cannot write: {exc.strerror or exc}"))
             _log.warning("review_not_written", review=step.review.path, error=str(exc))
@@ -72,13 +86,27 @@ def _apply_one(
     result.skipped.append((step.review.path, "kept changing while syncd tried to write it"))
 
 
-def _write(step: EditReview, path: Path, dry_run: bool, result: ApplyResult) -> None:
+def _edit(mark: SetMarks, created: Mapping[str, TicketState]) -> ItemEdit:
+    """The edit for one mark; an item whose ticket was created this pass gets its link."""
+    state = created.get(mark.item.key) if mark.created is not None else None
+    if mark.created is not None and state is not None:
+        suffix, checked = linked_marks(mark.created, state)
+        return ItemEdit(item=mark.item, suffix=suffix, checked=checked)
+    return ItemEdit(item=mark.item, suffix=mark.suffix, checked=mark.checked)
+
+
+def _write(
+    step: EditReview,
+    path: Path,
+    created: Mapping[str, TicketState],
+    dry_run: bool,
+    result: ReviewsWritten,
+) -> None:
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != step.review.sha256:
         raise FileChanged(step.review.path)
     text, had_bom = decode(data)
-    edits = [ItemEdit(item=m.item, suffix=m.suffix, checked=m.checked) for m in step.marks]
-    new_text, problems = apply_edits(text, edits)
+    new_text, problems = apply_edits(text, [_edit(m, created) for m in step.marks])
     for problem in problems:
         result.refused.append((step.review.path, problem.line, problem.reason))
     new = encode(new_text, had_bom)

@@ -1,44 +1,30 @@
-"""Execute tracker steps: the only code that writes to trackers (STYLE 2, 3).
+"""Run one tracker step: the only code that writes to trackers (STYLE 2, 3).
 
-Guards first: a tracker that failed this pass gets no writes; each tracker has a write
-budget per pass (the rest resume next pass, because the next plan asks again). Creates are
-journalled (DESIGN §5): intent in the store → one POST (never retried) → link in the store →
-(later in the pass) link in the review. A crash anywhere in between is recovered next pass by
-looking the intent up by its marker.
+Creates are journalled (DESIGN §5): intent in the store → one POST (never retried) → link in
+the store → (later in the pass) link in the review. Reminders likewise: the attempt is
+journalled before the comment, so a lost answer is looked up next pass, never posted twice.
+A crash anywhere in between is recovered next pass (`engine.plan.pass_plan`).
 
-`SYNCD_FAILPOINT=<name>` kills the process with SIGKILL at that boundary; the crash tests use
-it (names: before_create, after_create, after_link, after_review).
+`SYNCD_FAILPOINT=<name>` kills the process at these boundaries for the crash tests:
+before_create, after_create, after_link, before_comment, after_comment.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from syncd import log
 from syncd.engine.apply.failpoint import failpoint
-from syncd.engine.listing import TrackerView
-from syncd.engine.plan.tickets import Comment, CreateTicket, SetLabel, TrackerStep, UpdateTicket
-from syncd.errors import RateLimited, TrackerError
+from syncd.engine.plan.steps import Comment, CreateTicket, SetLabel, TrackerStep, UpdateTicket
 from syncd.store.database import Store
 from syncd.store.schema import Link
-from syncd.trackers.protocol import TicketState, reminder_marker
+from syncd.trackers.protocol import Outcome, TicketState, Tracker, reminder_marker
 
-_log = log.get("syncd.engine.apply.reviews")
-
-
-@dataclass
-class TrackerResult:
-    created: list[str] = field(default_factory=list)  # ticket keys
-    writes: dict[str, int] = field(default_factory=dict)  # tracker → writes done
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (step, error)
-    postponed: dict[str, int] = field(default_factory=dict)  # tracker → steps over budget
-    calls: list[str] = field(default_factory=list)  # dry run: what would be called
+_log = log.get("syncd.engine.apply")
 
 
 def describe(step: TrackerStep) -> str:
+    """One line for dry runs and failure reports."""
     if isinstance(step, CreateTicket):
         return f"{step.tracker}: create ticket {step.draft.title!r} for {step.item_key}"
     if isinstance(step, UpdateTicket):
@@ -49,86 +35,43 @@ def describe(step: TrackerStep) -> str:
     return f"{step.tracker}: comment on {step.ticket_id} ({step.reason})"
 
 
-def apply_tracker_steps(
-    steps: tuple[TrackerStep, ...],
-    views: Mapping[str, TrackerView],
-    store: Store,
-    budgets: Mapping[str, int],
-    *,
-    dry_run: bool = False,
-) -> TrackerResult:
-    result = TrackerResult()
-    for step in steps:
-        view = views.get(step.tracker)
-        if view is None or not view.ok:
-            continue  # the tracker failed earlier in this pass
-        if dry_run:
-            result.calls.append(describe(step))
-            continue
-        done = result.writes.get(step.tracker, 0)
-        if done >= budgets.get(step.tracker, 0):
-            result.postponed[step.tracker] = result.postponed.get(step.tracker, 0) + 1
-            continue
-        result.writes[step.tracker] = done + 1
-        try:
-            _run(step, view, store, result)
-        except RateLimited as exc:
-            view.ok, view.error = False, str(exc)  # stop writing there; resume next pass
-            result.failed.append((describe(step), str(exc)))
-            _log.warning("tracker_rate_limited", tracker=step.tracker, error=str(exc))
-        except TrackerError as exc:
-            result.failed.append((describe(step), str(exc)))
-            _log.warning("tracker_write_failed", step=describe(step), error=str(exc))
-    return result
-
-
-def _run(step: TrackerStep, view: TrackerView, store: Store, result: TrackerResult) -> None:
-    tracker = view.tracker
+def run_tracker_step(
+    step: TrackerStep, tracker: Tracker, store: Store, now: datetime
+) -> tuple[Outcome, TicketState | None]:
+    """Do one write; (what it did, the ticket as it now is when the step knows it)."""
     if isinstance(step, CreateTicket):
-        store.add_intent(step.item_key, step.tracker, step.review_path)
-        failpoint("before_create")
-        store.mark_intent_attempt(step.item_key, datetime.now(UTC))
-        state = tracker.create(step.draft)
-        failpoint("after_create")
-        view.states[state.id] = state
-        store.save_link(
-            Link(
-                step.item_key,
-                step.tracker,
-                state.id,
-                state.key,
-                state.url,
-                step.review_path,
-                datetime.now(UTC),
-            )
-        )
-        store.resolve_intent(step.item_key, state.id)
-        failpoint("after_link")
-        result.created.append(state.key)
-        _log.info("ticket_created", tracker=step.tracker, ticket=state.key, item=step.item_key)
-    elif isinstance(step, UpdateTicket):
-        tracker.update(step.ticket_id, step.change)
-    elif isinstance(step, SetLabel):
-        tracker.set_label(step.ticket_id, step.label, step.present)
-        seen = view.states.get(step.ticket_id)
-        if seen is not None:  # keep the snapshot true so the next pass does not repeat it
-            labels = set(seen.labels)
-            (labels.add if step.present else labels.discard)(step.label)
-            view.states[step.ticket_id] = _with_labels(seen, frozenset(labels))
-    elif isinstance(step, Comment):
-        episode = store.episode(step.item_key, step.episode)
-        started_on = episode.started_on if episode else datetime.now(UTC).date()
-        if episode is None:
-            store.start_episode(step.item_key, step.episode, started_on)
-        # Journalled first: a reminder whose answer is lost is looked for on the ticket next
-        # pass (tracker_pass._episodes) instead of being posted twice.
-        store.mark_episode_attempt(step.item_key, step.episode, datetime.now(UTC))
-        failpoint("before_comment")
-        tag = reminder_marker(step.item_key, step.episode, started_on)
-        tracker.comment(step.ticket_id, f"{step.body}\n\n{tag}")
-        failpoint("after_comment")
-        store.mark_episode_commented(step.item_key, step.episode)
+        return Outcome.CREATED, _create(step, tracker, store, now)
+    if isinstance(step, UpdateTicket):
+        return tracker.update(step.ticket_id, step.change), None
+    if isinstance(step, SetLabel):
+        return tracker.set_label(step.ticket_id, step.label, step.present), step.after
+    return _comment(step, tracker, store, now), None
 
 
-def _with_labels(state: TicketState, labels: frozenset[str]) -> TicketState:
-    return dataclasses.replace(state, labels=labels)
+def _create(step: CreateTicket, tracker: Tracker, store: Store, now: datetime) -> TicketState:
+    store.add_intent(step.item_key, step.tracker, step.review_path, at=now)
+    failpoint("before_create")
+    store.mark_intent_attempt(step.item_key, now)
+    state = tracker.create(step.draft)
+    failpoint("after_create")
+    store.save_link(
+        Link(step.item_key, step.tracker, state.id, state.key, state.url, step.review_path, now)
+    )
+    store.resolve_intent(step.item_key, state.id, at=now)
+    failpoint("after_link")
+    _log.info("ticket_created", tracker=step.tracker, ticket=state.key, item=step.item_key)
+    return state
+
+
+def _comment(step: Comment, tracker: Tracker, store: Store, now: datetime) -> Outcome:
+    if step.new_episode:
+        store.start_episode(step.item_key, step.episode, step.started_on)
+    # Journalled first: a reminder whose answer is lost is looked for on the ticket next
+    # pass instead of being posted twice.
+    store.mark_episode_attempt(step.item_key, step.episode, now)
+    failpoint("before_comment")
+    tag = reminder_marker(step.item_key, step.episode, step.started_on)
+    outcome = tracker.comment(step.ticket_id, f"{step.body}\n\n{tag}")
+    failpoint("after_comment")
+    store.mark_episode_commented(step.item_key, step.episode)
+    return outcome

@@ -1,13 +1,18 @@
-"""Decide what to write. PURE: values in, a tuple of frozen steps out (STYLE 1).
+"""Decide what to write into the reviews. PURE: values in, frozen steps out (STYLE 1).
 
-Records-only mode has one kind of step: show the follow-through marks (overdue since,
-needs decision, reason needed) in syncd's suffix of each item, and remove them once they no
-longer apply. Decision table per item (reason in the comment of each branch):
+syncd owns one suffix per item (and, for linked task-list items, the checkbox). Decision table
+per item (reason in the comment of each branch):
 
     review is a draft / unreadable       → nothing (drafts are linted, never written)
     item written in front matter         → nothing (read-only shape)
-    desired suffix == current suffix     → nothing (idempotent: second pass writes nothing)
-    otherwise                            → SetMarks(item, desired suffix)
+    its tracker did not answer           → nothing (never conclude from a failure)
+    linked                               → the suffix mirrors the ticket (link, status, marks)
+    a ticket is created for it this pass → the linked suffix once the create succeeded,
+                                           the marks alone otherwise
+    records only                         → the follow-through marks (overdue since, needs a
+                                           decision, reason needed), removed once they no
+                                           longer apply
+    desired suffix == current suffix     → nothing (idempotent: a second pass writes nothing)
 """
 
 from __future__ import annotations
@@ -16,36 +21,23 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
-from syncd.model import ActionItem, Flag, ItemReport, ItemShape, Review, Status, Suffix
-
-if TYPE_CHECKING:
-    from syncd.trackers.protocol import TicketState
-
-
-@dataclass(frozen=True, slots=True)
-class SetMarks:
-    """Rewrite one item's syncd suffix so it shows `suffix` (None removes it)."""
-
-    review_path: str
-    item: ActionItem
-    suffix: Suffix | None
-    reason: str
-    checked: bool | None = None  # task-list box, for linked items (tracker-owned progress)
-
-
-@dataclass(frozen=True, slots=True)
-class EditReview:
-    """All suffix changes for one review file, applied together (one atomic write)."""
-
-    review: Review
-    marks: tuple[SetMarks, ...]
-
-
-Step = EditReview
+from syncd.engine.plan.steps import EditReview, SetMarks
+from syncd.model import Flag, ItemReport, ItemShape, Status, Suffix
+from syncd.trackers.protocol import TicketState
 
 _NO_SUFFIX = Suffix()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewInputs:
+    """What planning a review needs besides its judged items (also for a re-plan after the
+    file changed under the writer)."""
+
+    write_back: bool
+    linked: Mapping[str, TicketState]  # item key → its ticket, trackers that answered only
+    frozen: frozenset[str] = frozenset()  # item keys whose tracker failed this pass
+    creating: frozenset[str] = frozenset()  # item keys a ticket is created for this pass
 
 
 def desired_marks(report: ItemReport) -> Suffix | None:
@@ -73,49 +65,65 @@ def desired_marks(report: ItemReport) -> Suffix | None:
     return None if wanted == _NO_SUFFIX else wanted
 
 
-def compute_plan(
-    reports: Sequence[ItemReport],
-    write_back: bool,
-    linked: Mapping[str, TicketState] | None = None,
-    frozen: frozenset[str] = frozenset(),
-) -> tuple[Step, ...]:
-    """One EditReview per review whose marks must change.
+def review_suffix(report: ItemReport, state: TicketState) -> Suffix:
+    """The suffix an item linked to `state` should carry (DESIGN §4)."""
+    closed = state.status in (Status.DONE, Status.DEPRIORITIZED)
+    return Suffix(
+        ticket_label=state.key,
+        ticket_url=state.url,
+        status=state.status,
+        status_date=state.closed_on if closed else None,
+        reason=state.reason if state.status is Status.DEPRIORITIZED else None,
+        overdue_since=(
+            report.due + timedelta(days=1)
+            if Flag.OVERDUE in report.flags and report.due is not None
+            else None
+        ),
+        needs_decision=Flag.NEEDS_DECISION in report.flags,
+        needs_reason=Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags,
+    )
 
-    `linked` maps item keys to their ticket's state (tracker mode): the suffix then mirrors
-    the ticket. Items in `frozen` belong to a tracker that failed this pass: left alone.
-    """
-    if not write_back:
+
+def linked_marks(report: ItemReport, state: TicketState) -> tuple[Suffix, bool | None]:
+    """(suffix, checkbox to set or None) for an item linked to `state`."""
+    item = report.item
+    checked: bool | None = None
+    if item.shape is ItemShape.CHECKBOX:
+        checked = state.status is Status.DONE
+        if checked == (item.marker is Status.DONE):
+            checked = None  # the box already shows it
+    return review_suffix(report, state), checked
+
+
+def plan_reviews(reports: Sequence[ItemReport], inputs: ReviewInputs) -> tuple[EditReview, ...]:
+    """One EditReview per review whose marks must change."""
+    if not inputs.write_back:
         return ()
-    if linked:
-        # Imported only in tracker mode: a records-only pass never needs the tracker model.
-        from syncd.engine.plan.tickets import review_suffix
-    else:
-        linked = {}
     by_review: dict[str, list[SetMarks]] = {}
-    reviews: dict[str, Review] = {}
+    reviews = {}
     for report in reports:
         review, item = report.review, report.item
         if review.draft or not review.readable:
             continue  # drafts are linted, never written
         if item.shape is ItemShape.FRONT_MATTER:
             continue  # read-only shape
-        if item.key in frozen:
+        if item.key in inputs.frozen:
             continue  # its tracker did not answer: never conclude from a failure
-        state = linked.get(item.key)
+        state = inputs.linked.get(item.key)
         checked: bool | None = None
+        created: ItemReport | None = None
+        wanted: Suffix | None
         if state is not None:
-            wanted: Suffix | None = review_suffix(report, state)
-            if item.shape is ItemShape.CHECKBOX:
-                checked = state.status is Status.DONE
-                if checked == (item.marker is Status.DONE):
-                    checked = None  # the box already shows it
+            wanted, checked = linked_marks(report, state)
         else:
             wanted = desired_marks(report)
-        if wanted == item.suffix and checked is None:
+            if item.key in inputs.creating:
+                created = report  # the writer links it once the ticket exists
+        if wanted == item.suffix and checked is None and created is None:
             continue  # already shown: idempotent
         reviews[review.path] = review
         by_review.setdefault(review.path, []).append(
-            SetMarks(review.path, item, wanted, _why(report, wanted), checked)
+            SetMarks(review.path, item, wanted, _why(report, wanted), checked, created)
         )
     return tuple(EditReview(reviews[path], tuple(marks)) for path, marks in by_review.items())
 

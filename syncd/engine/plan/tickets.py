@@ -14,59 +14,20 @@ A stored link whose item left its review is an orphan while its ticket is open: 
 and with `on_removed: close` closed as not planned. When the whole review file is gone, its
 open tickets are only reported, whatever `on_removed` says.
 
-The review side (suffix, checkbox) is planned afterwards by `review_marks`, once the
-tracker writes of this pass are known.
+The review side (suffix, checkbox) is `plan/reviews.py`; `plan/pass_plan.py` puts both
+sides and the store's bookkeeping into one plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date
 
-from syncd.model import ActionItem, Flag, ItemReport, Status, Suffix
+from syncd.engine.plan.steps import Comment, CreateTicket, SetLabel, TrackerStep, UpdateTicket
+from syncd.model import ActionItem, Flag, ItemReport, Status
+from syncd.store.schema import Episode
 from syncd.trackers.protocol import TicketChange, TicketDraft, TicketState
-
-
-@dataclass(frozen=True, slots=True)
-class CreateTicket:
-    tracker: str
-    item_key: str
-    review_path: str
-    draft: TicketDraft
-    reason: str = "item has no ticket yet"
-
-
-@dataclass(frozen=True, slots=True)
-class UpdateTicket:
-    tracker: str
-    ticket_id: str
-    item_key: str
-    change: TicketChange
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class SetLabel:
-    tracker: str
-    ticket_id: str
-    item_key: str
-    label: str
-    present: bool
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Comment:
-    tracker: str
-    ticket_id: str
-    item_key: str
-    body: str
-    episode: str  # "overdue" | "reason": one comment per episode
-    reason: str
-
-
-TrackerStep = CreateTicket | UpdateTicket | SetLabel | Comment
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,23 +48,23 @@ class SyncInputs:
     states: Mapping[str, Mapping[str, TicketState]]  # tracker → ticket id → state
     ok: frozenset[str]  # trackers whose listing succeeded this pass
     deferred: frozenset[str]  # item keys whose creation must wait (inconclusive recovery)
-    episodes: Mapping[tuple[str, str], bool]  # (item key, kind) → reminder already commented
+    episodes: Mapping[tuple[str, str], Episode]  # running episodes by (item key, kind)
+    sent: frozenset[tuple[str, str]]  # (item key, kind) whose reminder counts as sent
     policies: Mapping[str, TrackerPolicy]
     assignees: Mapping[tuple[str, str], tuple[str, ...]]  # (tracker, owner) → tracker users
-    review_urls: Mapping[str, str]  # review path → URL for the link back
+    review_urls: Mapping[str, str]  # item key → URL of its line in the review
     today: date
     orphans: Sequence[tuple[str, str, str]] = ()  # (item key, tracker, ticket id)
     close_orphans: bool = False
-    gone: Sequence[tuple[str, str, str]] = ()  # like orphans, but the review file is gone
+    gone: Sequence[tuple[str, str, str, str]] = ()  # (…, review path): its file is gone
 
 
 @dataclass(frozen=True, slots=True)
 class SyncPlan:
     steps: tuple[TrackerStep, ...]
-    deferred: tuple[str, ...] = ()  # item keys not created this pass, and why
+    deferred: tuple[str, ...] = ()  # item keys not created this pass (a ticket may exist)
     orphans: tuple[tuple[str, str, str], ...] = ()
-    gone: tuple[tuple[str, str, str], ...] = ()  # reported only: never closed
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    gone: tuple[tuple[str, str, str, str], ...] = ()  # reported only: never closed
 
 
 def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
@@ -146,7 +107,7 @@ def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
     return SyncPlan(tuple(steps), tuple(deferred), orphans, gone)
 
 
-def _is_open(orphan: tuple[str, str, str], inputs: SyncInputs) -> bool:
+def _is_open(orphan: tuple[str, ...], inputs: SyncInputs) -> bool:
     state = inputs.states.get(orphan[1], {}).get(orphan[2])
     return state is not None and state.status in (Status.OPEN, Status.IN_PROGRESS)
 
@@ -165,7 +126,7 @@ def _create(report: ItemReport, tracker: str, inputs: SyncInputs) -> CreateTicke
     draft = TicketDraft(
         marker=item.key,
         title=title_for(item),
-        body=ticket_body(report, inputs.review_urls.get(review.path)),
+        body=ticket_body(report, inputs.review_urls.get(item.key)),
         labels=tuple(labels),
         assignees=inputs.assignees.get((tracker, item.owner or ""), ()),
         due=report.due if policy.supports_due else None,
@@ -207,62 +168,60 @@ def _mirror(report: ItemReport, state: TicketState, inputs: SyncInputs) -> list[
         steps.append(UpdateTicket(tracker, state.id, key, change, "the review changed"))
     is_open = state.status in (Status.OPEN, Status.IN_PROGRESS)
     overdue = Flag.OVERDUE in report.flags and is_open
-    has_label = policy.overdue_label in state.labels
-    if overdue != has_label:
-        steps.append(
-            SetLabel(
-                tracker,
-                state.id,
-                key,
-                policy.overdue_label,
-                overdue,
-                "overdue" if overdue else "no longer overdue",
-            )
-        )
-    if overdue and not inputs.episodes.get((key, "overdue"), False):
-        who = _mention(item.owner, inputs.assignees.get((tracker, item.owner or ""), ()))
-        steps.append(
-            Comment(
-                tracker,
-                state.id,
-                key,
-                f"{who}this action item was due {report.due} and is still open. "
-                "Please finish it, move its due date in the review, or close it "
-                "as not planned with the reason.",
-                "overdue",
-                "first reminder of this overdue episode",
-            )
-        )
-    if Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags and not inputs.episodes.get(
-        (key, "reason"), False
-    ):
-        steps.append(
-            Comment(
-                tracker,
-                state.id,
-                key,
-                "This action item was closed as not planned without a reason. "
-                "Please add a comment saying why, so the review records the "
-                "decision.",
-                "reason",
-                "deprioritized without a reason",
-            )
+    labels: list[tuple[str, bool, str]] = []  # (label, present, reason)
+    if overdue != (policy.overdue_label in state.labels):
+        labels.append(
+            (policy.overdue_label, overdue, "overdue" if overdue else "no longer overdue")
         )
     wants_owner_label = not item.owner and is_open
     if wants_owner_label != (policy.needs_owner_label in state.labels) and (
         wants_owner_label or item.owner
     ):
+        why = "owner missing" if wants_owner_label else "owner named"
+        labels.append((policy.needs_owner_label, wants_owner_label, why))
+    after = state
+    for label, present, why in labels:
+        # `after` is the ticket once the label is set: the writer keeps the snapshot true, so
+        # the next pass does not set it again.
+        now_labels = after.labels | {label} if present else after.labels - {label}
+        after = replace(after, labels=frozenset(now_labels))
+        steps.append(SetLabel(tracker, state.id, key, label, present, why, after))
+    if overdue and (key, "overdue") not in inputs.sent:
+        who = _mention(item.owner, inputs.assignees.get((tracker, item.owner or ""), ()))
         steps.append(
-            SetLabel(
-                tracker,
-                state.id,
+            _reminder(
+                state,
                 key,
-                policy.needs_owner_label,
-                wants_owner_label,
-                "owner missing" if wants_owner_label else "owner named",
+                inputs,
+                "overdue",
+                f"{who}this action item was due {report.due} and is still open. "
+                "Please finish it, move its due date in the review, or close it "
+                "as not planned with the reason.",
+                "first reminder of this overdue episode",
+            )
+        )
+    if Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags and (key, "reason") not in inputs.sent:
+        steps.append(
+            _reminder(
+                state,
+                key,
+                inputs,
+                "reason",
+                "This action item was closed as not planned without a reason. "
+                "Please add a comment saying why, so the review records the "
+                "decision.",
+                "deprioritized without a reason",
             )
         )
     return steps
+
+
+def _reminder(
+    state: TicketState, key: str, inputs: SyncInputs, kind: str, body: str, why: str
+) -> Comment:
+    episode = inputs.episodes.get((key, kind))
+    started_on = episode.started_on if episode else inputs.today
+    return Comment(state.tracker, state.id, key, body, kind, started_on, episode is None, why)
 
 
 def _review_owned_change(
@@ -285,22 +244,3 @@ def _mention(owner: str | None, users: tuple[str, ...]) -> str:
     if owner and owner.startswith("@"):
         return f"{owner}: "
     return ""
-
-
-def review_suffix(report: ItemReport, state: TicketState) -> Suffix:
-    """The suffix an item linked to `state` should carry (DESIGN §4)."""
-    closed = state.status in (Status.DONE, Status.DEPRIORITIZED)
-    return Suffix(
-        ticket_label=state.key,
-        ticket_url=state.url,
-        status=state.status,
-        status_date=state.closed_on if closed else None,
-        reason=state.reason if state.status is Status.DEPRIORITIZED else None,
-        overdue_since=(
-            report.due + timedelta(days=1)
-            if Flag.OVERDUE in report.flags and report.due is not None
-            else None
-        ),
-        needs_decision=Flag.NEEDS_DECISION in report.flags,
-        needs_reason=Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags,
-    )

@@ -1,0 +1,173 @@
+"""The one writer (STYLE 2): run a plan's steps in order and say what each did.
+
+Guards, each in one place:
+- `Writes` says which kinds of step may write at all (a dry run: none; `check --no-write`:
+  the store's cache and history only; `status`: the parse cache only). A tracker step that
+  may not write is described.
+- A tracker that failed this pass (while listing, or rate-limited while writing) gets no
+  more writes, and what it said is not saved.
+- Each tracker has a write budget per pass; writes that changed nothing do not count, the
+  rest resume next pass (the next plan asks again).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from syncd import log
+from syncd.engine.apply.failpoint import failpoint
+from syncd.engine.apply.reviews import Replanner, ReviewsWritten, write_review
+from syncd.engine.apply.store import run_store_step
+from syncd.engine.apply.tickets import describe, run_tracker_step
+from syncd.engine.plan.steps import (
+    Comment,
+    CreateTicket,
+    EditReview,
+    SaveTickets,
+    SetLabel,
+    Step,
+    Target,
+    UpdateTicket,
+)
+from syncd.errors import RateLimited, TrackerError
+from syncd.store.database import Store
+from syncd.trackers.protocol import Outcome, TicketState, Tracker
+
+_log = log.get("syncd.engine.apply")
+
+
+@dataclass(frozen=True, slots=True)
+class Writes:
+    """Which targets a pass may write."""
+
+    reviews: bool = True
+    trackers: bool = True  # also the store's record of them (journal, snapshots, cursors)
+    cache: bool = True  # the store's parse cache
+    history: bool = True  # the store's status history
+    diffs: bool = False  # show what the review writes would change (a dry run)
+
+    def allows(self, target: Target) -> bool:
+        if target is Target.REVIEW:
+            return self.reviews
+        if target is Target.CACHE:
+            return self.cache
+        if target is Target.HISTORY:
+            return self.history
+        return self.trackers
+
+
+class Result(enum.StrEnum):
+    DONE = "done"
+    NOOP = "noop"  # the write was not needed
+    FAILED = "failed"
+    POSTPONED = "postponed"  # over the write budget: next pass
+    SKIPPED = "skipped"  # its tracker failed this pass, or writing this target is off
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    step: Step
+    result: Result
+    detail: str | None = None
+
+
+@dataclass
+class Applied:
+    """What the writer did, step by step, and the totals the report shows."""
+
+    outcomes: list[StepOutcome] = field(default_factory=list)
+    reviews: ReviewsWritten = field(default_factory=ReviewsWritten)
+    created: dict[str, TicketState] = field(default_factory=dict)  # item key → new ticket
+    writes: dict[str, int] = field(default_factory=dict)  # tracker → writes made (NOOPs not)
+    postponed: dict[str, int] = field(default_factory=dict)  # tracker → steps over budget
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (step, error)
+    broken: dict[str, str] = field(default_factory=dict)  # tracker → error while writing
+    calls: list[str] = field(default_factory=list)  # tracker steps described, not run
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """What the writer writes to."""
+
+    store: Store
+    trackers: Mapping[str, Tracker]
+    budgets: Mapping[str, int]
+    replanner: Replanner
+    now: datetime
+    failed: frozenset[str] = frozenset()  # trackers that failed while gathering
+
+
+_TRACKER_STEPS = (CreateTicket, UpdateTicket, SetLabel, Comment)
+
+
+def apply_plan(steps: tuple[Step, ...], world: World, writes: Writes) -> Applied:
+    applied = Applied()
+    learned: dict[tuple[str, str], TicketState] = {}  # states this pass's writes produced
+    last_review = max((i for i, s in enumerate(steps) if isinstance(s, EditReview)), default=-1)
+    for index, step in enumerate(steps):
+        if isinstance(step, _TRACKER_STEPS):
+            _tracker_step(step, world, writes, applied, learned)
+        elif isinstance(step, EditReview):
+            if writes.reviews or writes.diffs:
+                write_review(
+                    step, world.replanner, applied.created, not writes.reviews, applied.reviews
+                )
+            if index == last_review and writes.reviews:
+                failpoint("after_review")
+            applied.outcomes.append(StepOutcome(step, Result.DONE))
+        elif not writes.allows(step.target) or (
+            isinstance(step, SaveTickets) and step.tracker in applied.broken
+        ):
+            applied.outcomes.append(StepOutcome(step, Result.SKIPPED))
+        else:
+            run_store_step(step, world.store, world.now, learned)
+            applied.outcomes.append(StepOutcome(step, Result.DONE))
+    return applied
+
+
+def _tracker_step(
+    step: CreateTicket | UpdateTicket | SetLabel | Comment,
+    world: World,
+    writes: Writes,
+    applied: Applied,
+    learned: dict[tuple[str, str], TicketState],
+) -> None:
+    name = step.tracker
+    if name in world.failed or name in applied.broken or name not in world.trackers:
+        applied.outcomes.append(StepOutcome(step, Result.SKIPPED, "the tracker failed"))
+        return
+    if not writes.trackers:
+        applied.calls.append(describe(step))
+        applied.outcomes.append(StepOutcome(step, Result.SKIPPED, "dry run"))
+        return
+    done = applied.writes.get(name, 0)
+    if done >= world.budgets.get(name, 0):
+        applied.postponed[name] = applied.postponed.get(name, 0) + 1
+        applied.outcomes.append(StepOutcome(step, Result.POSTPONED))
+        return
+    applied.writes[name] = done + 1  # a failed write counts too: a broken tracker costs little
+    try:
+        outcome, state = run_tracker_step(step, world.trackers[name], world.store, world.now)
+    except RateLimited as exc:
+        applied.broken[name] = str(exc)  # stop writing there; resume next pass
+        applied.failed.append((describe(step), str(exc)))
+        applied.outcomes.append(StepOutcome(step, Result.FAILED, str(exc)))
+        _log.warning("tracker_rate_limited", tracker=name, error=str(exc))
+        return
+    except TrackerError as exc:
+        applied.failed.append((describe(step), str(exc)))
+        applied.outcomes.append(StepOutcome(step, Result.FAILED, str(exc)))
+        _log.warning("tracker_write_failed", step=describe(step), error=str(exc))
+        return
+    if outcome is Outcome.NOOP:
+        applied.writes[name] = done  # nothing changed: not a write
+        applied.outcomes.append(StepOutcome(step, Result.NOOP))
+        return
+    if state is not None:
+        learned[(name, state.id)] = state
+        if isinstance(step, CreateTicket):
+            applied.created[step.item_key] = state
+    applied.outcomes.append(StepOutcome(step, Result.DONE))

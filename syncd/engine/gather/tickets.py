@@ -1,0 +1,224 @@
+"""Gather what the trackers know: one listing per tracker, the linked tickets never seen
+before, and the look-ups that exactly-once needs (an open creation intent's ticket, a
+reminder whose answer was lost).
+
+Reading only; deciding is `engine.plan`. A tracker that fails here is not `ok`, and nothing
+about its items is concluded this pass (DESIGN §1 principle 4).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from syncd import log
+from syncd.config.models import Config
+from syncd.engine.links import Linked, resolve_links, route
+from syncd.engine.snapshots import state_from_json
+from syncd.errors import RateLimited, TrackerError
+from syncd.model import Review
+from syncd.store.database import Store
+from syncd.store.schema import Episode, Intent, Link
+from syncd.trackers.protocol import TicketState, Tracker, reminder_marker
+
+_log = log.get("syncd.engine.gather")
+
+
+@dataclass
+class TrackerFacts:
+    """What one tracker said this pass. Filled while gathering, read-only afterwards."""
+
+    name: str
+    ok: bool = False
+    error: str | None = None
+    requests: int = 0
+    states: dict[str, TicketState] = field(default_factory=dict)  # ticket id → state
+    stored: dict[str, TicketState] = field(default_factory=dict)  # as loaded from the store
+    cursor: str | None = None
+    full: bool = False
+
+    def fail(self, exc: Exception) -> None:
+        self.ok, self.error = False, str(exc)
+        _log.warning("tracker_failed", tracker=self.name, error=str(exc))
+
+
+class Lookup(enum.StrEnum):
+    """What a look-up on the tracker found."""
+
+    FOUND = "found"
+    ABSENT = "absent"  # a consistent read says it is not there
+    UNKNOWN = "unknown"  # the tracker could not say (failed, or failed earlier this pass)
+
+
+@dataclass(frozen=True, slots=True)
+class IntentFact:
+    """An open creation intent (a create that may have died mid-way) and what was found."""
+
+    intent: Intent
+    lookup: Lookup
+    state: TicketState | None = None  # the ticket carrying the item's marker, when FOUND
+
+
+@dataclass(frozen=True, slots=True)
+class GatheredTickets:
+    facts: Mapping[str, TrackerFacts]
+    routes: Mapping[str, str]  # item key → tracker (syncable items only)
+    problems: tuple[str, ...]  # routing problems, in the user's words
+    stored_links: Mapping[str, Link]
+    links: Mapping[str, Linked]  # item key → (tracker, ticket id)
+    intents: tuple[IntentFact, ...]
+    episodes: Mapping[tuple[str, str], Episode]  # running, by (item key, kind)
+    confirmed: Mapping[tuple[str, str], Lookup]  # reminders whose answer was lost
+
+
+def gather_tickets(
+    config: Config,
+    store: Store,
+    trackers: Mapping[str, Tracker],
+    reviews: Sequence[Review],
+    now: datetime,
+) -> GatheredTickets:
+    syncable = [r for r in reviews if r.readable and not r.draft]
+    routes: dict[str, str] = {}
+    problems: list[str] = []
+    for review in syncable:
+        name = route(review, config)
+        if name is None:
+            if review.meta.tracker:
+                problems.append(
+                    f"{review.path}: front matter names tracker "
+                    f"{review.meta.tracker!r}, which is not configured"
+                )
+            continue
+        for item in review.items:
+            routes[item.key] = name
+    facts = {name: TrackerFacts(name) for name in trackers}
+    full_every = config.sync.full_every_seconds
+    for name, tracker in trackers.items():
+        _list(facts[name], tracker, store, full_every, now)
+    items = [item for review in syncable for item in review.items]
+    stored = store.links()
+    states = {name: f.states for name, f in facts.items()}
+    links = resolve_links(items, routes, trackers, states, stored)
+    if _fetch_missing(links, trackers, facts):
+        # Adapters learn ids by fetching (Jira: key → id), so resolve the fetched ones again.
+        links = resolve_links(items, routes, trackers, states, stored)
+    intents = tuple(_look_up_intent(i, links, trackers, facts) for i in store.open_intents())
+    for fact in intents:
+        if fact.state is not None:  # found by its marker: linked from now on
+            facts[fact.intent.tracker].states[fact.state.id] = fact.state
+            links[fact.intent.item_key] = (fact.intent.tracker, fact.state.id)
+    episodes = store.episodes()
+    confirmed = {
+        key: _look_up_reminder(episode, links, trackers, facts)
+        for key, episode in episodes.items()
+        if not episode.commented and episode.attempted_at is not None and key[0] in links
+    }
+    return GatheredTickets(
+        facts=facts,
+        routes=routes,
+        problems=tuple(problems),
+        stored_links=stored,
+        links=links,
+        intents=intents,
+        episodes=episodes,
+        confirmed=confirmed,
+    )
+
+
+def _full_due(store: Store, name: str, every: float, now: datetime) -> bool:
+    last = store.get_meta(f"full:{name}")
+    if last is None or store.get_cursor(name) is None:
+        return True  # first pass, or a deleted store: list everything, markers included
+    return (now - datetime.fromisoformat(last)).total_seconds() >= every
+
+
+def _list(
+    facts: TrackerFacts, tracker: Tracker, store: Store, full_every: float, now: datetime
+) -> None:
+    """One listing: incremental, or full when reconciliation is due."""
+    name = facts.name
+    facts.states = {k: state_from_json(v) for k, v in store.ticket_payloads(name).items()}
+    facts.stored = dict(facts.states)
+    facts.full = _full_due(store, name, full_every, now)
+    try:
+        listing = tracker.list_changed(None if facts.full else store.get_cursor(name))
+    except (TrackerError, RateLimited) as exc:
+        facts.fail(exc)
+        return
+    facts.ok = True
+    facts.requests += listing.requests
+    facts.cursor = listing.cursor
+    for state in listing.tickets:
+        facts.states[state.id] = state
+    _log.info(
+        "tracker_listed",
+        tracker=name,
+        changed=len(listing.tickets),
+        requests=listing.requests,
+        full=facts.full,
+        not_modified=listing.not_modified,
+    )
+
+
+def _fetch_missing(
+    links: Mapping[str, Linked], trackers: Mapping[str, Tracker], facts: Mapping[str, TrackerFacts]
+) -> int:
+    """Linked tickets never seen before (adopted ones): one fetch per tracker; how many asked."""
+    wanted: dict[str, set[str]] = {}
+    for name, ticket_id in links.values():
+        known = facts.get(name)
+        if known is not None and known.ok and ticket_id not in known.states:
+            wanted.setdefault(name, set()).add(ticket_id)
+    for name, ids in wanted.items():
+        try:
+            for state in trackers[name].fetch(sorted(ids)):
+                facts[name].states[state.id] = state
+        except (TrackerError, RateLimited) as exc:
+            facts[name].fail(exc)
+    return sum(len(ids) for ids in wanted.values())
+
+
+def _look_up_intent(
+    intent: Intent,
+    links: Mapping[str, Linked],
+    trackers: Mapping[str, Tracker],
+    facts: Mapping[str, TrackerFacts],
+) -> IntentFact:
+    known = facts.get(intent.tracker)
+    if known is None or not known.ok:
+        return IntentFact(intent, Lookup.UNKNOWN)
+    if intent.item_key in links:
+        return IntentFact(intent, Lookup.FOUND)  # linked already: the intent only closes
+    try:
+        found = trackers[intent.tracker].find_by_marker(intent.item_key, intent.created_at)
+    except (TrackerError, RateLimited) as exc:
+        _log.warning("intent_lookup_failed", item=intent.item_key, error=str(exc))
+        return IntentFact(intent, Lookup.UNKNOWN)
+    if found is None:
+        return IntentFact(intent, Lookup.ABSENT)
+    _log.info("intent_recovered", item=intent.item_key, ticket=found.key)
+    return IntentFact(intent, Lookup.FOUND, found)
+
+
+def _look_up_reminder(
+    episode: Episode,
+    links: Mapping[str, Linked],
+    trackers: Mapping[str, Tracker],
+    facts: Mapping[str, TrackerFacts],
+) -> Lookup:
+    """Was the reminder whose answer was lost posted after all?"""
+    name, ticket_id = links[episode.item_key]
+    known = facts.get(name)
+    if known is None or not known.ok:
+        return Lookup.UNKNOWN
+    tag = reminder_marker(episode.item_key, episode.kind, episode.started_on)
+    assert episode.attempted_at is not None
+    try:
+        found = trackers[name].has_comment(ticket_id, tag, episode.attempted_at)
+    except (TrackerError, RateLimited) as exc:
+        _log.warning("reminder_unconfirmed", item=episode.item_key, error=str(exc))
+        return Lookup.UNKNOWN
+    return Lookup.FOUND if found else Lookup.ABSENT
