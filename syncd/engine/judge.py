@@ -5,7 +5,7 @@ Inputs are values (reviews, `today`, rules); no clock, no config objects, no I/O
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -96,23 +96,15 @@ def _needs_decision(review: Review, item: ActionItem, today: date, rules: Rules)
 
 
 def judge_all(
-    reviews: list[Review],
+    reviews: Sequence[Review],
     today: date,
     rules: Rules,
     progress: Mapping[str, Progress] | None = None,
-    settled: Mapping[str, ItemReport] | None = None,
 ) -> list[ItemReport]:
-    """Judge every item. `settled` holds reports already judged this pass with the same
-    progress (a tracker pass judges before its writes and again after them): one is reused
-    when it was judged from this very item, so only what the writes changed is judged again."""
+    """Judge every item of `reviews`; `progress` is the tracker's, for linked items."""
     progress = progress or {}
-    settled = settled or {}
-    out: list[ItemReport] = []
-    for review in reviews:
-        for item in review.items:
-            earlier = settled.get(item.key)
-            if earlier is not None and earlier.item is item:
-                out.append(earlier)
-            else:
-                out.append(judge(review, item, today, rules, progress.get(item.key)))
-    return out
+    return [
+        judge(review, item, today, rules, progress.get(item.key))
+        for review in reviews
+        for item in review.items
+    ]

@@ -98,7 +98,7 @@ def run_pass(
             trackers = build_trackers(ctx)
         tickets = gather_tickets(ctx.loaded.config, store, trackers, gathered.reviews, now)
         progress = _progress(tickets)
-    reports = judge_all(list(gathered.reviews), today, ctx.rules, progress)
+    reports = judge_all(gathered.reviews, today, ctx.rules, progress)
     write_back = mode in (Mode.SYNC, Mode.DRY_RUN)
     settings = _settings(ctx, gathered.reviews, write_back=write_back)
     plan = plan_pass(gathered, tickets, reports, settings, today, now)

@@ -1,4 +1,4 @@
-"""Judging follow-through (syncd.engine.judge): status, implied due dates, flags, and re-use."""
+"""Judging follow-through (syncd.engine.judge): status, implied due dates and flags."""
 
 from __future__ import annotations
 
@@ -64,21 +64,3 @@ def test_the_tracker_owns_the_status_of_a_linked_item() -> None:
         frozenset(),
         "https://example.test/1",
     )
-
-
-def test_settled_reports_are_reused_only_for_the_very_same_item() -> None:
-    review = parse_text(REVIEW, "reviews/checkout.md", ParseOptions())
-    first = judge_all([review], TODAY, RULES)
-    settled = {r.item.key: r for r in first[:2]}
-    again = judge_all([review], TODAY, RULES, None, settled)
-    assert again[0] is first[0] and again[1] is first[1]  # re-used
-    assert again[2] is not first[2] and again[2] == first[2]  # judged anew, same answer
-
-    # The file was re-read (a new parse): its items are new objects, so nothing is re-used,
-    # even under the same keys, and a changed due date shows.
-    reread = parse_text(
-        REVIEW.replace("Due: 2026-06-10", "Due: 2026-07-10"), "reviews/checkout.md", ParseOptions()
-    )
-    fresh = judge_all([reread], TODAY, RULES, None, settled)
-    assert all(f is not s for f, s in zip(fresh, first, strict=True))
-    assert Flag.OVERDUE not in fresh[0].flags

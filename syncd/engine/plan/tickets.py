@@ -123,6 +123,8 @@ def _create(report: ItemReport, tracker: str, inputs: SyncInputs) -> CreateTicke
     labels = list(policy.labels)
     if not item.owner:
         labels.append(policy.needs_owner_label)
+    if Flag.OVERDUE in report.flags:
+        labels.append(policy.overdue_label)  # right from the start; the reminder comes next pass
     draft = TicketDraft(
         marker=item.key,
         title=title_for(item),
