@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from syncd.cli.context import EXIT_OK, EXIT_PROBLEMS, Ctx
-from syncd.model import Severity
+from syncd.cli.context import Ctx
 
 
 @click.command()
@@ -29,6 +28,7 @@ def lint(obj: Ctx, paths: tuple[Path, ...], fmt: str) -> int:
     an error-severity rule fires. Rules and suppression: docs/lint.md.
     """
     from syncd.engine.lint import lint_config_reviews, lint_paths
+    from syncd.records.lint import exit_code
     from syncd.records.lint_output import format_github, format_json, format_text
 
     loaded = obj.load(required=not paths)
@@ -37,4 +37,4 @@ def lint(obj: Ctx, paths: tuple[Path, ...], fmt: str) -> int:
     output = render(problems)
     if output:
         click.echo(output, nl=not output.endswith("\n"))
-    return EXIT_PROBLEMS if any(p.severity is Severity.ERROR for p in problems) else EXIT_OK
+    return exit_code(problems)

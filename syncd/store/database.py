@@ -286,10 +286,6 @@ class Store(Journal):
         with self._write() as conn:
             t.upsert(conn, t.links, [row], "item_key")
 
-    def delete_link(self, item_key: str) -> None:
-        with self._write() as conn:
-            conn.execute(sa.delete(t.links).where(t.links.c.item_key == item_key))
-
     def ticket_states(self, tracker: str) -> dict[str, TicketSnapshot]:
         """The last seen snapshot of every ticket of `tracker`, by ticket id."""
         table = t.ticket_states
