@@ -34,6 +34,7 @@ from syncd.config.values import (
     owner_key,
     rule_shorthand,
 )
+from syncd.service.config import ServiceConfig
 from syncd.trackers.registry import TrackerConfig
 
 DEFER_REFERENCES = "syncd_defer_references"
@@ -235,6 +236,9 @@ class Config(BaseModel):
     )
     digest: DigestConfig = Field(default_factory=DigestConfig, description="Digest.")
     log: LogConfig = Field(default_factory=LogConfig, description="Logging.")
+    service: ServiceConfig = Field(
+        default_factory=ServiceConfig, description="The long-running service (`syncd run`)."
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -14,7 +14,7 @@ PassContext, store and tracker objects; a cron command calls it once.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -86,8 +86,11 @@ def run_pass(
     store: Store,
     mode: Mode = Mode.SYNC,
     trackers: Mapping[str, Tracker] | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> PassResult:
-    """One pass. `trackers` are reused by a long-running caller; else built for this pass."""
+    """One pass. `trackers` are reused by a long-running caller; else built for this pass.
+    `stop` is asked between writes: once it says yes, the pass finishes the write under way
+    and runs no more (the service's SIGTERM)."""
     started = ctx.clock.monotonic()
     today, now = ctx.clock.today(), ctx.clock.now()
     gathered = gather_reviews(ctx, store.cached_reviews())
@@ -114,13 +117,20 @@ def run_pass(
     )
     applied = apply_plan(plan.steps, world, _WRITES[mode])
     seconds = ctx.clock.monotonic() - started
-    _log.info(
+    _log.info(  # the one line a pass logs at info when nothing changed
         "pass_finished",
         reviews=len(gathered.reviews),
         items=len(reports),
         parsed=gathered.parsed,
         cached=gathered.cached,
         written=len(applied.reviews.written),
+        created=len(applied.created),
+        tracker_writes=sum(applied.writes.values()),
+        requests=sum(f.requests for f in tickets.facts.values()) if tickets else 0,
+        failed=len(applied.failed) + sum(not f.ok for f in tickets.facts.values())
+        if tickets
+        else 0,
+        stopped=applied.stopped,
         seconds=round(seconds, 3),
     )
     return PassResult(

@@ -13,7 +13,7 @@ Guards, each in one place:
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -86,6 +86,7 @@ class Applied:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (step, error)
     broken: dict[str, str] = field(default_factory=dict)  # tracker → error while writing
     calls: list[str] = field(default_factory=list)  # tracker steps described, not run
+    stopped: bool = False  # asked to stop before every step had run
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ class World:
     replanner: Replanner
     now: datetime
     failed: frozenset[str] = frozenset()  # trackers that failed while gathering
+    stop: Callable[[], bool] = lambda: False  # asked to stop: finish the step, run no more
 
 
 _TRACKER_STEPS = (CreateTicket, UpdateTicket, SetLabel, Comment)
@@ -108,6 +110,12 @@ def apply_plan(steps: tuple[Step, ...], world: World, writes: Writes) -> Applied
     learned: dict[tuple[str, str], TicketState] = {}  # states this pass's writes produced
     last_review = max((i for i, s in enumerate(steps) if isinstance(s, EditReview)), default=-1)
     for index, step in enumerate(steps):
+        if world.stop():
+            # Between two steps is a safe place to stop: every create is journalled and every
+            # review written whole. What is left is planned again next pass.
+            applied.stopped = True
+            applied.outcomes.append(StepOutcome(step, Result.SKIPPED, "stopping"))
+            continue
         if isinstance(step, _TRACKER_STEPS):
             _tracker_step(step, world, writes, applied, learned)
         elif isinstance(step, EditReview):

@@ -153,7 +153,7 @@ def _list(
     facts.cursor = listing.cursor
     for state in listing.tickets:
         facts.states[state.id] = state
-    _log.info(
+    _log.debug(
         "tracker_listed",
         tracker=name,
         changed=len(listing.tickets),
