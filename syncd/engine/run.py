@@ -20,15 +20,17 @@ from datetime import date
 
 from syncd import log
 from syncd.config.values import owner_key
-from syncd.engine.apply.execute import Applied, World, Writes, apply_plan
+from syncd.engine.apply.execute import Applied, Result, World, Writes, apply_plan
 from syncd.engine.apply.reviews import Replanner
 from syncd.engine.context import PassContext
 from syncd.engine.gather.reviews import gather_reviews
 from syncd.engine.gather.tickets import GatheredTickets, TrackerFacts, gather_tickets
 from syncd.engine.judge import Progress, judge_all
+from syncd.engine.memo import PassMemo
 from syncd.engine.plan.pass_plan import Plan, Settings, plan_pass
+from syncd.engine.plan.steps import RecordStatuses, SaveTickets
 from syncd.engine.plan.tickets import TrackerPolicy
-from syncd.model import ItemReport, Problem, Review
+from syncd.model import ItemReport, Problem, Review, Status
 from syncd.store.database import Store
 from syncd.trackers.protocol import Tracker
 from syncd.trackers.registry import build_tracker
@@ -87,24 +89,26 @@ def run_pass(
     mode: Mode = Mode.SYNC,
     trackers: Mapping[str, Tracker] | None = None,
     stop: Callable[[], bool] = lambda: False,
+    memo: PassMemo | None = None,
 ) -> PassResult:
-    """One pass. `trackers` are reused by a long-running caller; else built for this pass.
-    `stop` is asked between writes: once it says yes, the pass finishes the write under way
-    and runs no more (the service's SIGTERM)."""
+    """One pass. A long-running caller reuses its `trackers` and `memo` (what the last pass
+    read) from pass to pass; a one-shot command passes neither. `stop` is asked between
+    writes: once it says yes, the pass finishes the write under way and runs no more."""
     started = ctx.clock.monotonic()
     today, now = ctx.clock.today(), ctx.clock.now()
-    gathered = gather_reviews(ctx, store.cached_reviews())
+    gathered = gather_reviews(ctx, store, memo)
     tickets: GatheredTickets | None = None
     progress: dict[str, Progress] = {}
     if ctx.loaded.config.trackers and mode is not Mode.READ:
         if trackers is None:
             trackers = build_trackers(ctx)
-        tickets = gather_tickets(ctx.loaded.config, store, trackers, gathered.reviews, now)
+        tickets = gather_tickets(ctx.loaded.config, store, trackers, gathered.reviews, now, memo)
         progress = _progress(tickets)
     reports = judge_all(gathered.reviews, today, ctx.rules, progress)
     write_back = mode in (Mode.SYNC, Mode.DRY_RUN)
     settings = _settings(ctx, gathered.reviews, write_back=write_back)
-    plan = plan_pass(gathered, tickets, reports, settings, today, now)
+    versions = store.versions() if memo is not None else {}
+    plan = plan_pass(gathered, tickets, reports, settings, today, now, _recorded(memo, versions))
     world = World(
         store=store,
         trackers=trackers or {},
@@ -116,6 +120,8 @@ def run_pass(
         else frozenset(),
     )
     applied = apply_plan(plan.steps, world, _WRITES[mode])
+    if memo is not None:
+        _remember(memo, store, tickets, plan, applied)
     seconds = ctx.clock.monotonic() - started
     _log.info(  # the one line a pass logs at info when nothing changed
         "pass_finished",
@@ -146,6 +152,41 @@ def run_pass(
         cached=gathered.cached,
         seconds=seconds,
     )
+
+
+def _recorded(
+    memo: PassMemo | None, versions: Mapping[str, str]
+) -> Mapping[str, tuple[Status, str]] | None:
+    """The statuses the store's history holds, if the memo knows them still."""
+    if memo is None or memo.statuses is None or memo.statuses[0] != versions.get("statuses"):
+        return None
+    return memo.statuses[1]
+
+
+def _remember(
+    memo: PassMemo, store: Store, tickets: GatheredTickets | None, plan: Plan, applied: Applied
+) -> None:
+    """Keep what this pass left in the store, with the store's versions after its writes."""
+    versions = store.versions()
+    done = [o.step for o in applied.outcomes if o.result is Result.DONE]
+    for step in done:
+        if isinstance(step, RecordStatuses):
+            memo.statuses = (versions.get("statuses", ""), step.observed)
+    if tickets is None:
+        memo.tickets.clear()
+        return
+    for name, facts in tickets.facts.items():
+        saved = any(isinstance(s, SaveTickets) and s.tracker == name for s in done)
+        unchanged = facts.ok and not any(
+            isinstance(s, SaveTickets) and s.tracker == name for s in plan.steps
+        )
+        version = versions.get(f"tickets:{name}")
+        if (saved or unchanged) and version is not None:
+            states = dict(facts.states)
+            states.update({tid: s for (n, tid), s in applied.learned.items() if n == name})
+            memo.tickets[name] = (version, states)
+        else:
+            memo.tickets.pop(name, None)  # read from the store next pass
 
 
 def _progress(tickets: GatheredTickets) -> dict[str, Progress]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from syncd import log
 from syncd.clock import Clock
 from syncd.config.load import LoadedConfig, load_config
 from syncd.engine.context import PassContext, holder
+from syncd.engine.memo import PassMemo
 from syncd.engine.run import Mode, PassResult, build_trackers, run_pass
 from syncd.errors import ConfigError, StoreError, StoreLocked, SyncdError
 from syncd.model import Flag
@@ -43,18 +44,25 @@ class _Setup:
     loaded: LoadedConfig
     ctx: PassContext
     trackers: Mapping[str, Tracker]
+    memo: PassMemo  # what the last pass read: unchanged inputs are not decoded again
 
     @classmethod
     def build(cls, loaded: LoadedConfig, clock: Clock | None) -> _Setup:
         ctx = PassContext.build(loaded, clock)
-        return cls(loaded, ctx, build_trackers(ctx))
+        return cls(loaded, ctx, build_trackers(ctx), PassMemo())
 
 
 class Service:
     def __init__(
-        self, config_path: Path | None, env: Mapping[str, str], clock: Clock | None = None
+        self,
+        config_path: Path | None,
+        env: Mapping[str, str],
+        clock: Clock | None = None,
+        around_pass: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
+        """`around_pass` wraps each pass; the command uses it for the process's GC policy."""
         self._path, self._env, self._clock = config_path, env, clock
+        self._around_pass = around_pass
         self._setup = _Setup.build(load_config(config_path, env), clock)
         self.metrics = Metrics()
         self._stop = threading.Event()
@@ -80,7 +88,7 @@ class Service:
 
     def run(self, *, once: bool = False) -> int:
         if once:
-            result = self._pass("once")
+            result = self.pass_now("once")
             self._close_store()
             return 0 if result is not None and not result.tracker_failed else 3
         server = self._serve()
@@ -127,6 +135,10 @@ class Service:
         """The scheduler's job: a pass that never raises."""
         self._pass(reason)
 
+    def pass_now(self, reason: str = "now") -> PassResult | None:
+        """One pass as the scheduler runs it (the benchmark and `--once` call this)."""
+        return self._pass(reason)
+
     def _pass(self, reason: str) -> PassResult | None:
         if self._stop.is_set():
             return None
@@ -134,9 +146,14 @@ class Service:
             setup = self._setup
             try:
                 store = self._open_store(setup.loaded)
-                with self._locked(store):
+                with self._locked(store), self._around_pass():
                     result = run_pass(
-                        setup.ctx, store, Mode.SYNC, setup.trackers, stop=self._stop.is_set
+                        setup.ctx,
+                        store,
+                        Mode.SYNC,
+                        setup.trackers,
+                        stop=self._stop.is_set,
+                        memo=setup.memo,
                     )
             except _Stopping:
                 return None

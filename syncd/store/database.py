@@ -7,6 +7,7 @@ failures surface as `StoreError` with one sentence, never a driver traceback.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -213,6 +214,8 @@ class Store(Journal):
                     found.append(Transition(key, review, old, Status(status), at))
                 elif before[1] != review:
                     moved.append({"k": key, "review": review})
+            if found or moved:
+                self._stamp(conn, "statuses")
             current = [{"key": x.key, "status": x.to_status, "review": x.review} for x in found]
             t.upsert(conn, t.status_current, [{**r, "since": at} for r in current], "key")
             if moved:
@@ -275,6 +278,22 @@ class Store(Journal):
         with self._write() as conn:
             t.upsert(conn, t.kv, [{"key": key, "value": value}], "key")
 
+    # --- versions: a long-running process re-reads a table only when it changed -------------
+
+    def versions(self) -> dict[str, str]:
+        """A token per table that changes with every write to it (`links`, `statuses`,
+        `tickets:<tracker>`); one query. A process that kept a table's rows from an earlier
+        pass reuses them while the token is the same — also when another process (a cron
+        `syncd check` beside the service) may have written in between."""
+        c = t.kv.c
+        query = sa.select(c.key, c.value).where(c.key.like("version:%"))
+        with self._read() as conn:
+            return {key.removeprefix("version:"): value for key, value in conn.execute(query)}
+
+    @staticmethod
+    def _stamp(conn: Connection, name: str) -> None:
+        t.upsert(conn, t.kv, [{"key": f"version:{name}", "value": os.urandom(8).hex()}], "key")
+
     def links(self) -> dict[str, Link]:
         """Every cached link by item key."""
         with self._read() as conn:
@@ -285,6 +304,7 @@ class Store(Journal):
         row = asdict(replace(link, created_at=aware(link.created_at)))
         with self._write() as conn:
             t.upsert(conn, t.links, [row], "item_key")
+            self._stamp(conn, "links")
 
     def ticket_states(self, tracker: str) -> dict[str, TicketSnapshot]:
         """The last seen snapshot of every ticket of `tracker`, by ticket id."""
@@ -306,3 +326,4 @@ class Store(Journal):
         rows = [{**asdict(s), "tracker": tracker, "updated": aware(s.updated)} for s in states]
         with self._write() as conn:
             t.upsert(conn, t.ticket_states, rows, "tracker", "ticket_id")
+            self._stamp(conn, f"tickets:{tracker}")

@@ -87,6 +87,7 @@ class Applied:
     broken: dict[str, str] = field(default_factory=dict)  # tracker → error while writing
     calls: list[str] = field(default_factory=list)  # tracker steps described, not run
     stopped: bool = False  # asked to stop before every step had run
+    learned: dict[tuple[str, str], TicketState] = field(default_factory=dict)  # states writes made
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,7 @@ _TRACKER_STEPS = (CreateTicket, UpdateTicket, SetLabel, Comment)
 
 def apply_plan(steps: tuple[Step, ...], world: World, writes: Writes) -> Applied:
     applied = Applied()
-    learned: dict[tuple[str, str], TicketState] = {}  # states this pass's writes produced
+    learned = applied.learned  # (tracker, ticket id) → the ticket as this pass's writes left it
     last_review = max((i for i, s in enumerate(steps) if isinstance(s, EditReview)), default=-1)
     for index, step in enumerate(steps):
         if world.stop():

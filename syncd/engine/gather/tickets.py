@@ -16,6 +16,7 @@ from datetime import datetime
 from syncd import log
 from syncd.config.models import Config
 from syncd.engine.links import Linked, resolve_links, route
+from syncd.engine.memo import PassMemo
 from syncd.engine.snapshots import state_from_json
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import Review
@@ -36,7 +37,8 @@ class TrackerFacts:
     requests: int = 0
     states: dict[str, TicketState] = field(default_factory=dict)  # ticket id → state
     stored: dict[str, TicketState] = field(default_factory=dict)  # as loaded from the store
-    cursor: str | None = None
+    cursor: str | None = None  # to pass next time
+    previous_cursor: str | None = None  # as the store had it
     full: bool = False
 
     def fail(self, exc: Exception) -> None:
@@ -79,6 +81,7 @@ def gather_tickets(
     trackers: Mapping[str, Tracker],
     reviews: Sequence[Review],
     now: datetime,
+    memo: PassMemo | None = None,
 ) -> GatheredTickets:
     syncable = [r for r in reviews if r.readable and not r.draft]
     routes: dict[str, str] = {}
@@ -96,10 +99,12 @@ def gather_tickets(
             routes[item.key] = name
     facts = {name: TrackerFacts(name) for name in trackers}
     full_every = config.sync.full_every_seconds
+    versions = store.versions() if memo is not None else {}
     for name, tracker in trackers.items():
+        facts[name].states = _stored_states(store, name, memo, versions)
         _list(facts[name], tracker, store, full_every, now)
     items = [item for review in syncable for item in review.items]
-    stored = store.links()
+    stored = _stored_links(store, memo, versions)
     states = {name: f.states for name, f in facts.items()}
     links = resolve_links(items, routes, trackers, states, stored)
     if _fetch_missing(links, trackers, facts):
@@ -128,9 +133,9 @@ def gather_tickets(
     )
 
 
-def _full_due(store: Store, name: str, every: float, now: datetime) -> bool:
+def _full_due(store: Store, name: str, cursor: str | None, every: float, now: datetime) -> bool:
     last = store.get_meta(f"full:{name}")
-    if last is None or store.get_cursor(name) is None:
+    if last is None or cursor is None:
         return True  # first pass, or a deleted store: list everything, markers included
     return (now - datetime.fromisoformat(last)).total_seconds() >= every
 
@@ -140,11 +145,11 @@ def _list(
 ) -> None:
     """One listing: incremental, or full when reconciliation is due."""
     name = facts.name
-    facts.states = {k: state_from_json(v) for k, v in store.ticket_payloads(name).items()}
     facts.stored = dict(facts.states)
-    facts.full = _full_due(store, name, full_every, now)
+    facts.previous_cursor = store.get_cursor(name)
+    facts.full = _full_due(store, name, facts.previous_cursor, full_every, now)
     try:
-        listing = tracker.list_changed(None if facts.full else store.get_cursor(name))
+        listing = tracker.list_changed(None if facts.full else facts.previous_cursor)
     except (TrackerError, RateLimited) as exc:
         facts.fail(exc)
         return
@@ -161,6 +166,29 @@ def _list(
         full=facts.full,
         not_modified=listing.not_modified,
     )
+
+
+def _stored_states(
+    store: Store, name: str, memo: PassMemo | None, versions: Mapping[str, str]
+) -> dict[str, TicketState]:
+    """What the store says `name`'s tickets were; the memo's while the store has not changed."""
+    version = versions.get(f"tickets:{name}")
+    known = memo.tickets.get(name) if memo is not None else None
+    if known is not None and version is not None and known[0] == version:
+        return dict(known[1])
+    return {k: state_from_json(v) for k, v in store.ticket_payloads(name).items()}
+
+
+def _stored_links(
+    store: Store, memo: PassMemo | None, versions: Mapping[str, str]
+) -> dict[str, Link]:
+    version = versions.get("links")
+    if memo is not None and memo.links is not None and memo.links[0] == version:
+        return memo.links[1]
+    links = store.links()
+    if memo is not None and version is not None:
+        memo.links = (version, links)
+    return links
 
 
 def _fetch_missing(

@@ -35,7 +35,7 @@ from syncd.engine.plan.steps import (
     Step,
 )
 from syncd.engine.plan.tickets import SyncInputs, SyncPlan, TrackerPolicy, compute_sync_plan
-from syncd.model import Flag, ItemReport, Review
+from syncd.model import Flag, ItemReport, Review, Status
 from syncd.store.schema import Link
 
 # Which flag keeps which reminder episode running.
@@ -68,7 +68,9 @@ def plan_pass(
     settings: Settings,
     today: date,
     now: datetime,
+    recorded: Mapping[str, tuple[Status, str]] | None = None,
 ) -> Plan:
+    """`recorded`: the statuses the store's history already holds, when the caller knows."""
     steps: list[Step] = []
     sync_plan: SyncPlan | None = None
     review_inputs = ReviewInputs(write_back=settings.write_back, linked={})
@@ -99,9 +101,12 @@ def plan_pass(
             )
         )
         steps.extend(sync_plan.steps)
+        writing = {s.tracker for s in sync_plan.steps}
         for name, facts in tickets.facts.items():
-            if facts.ok:
-                changed = tuple(s for k, s in facts.states.items() if facts.stored.get(k) is not s)
+            if not facts.ok:
+                continue  # what a failed tracker said is not saved
+            changed = tuple(s for k, s in facts.states.items() if facts.stored.get(k) is not s)
+            if changed or name in writing or facts.full or facts.cursor != facts.previous_cursor:
                 steps.append(SaveTickets(name, changed, facts.cursor, now if facts.full else None))
         review_inputs = ReviewInputs(
             write_back=settings.write_back,
@@ -118,7 +123,8 @@ def plan_pass(
     if gathered.cache_save or gathered.cache_forget:
         steps.append(CacheReviews(gathered.cache_save, gathered.cache_forget))
     observed = {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft}
-    steps.append(RecordStatuses(observed, now))
+    if observed != recorded:
+        steps.append(RecordStatuses(observed, now))
     return Plan(tuple(steps), review_inputs, sync_plan)
 
 

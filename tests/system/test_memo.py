@@ -1,0 +1,107 @@
+"""The service's memo (what the last pass read, kept in the process): the same result as
+reading everything again, and never stale when another process wrote the store in between."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from structlog.testing import capture_logs
+
+from syncd.clock import Clock
+from syncd.config.load import load_config
+from syncd.engine.context import PassContext, holder
+from syncd.engine.memo import PassMemo
+from syncd.engine.run import PassResult, build_trackers, run_pass
+from syncd.model import Status
+from syncd.store.database import Store
+from tests.fakes.github import FakeGitHub
+from tests.system.conftest import backdate, write
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    fake = FakeGitHub()
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+def _context(base: Path, github: FakeGitHub) -> PassContext:
+    write(
+        base / "syncd.yaml",
+        f"""
+        timezone: UTC
+        records:
+          paths: ["reviews/**/*.md"]
+        trackers:
+          gh:
+            kind: github
+            url: {github.api}
+            repo: {github.repo}
+            token: {github.token}
+            timeout: 2
+            min_write_interval: 0
+        """,
+    )
+    write(
+        base / "reviews" / "r.md",
+        "---\ndate: 2026-11-01\nseverity: SEV-2\n---\n# Outage\n\n## Action items\n"
+        "- [ ] Add a saturation alert — owner: @priya — due: 2026-12-20\n"
+        "- [ ] Write the failover runbook — owner: @sam — due: 2026-12-22\n",
+    )
+    backdate(base / "reviews")
+    loaded = load_config(base / "syncd.yaml", {})
+    return PassContext.build(loaded, Clock(UTC, lambda: datetime(2026, 12, 7, 9, tzinfo=UTC)))
+
+
+def _pass(ctx: PassContext, memo: PassMemo | None, trackers: object = None) -> PassResult:
+    with Store.open(ctx.loaded.store_url()) as store, store.lock(holder()), capture_logs():
+        return run_pass(ctx, store, trackers=trackers, memo=memo)  # type: ignore[arg-type]
+
+
+def _statuses(result: PassResult) -> list[Status]:
+    return [r.status for r in result.reports]
+
+
+def test_a_memo_pass_sees_what_a_cron_pass_wrote_in_between(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    ctx = _context(tmp_path, github)
+    memo, trackers = PassMemo(), build_trackers(ctx)
+    _pass(ctx, memo, trackers)  # files both tickets
+    backdate(tmp_path / "reviews")
+    settled = _pass(ctx, memo, trackers)
+    assert _statuses(settled) == [Status.OPEN, Status.OPEN] and memo.tickets
+    # A person closes one ticket; a cron `syncd check` (no memo) lists it, writes the review
+    # and moves the cursor on, so a listing from the service shows nothing new.
+    github.close(1, reason="completed")
+    cron = _pass(ctx, None)
+    assert _statuses(cron) == [Status.DONE, Status.OPEN]
+    again = _pass(ctx, memo, trackers)
+    assert _statuses(again) == [Status.DONE, Status.OPEN]  # not the memo's stale "open"
+    assert "done" in (tmp_path / "reviews" / "r.md").read_text(encoding="utf-8")
+
+
+def test_a_memo_pass_equals_a_pass_that_reads_everything(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    ctx = _context(tmp_path, github)
+    memo, trackers = PassMemo(), build_trackers(ctx)
+    _pass(ctx, memo, trackers)  # files the tickets, links them in the review
+    backdate(tmp_path / "reviews")
+    for _ in range(2):
+        with_memo = _pass(ctx, memo, trackers)
+    without = _pass(ctx, None)
+    assert with_memo.reports == without.reports
+    assert with_memo.cached == len(with_memo.reviews)  # served from the memo
+    # An edit to the review is read, not served from the memo.
+    path = tmp_path / "reviews" / "r.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("@sam", "@kim"), encoding="utf-8")
+    backdate(tmp_path / "reviews")
+    edited = _pass(ctx, memo, trackers)
+    assert [r.item.owner for r in edited.reports] == ["@priya", "@kim"]
