@@ -76,6 +76,11 @@ class RepoConfig(BaseModel):
         description="github or gitlab, for links and pull requests; guessed from the URL's "
         "host name when unset.",
     )
+    project: str | None = Field(
+        default=None,
+        description="Repository path on the host (`owner/name`, `group/sub/name`) for links "
+        "and pull requests; default: the path of `url`.",
+    )
     api_url: str | None = Field(
         default=None,
         description="Pull/merge request API base when it cannot be derived from `url`.",
@@ -145,6 +150,8 @@ class RepoConfig(BaseModel):
             raise ValueError("`pull_request_branch` must differ from `branch`")
         if self.delivery != "pull_request" and self.pull_request_tracker is not None:
             raise ValueError("`pull_request_tracker` is only used with `delivery: pull_request`")
+        if self.delivery == "pull_request" and remote.transport == "file" and not self.project:
+            raise ValueError("`delivery: pull_request` with a file:// URL needs `project`")
         if self.delivery == "pull_request" and self.pull_request_tracker is None:
             self._own_api_problem(remote)
         return self
@@ -161,7 +168,7 @@ class RepoConfig(BaseModel):
                 "`delivery: pull_request` needs an API token: set `token` or `token_file`, "
                 "or `pull_request_tracker` naming a tracker that has one"
             )
-        if self.api_url is None and remote.transport == "file":
+        if remote.transport == "file" and self.api_url is None:
             raise ValueError("`delivery: pull_request` with a file:// URL needs `api_url`")
 
     # -- derived values ------------------------------------------------------------------------
@@ -172,6 +179,10 @@ class RepoConfig(BaseModel):
     def kind(self) -> HostKind | None:
         """github / gitlab: configured, else guessed from the host name."""
         return host_kind(self.remote(), self.host)
+
+    def project_path(self) -> str:
+        """`owner/name` on the host: `project`, else the path of `url` without `.git`."""
+        return self.project or self.remote().project
 
     def author_parts(self) -> tuple[str, str]:
         """(name, email) of `author`."""
