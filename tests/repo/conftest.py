@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 from collections.abc import Callable
@@ -108,7 +109,7 @@ class RemoteRepo:
         """Every update of `branch` recorded in the remote's reflog was a fast-forward."""
         out = git(self.bare, "reflog", "show", "--format=%H", f"refs/heads/{branch}")
         shas = out.split()[::-1]  # oldest first
-        return all(self.is_ancestor(a, b) for a, b in zip(shas, shas[1:], strict=False))
+        return all(self.is_ancestor(a, b) for a, b in itertools.pairwise(shas))
 
 
 @pytest.fixture

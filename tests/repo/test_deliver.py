@@ -37,7 +37,7 @@ def test_push_delivers_one_commit_listing_the_changes(
     assert isinstance(result, Pushed)
     assert (result.paths, result.attempts) == ((CHECKOUT,), 1)
     assert remote.head() == result.sha
-    sha, author, message = remote.log()[0]
+    _sha, author, message = remote.log()[0]
     assert author == "syncd@acme.example"
     assert message.splitlines()[0] == f"syncd: update 1 action item in {CHECKOUT}"
     assert "- L4 Alert on checkout 5xx rate: overdue since 2026-06-05 (acme/ops#12)" in message
