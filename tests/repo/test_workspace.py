@@ -122,7 +122,7 @@ def test_a_hanging_git_is_stopped_at_the_timeout(tmp_path: Path) -> None:
     settings = GitSettings(home=tmp_path, safe_directory=tmp_path, author=("s", "s@x"), timeout=0.5)
     runner = Git(tmp_path, settings, {"PATH": str(fake.parent)})
     started = time.monotonic()
-    with pytest.raises(GitTimeout, match="longer than 0.5 s"):
+    with pytest.raises(GitTimeout, match=r"longer than 0\.5 s"):
         runner.run("fetch")
     assert time.monotonic() - started < 5
 

@@ -76,6 +76,9 @@ class GitHubPulls:
                 timeout=max(1, math.ceil(self._timeout)),  # PyGithub asserts an int
                 user_agent="syncd",
                 retry=get_only_retry(self.sent),
+                # At most two writes a pass: PyGithub's default 1 s spacing only slows a pass.
+                seconds_between_requests=None,
+                seconds_between_writes=None,
                 lazy=True,
             )
         return self._client

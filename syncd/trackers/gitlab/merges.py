@@ -19,6 +19,8 @@ import requests
 from syncd.errors import TrackerError
 from syncd.repo.pulls import PullRequest
 
+_NO_RETRY: dict[str, Any] = {"obey_rate_limit": False, "retry_transient_errors": False}
+
 
 class GitLabMerges:
     """Merge requests of one GitLab project (path `group/sub/name`)."""
@@ -74,7 +76,6 @@ class GitLabMerges:
                 self.url,
                 private_token=self._token,
                 retry_transient_errors=False,
-                obey_rate_limit=False,
                 timeout=self._timeout,
             )
         return self._client
@@ -89,10 +90,10 @@ class GitLabMerges:
     ) -> Any:
         try:
             if verb == "GET":
-                return self._gl.http_get(path, query_data=dict(query or {}))
+                return self._gl.http_get(path, query_data=dict(query or {}), **_NO_RETRY)
             if verb == "POST":
-                return self._gl.http_post(path, post_data=dict(data or {}))
-            return self._gl.http_put(path, post_data=dict(data or {}))
+                return self._gl.http_post(path, post_data=dict(data or {}), **_NO_RETRY)
+            return self._gl.http_put(path, post_data=dict(data or {}), **_NO_RETRY)
         except gitlab.exceptions.GitlabHttpError as exc:
             message = str(exc.error_message or "")
             if exc.response_code == 409 and "already exists" in message:
