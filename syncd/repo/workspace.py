@@ -121,11 +121,9 @@ class Workspace:
             self.fetch()
         branch = self.config.branch
         if self.config.delivery == "commit" and self._has(f"refs/heads/{branch}"):
-            self._keep_local_commits()
+            head = self._keep_local_commits()
         else:
-            self.reset_to_remote()
-        head = self.rev("HEAD")
-        assert head is not None  # a checkout always has a HEAD here
+            head = self.reset_to_remote()
         _log.info(
             "repo_prepared",
             branch=branch,
@@ -215,18 +213,20 @@ class Workspace:
                 shutil.rmtree(gitdir / leftover, ignore_errors=True)
             _log.warning("repo_interrupted_rebase_aborted", workdir=str(self.workdir))
 
-    def _keep_local_commits(self) -> None:
+    def _keep_local_commits(self) -> str:
         branch = self.config.branch
         self.git.run("checkout", "--quiet", "--force", branch)
         self.git.run("clean", "-ffdxq")
         behind = self.git.run("merge-base", "--is-ancestor", self.base_ref, "HEAD", ok=(0, 1))
-        if behind.code == 0:
-            return  # the branch already contains the remote head: syncd's commits on top
-        done = self.git.run("rebase", "--quiet", self.base_ref, ok=(0, 1), env=self.dates())
-        if done.code != 0:
-            self.git.run("rebase", "--abort", ok=(0, 1, 128))
-            self.reset_to_remote()
-            _log.warning("repo_local_commits_dropped", branch=branch, reason="conflict")
+        if behind.code != 0:  # else the branch holds the remote head, syncd's commits on top
+            done = self.git.run("rebase", "--quiet", self.base_ref, ok=(0, 1), env=self.dates())
+            if done.code != 0:
+                self.git.run("rebase", "--abort", ok=(0, 1, 128))
+                _log.warning("repo_local_commits_dropped", branch=branch, reason="conflict")
+                return self.reset_to_remote()
+        head = self.rev("HEAD")
+        assert head is not None
+        return head
 
     def dates(self) -> dict[str, str]:
         """Author and committer date from the injected clock (git's own is not consulted)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,18 @@ def test_relative_files_are_relative_to_the_config_and_the_clone_sits_by_the_sto
         }
     )
     assert default_workdir(type(loaded)(moved, loaded.path, loaded.base_dir)) == tmp_path / "clone"
+
+
+def test_the_example_file_shows_a_working_repo_section() -> None:
+    example = Path(__file__).resolve().parents[2] / "config.example.yaml"
+    text = re.sub(r"(?m)^#: ", "", example.read_text(encoding="utf-8"))
+    config = parse_config(
+        text,
+        name="config.example.yaml",
+        env={"GITHUB_TOKEN": "g", "JIRA_API_TOKEN": "j", "JIRA_PAT": "p"},
+    )
+    repo = config.records.repo
+    assert repo is not None and repo.delivery == "push"
+    assert review_url_template(repo) == (
+        "https://github.com/acme/postmortems/blob/main/{path}#L{line}"
+    )
