@@ -154,10 +154,15 @@ class Git:
 
     def __init__(self, cwd: Path, settings: GitSettings, inherited: Mapping[str, str]) -> None:
         self.cwd = cwd
-        self.timeout = settings.timeout
-        self._env = git_environment(settings, inherited)
-        self._secrets = tuple(s for s in (settings.token,) if s)
+        self._inherited = dict(inherited)
         self.calls = 0  # git processes started (for benchmarks and tests)
+        self.use(settings)
+
+    def use(self, settings: GitSettings) -> None:
+        """Run later calls with these settings (a re-read token, say)."""
+        self.timeout = settings.timeout
+        self._env = git_environment(settings, self._inherited)
+        self._secrets = tuple(s for s in (settings.token,) if s)
 
     def run(
         self,

@@ -78,19 +78,25 @@ class Workspace:
         pulls: PullRequests | None = None,
     ) -> None:
         """`environ`: where PATH and proxy settings come from (default os.environ);
-        `pulls`: the PR/MR client for `delivery: pull_request` (default: built from config
-        on first use, see syncd.repo.pulls)."""
+        `pulls`: the PR/MR client `delivery: pull_request` needs (`open_workspace` builds it
+        from the config; syncd.repo.pulls)."""
         self.config = config
         self.workdir = Path(os.path.abspath(workdir))
         self.clock = clock
         self.pulls = pulls
+        inherited = os.environ if environ is None else environ
+        self.git = Git(self.workdir, self._settings(), inherited)
+
+    def _settings(self) -> GitSettings:
+        """Git settings from the config; reads `token_file` (so a rotated token is used)."""
+        config = self.config
         try:
             token = config.secret()
         except OSError as exc:
             raise RepoError(
                 f"records.repo: cannot read `token_file` ({exc.strerror or exc})"
             ) from None
-        settings = GitSettings(
+        return GitSettings(
             home=self.workdir.parent,
             safe_directory=self.workdir,
             author=config.author_parts(),
@@ -101,7 +107,6 @@ class Workspace:
             accept_new_host_key=config.accept_new_host_key,
             timeout=config.timeout,
         )
-        self.git = Git(self.workdir, settings, os.environ if environ is None else environ)
 
     @property
     def base_ref(self) -> str:
@@ -115,6 +120,8 @@ class Workspace:
     def prepare(self) -> Checkout:
         """Clone if needed, fetch, reset to the remote branch head; the checkout to read."""
         started = self.clock.monotonic()
+        if self.config.token_file is not None:
+            self.git.use(self._settings())
         cloned = self._ensure_clone()
         if not cloned:
             self._recover()

@@ -184,3 +184,26 @@ def test_the_example_file_shows_a_working_repo_section() -> None:
     assert review_url_template(repo) == (
         "https://github.com/acme/postmortems/blob/main/{path}#L{line}"
     )
+
+
+def test_open_workspace_is_none_for_a_local_folder_and_wired_for_a_repo(tmp_path: Path) -> None:
+    from syncd.clock import Clock
+    from syncd.repo.workspace import open_workspace
+    from syncd.trackers.github.pulls import GitHubPulls
+
+    (tmp_path / "local.yaml").write_text("records: {paths: ['reviews/*.md']}\n", "utf-8")
+    assert open_workspace(load_config(tmp_path / "local.yaml", {}), clock=Clock()) is None
+
+    (tmp_path / "syncd.yaml").write_text(
+        "trackers:\n"
+        "  gh: {kind: github, repo: acme/ops, token: t}\n"
+        "records:\n"
+        "  repo:\n"
+        "    url: git@github.com:acme/postmortems.git\n"
+        "    delivery: pull_request\n"
+        "    pull_request_tracker: gh\n",
+        encoding="utf-8",
+    )
+    workspace = open_workspace(load_config(tmp_path / "syncd.yaml", {}), clock=Clock())
+    assert workspace is not None and isinstance(workspace.pulls, GitHubPulls)
+    assert workspace.workdir == tmp_path / ".syncd" / "repo"
