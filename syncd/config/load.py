@@ -19,6 +19,7 @@ from syncd.config.models import DEFER_REFERENCES, Config
 from syncd.config.routing import reference_problems
 from syncd.config.source import ConfigProblem, read_source
 from syncd.errors import ConfigError
+from syncd.repo.config import records_problems, tracker_problems
 
 CONFIG_ENV = "SYNCD_CONFIG"
 DEFAULT_CONFIG = Path("syncd.yaml")
@@ -126,7 +127,11 @@ def _anchor_token_files(config: Config, base_dir: Path) -> Config:
         else tracker
         for name, tracker in config.trackers.items()
     }
-    return config.model_copy(update={"trackers": trackers})
+    update: dict[str, object] = {"trackers": trackers}
+    if config.records.repo is not None:
+        repo = config.records.repo.anchored(base_dir)
+        update["records"] = config.records.model_copy(update={"repo": repo})
+    return config.model_copy(update=update)
 
 
 def _reference_problems(
@@ -144,4 +149,19 @@ def _reference_problems(
         if isinstance(rules, list)
         else [],
     )
+    records = data.get("records")
+    if isinstance(records, dict) and isinstance(records.get("repo"), dict):
+        found += tuple(
+            tracker_problems(records["repo"], trackers if isinstance(trackers, dict) else {})
+        )
+        found += tuple(_repo_path_problems(records))
     return [ConfigProblem(line_of(loc, lines), loc, message) for loc, message in found]
+
+
+def _repo_path_problems(records: Mapping[str, object]) -> list[tuple[Any, str]]:
+    root = records.get("root", ".")
+    paths = records.get("paths", ())
+    paths = [paths] if isinstance(paths, str) else paths
+    if not isinstance(root, str) or not isinstance(paths, list):
+        return []  # a wrong type is reported by validation
+    return records_problems(Path(root), [p for p in paths if isinstance(p, str)])

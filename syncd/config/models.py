@@ -34,6 +34,7 @@ from syncd.config.values import (
     owner_key,
     rule_shorthand,
 )
+from syncd.repo.config import RepoConfig, records_problems, tracker_problems
 from syncd.service.config import ServiceConfig
 from syncd.trackers.registry import TrackerConfig
 
@@ -85,6 +86,20 @@ class RecordsConfig(BaseModel):
     due_soon_days: int = Field(
         default=7, ge=0, description="An open item due within this many days is `due soon`."
     )
+    repo: RepoConfig | None = Field(
+        default=None,
+        description="Read the reviews from a remote git repository and deliver edits as "
+        "commits, pushes or a pull request (docs/git.md); unset = the local working tree.",
+    )
+
+    @model_validator(mode="after")
+    def _paths_inside_repo(self, info: ValidationInfo) -> RecordsConfig:
+        if self.repo is None or (info.context and info.context.get(DEFER_REFERENCES)):
+            return self
+        found = records_problems(self.root, self.paths)
+        if found:
+            raise ValueError("; ".join(f"{_dotted(loc)}: {message}" for loc, message in found))
+        return self
 
 
 RuleSeverity = Literal["error", "warning", "info", "off"]
@@ -280,7 +295,7 @@ class Config(BaseModel):
             return self
         found = reference_problems(
             self.trackers, self.routing.default, (r.tracker for r in self.routing.rules)
-        )
+        ) + tuple(tracker_problems(self.records.repo, self.trackers))
         if found:
             raise ValueError("; ".join(f"{_dotted(loc)} {message}" for loc, message in found))
         return self
