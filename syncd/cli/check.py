@@ -51,7 +51,7 @@ def check(obj: Ctx, fmt: str, no_write: bool, limit: int, today: str | None) -> 
     result = one_pass(loaded, Mode.NO_WRITE if no_write else Mode.SYNC, parse_today(today))
     problems = failing(result, loaded.config.health.fail_on)
     code = EXIT_PROBLEMS if problems else EXIT_OK
-    if result.tracker_failed:
+    if result.incomplete:
         code = EXIT_INCOMPLETE
     root, base = loaded.records_root(), loaded.base_dir
     if fmt == "json":

@@ -17,6 +17,7 @@ from typing import Any
 from syncd.engine.plan.steps import UpdateTicket
 from syncd.engine.run import PassResult
 from syncd.model import Flag, ItemReport, Problem, Severity
+from syncd.repo.deliver import Committed, PullRequestDelivered, Pushed, Unchanged
 
 # The order problems are shown in, most urgent first, with their headings.
 SECTIONS: tuple[tuple[Flag, str], ...] = (
@@ -137,6 +138,7 @@ def check_text(
         out.append("")
         out.append(f"Updated marks in {len(result.applied.reviews.written)} review(s):")
         out.extend(f"  {p}" for p in result.applied.reviews.written)
+    out.extend(delivery_lines(result))
     for diff in result.applied.reviews.diffs:
         out.append("")
         out.append(diff.rstrip("\n"))
@@ -221,6 +223,25 @@ def status_table(reports: Sequence[ItemReport], root: Path, base_dir: Path) -> s
     lines.append("")
     lines.append(f"{len(reports)} item(s); * = implied from the review's severity")
     return "\n".join(lines) + "\n"
+
+
+def delivery_lines(result: PassResult) -> list[str]:
+    """What happened to the review edits in records.repo (nothing for a local folder)."""
+    applied = result.applied
+    if applied.delivery_error is not None:
+        return [f"Reviews not delivered: {applied.delivery_error} (the next pass redoes it)"]
+    done = applied.delivered
+    if done is None or isinstance(done, Unchanged):
+        return []
+    if isinstance(done, Pushed):
+        return [f"Pushed {done.sha[:12]} ({len(done.paths)} review(s), {done.attempts} push(es))"]
+    if isinstance(done, Committed):
+        return [f"Committed {done.sha[:12]} in syncd's clone ({len(done.paths)} review(s))"]
+    if isinstance(done, PullRequestDelivered):
+        if done.action == "unchanged":
+            return []
+        return [f"Pull request #{done.number} {done.action}: {done.url}"]
+    return []
 
 
 def trackers_text(result: PassResult) -> str:

@@ -32,7 +32,7 @@ def sync(obj: Ctx, dry_run: bool, today: str | None) -> int:
     the overdue label and reminders in step. Exits 3 if a tracker could not be read or a
     write to it failed (the next pass retries; nothing is created twice).
     """
-    from syncd.cli.report import trackers_text
+    from syncd.cli.report import delivery_lines, trackers_text
     from syncd.engine.run import Mode
 
     loaded = obj.load()
@@ -52,4 +52,6 @@ def sync(obj: Ctx, dry_run: bool, today: str | None) -> int:
         )
     for path, line, why in result.applied.reviews.refused:
         click.echo(f"Not written: {path}:{line}: {why}")
-    return EXIT_INCOMPLETE if result.tracker_failed else EXIT_OK
+    for line in delivery_lines(result):
+        click.echo(line)
+    return EXIT_INCOMPLETE if result.incomplete else EXIT_OK

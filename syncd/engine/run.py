@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from syncd import log
+from syncd.config.models import Config
 from syncd.config.values import owner_key
 from syncd.engine.apply.execute import Applied, Result, World, Writes, apply_plan
 from syncd.engine.apply.reviews import Replanner
@@ -31,6 +32,7 @@ from syncd.engine.plan.pass_plan import Plan, Settings, plan_pass
 from syncd.engine.plan.steps import RecordStatuses, SaveTickets
 from syncd.engine.plan.tickets import TrackerPolicy
 from syncd.model import ItemReport, Problem, Review, Status
+from syncd.repo.workspace import Workspace
 from syncd.store.database import Store
 from syncd.trackers.protocol import Tracker
 from syncd.trackers.registry import build_tracker
@@ -70,6 +72,14 @@ class PassResult:
     seconds: float
 
     @property
+    def incomplete(self) -> bool:
+        """The pass did not do all it should: a tracker failed, the reviews could not be
+        delivered, or it was stopped (exit 3; the next pass carries on)."""
+        return (
+            self.tracker_failed or self.applied.delivery_error is not None or self.applied.stopped
+        )
+
+    @property
     def tracker_failed(self) -> bool:
         """A tracker could not be read, or a write to it failed: the pass did not complete
         (deferred creations and writes over budget are not failures)."""
@@ -90,12 +100,25 @@ def run_pass(
     trackers: Mapping[str, Tracker] | None = None,
     stop: Callable[[], bool] = lambda: False,
     memo: PassMemo | None = None,
+    workspace: Workspace | None = None,
 ) -> PassResult:
     """One pass. A long-running caller reuses its `trackers` and `memo` (what the last pass
     read) from pass to pass; a one-shot command passes neither. `stop` is asked between
     writes: once it says yes, the pass finishes the write under way and runs no more."""
     started = ctx.clock.monotonic()
     today, now = ctx.clock.today(), ctx.clock.now()
+    repo = ctx.loaded.config.records.repo
+    if workspace is None and repo is not None:
+        from syncd.repo.workspace import open_workspace
+
+        workspace = open_workspace(ctx.loaded, clock=ctx.clock)
+    checkout = None
+    if workspace is not None:
+        if mode is Mode.READ:  # read the clone as the last pass left it: no fetch, no reset
+            ctx = replace(ctx, root=workspace.workdir)
+        else:
+            checkout = workspace.prepare()
+            ctx = replace(ctx, root=checkout.root)
     gathered = gather_reviews(ctx, store, memo)
     tickets: GatheredTickets | None = None
     progress: dict[str, Progress] = {}
@@ -118,6 +141,9 @@ def run_pass(
         failed=frozenset(n for n, f in tickets.facts.items() if not f.ok)
         if tickets
         else frozenset(),
+        stop=stop,
+        workspace=workspace,
+        checkout=checkout,
     )
     applied = apply_plan(plan.steps, world, _WRITES[mode])
     if memo is not None:
@@ -206,9 +232,19 @@ def _settings(ctx: PassContext, reviews: Sequence[Review], *, write_back: bool) 
         policies={n: _policy(c) for n, c in cfg.trackers.items()},
         search_lag={n: float(getattr(c, "search_lag", 0.0)) for n, c in cfg.trackers.items()},
         assignees=_assignees(ctx, reviews),
-        review_url=cfg.sync.review_url,
+        review_url=cfg.sync.review_url or _repo_review_url(cfg),
         close_orphans=cfg.sync.on_removed == "close",
+        deliver=cfg.records.repo is not None,
     )
+
+
+def _repo_review_url(cfg: Config) -> str | None:
+    """With records.repo and no sync.review_url: the review's blob URL on the repo's host."""
+    if cfg.records.repo is None:
+        return None
+    from syncd.repo.config import review_url_template
+
+    return review_url_template(cfg.records.repo)
 
 
 def _policy(cfg: object) -> TrackerPolicy:

@@ -90,7 +90,7 @@ class Service:
         if once:
             result = self.pass_now("once")
             self._close_store()
-            return 0 if result is not None and not result.tracker_failed else 3
+            return 0 if result is not None and not result.incomplete else 3
         server = self._serve()
         scheduler = build_scheduler(self._setup.ctx.clock.zone)
         self._schedule(scheduler)
@@ -258,7 +258,7 @@ class Service:
 
 
 def _outcome(result: PassResult, loaded: LoadedConfig) -> str:
-    if result.tracker_failed or result.applied.stopped:
+    if result.incomplete:
         return "incomplete"
     active = (r for r in result.reports if not r.review.draft)
     fail_on = {Flag(f) for f in loaded.config.health.fail_on if f != "lint_errors"}

@@ -239,8 +239,9 @@ def test_sigterm_in_the_middle_of_a_pass_exits_soon_with_every_create_journalled
     service.wait_for(lambda: len(created) >= 3)
     code, took = service.stop()
     assert code == 0 and took < 10, service.log()
+    assert "shutdown_deadline_exceeded" not in service.log()  # it stopped between two writes
     made = github.ticket_count()
-    assert 3 <= made < 33
+    assert 3 <= made < 10  # not the whole pass: it stopped after the create under way
     # Nothing half-done: the next pass links every ticket made and creates only the rest.
     github.before_request = None
     result = subprocess.run(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from syncd import log
+from syncd.engine.apply.delivery import deliver_reviews
 from syncd.engine.apply.failpoint import failpoint
 from syncd.engine.apply.reviews import Replanner, ReviewsWritten, write_review
 from syncd.engine.apply.store import run_store_step
@@ -25,6 +26,7 @@ from syncd.engine.apply.tickets import describe, run_tracker_step
 from syncd.engine.plan.steps import (
     Comment,
     CreateTicket,
+    DeliverReviews,
     EditReview,
     SaveTickets,
     SetLabel,
@@ -32,7 +34,9 @@ from syncd.engine.plan.steps import (
     Target,
     UpdateTicket,
 )
-from syncd.errors import RateLimited, TrackerError
+from syncd.errors import RateLimited, SyncdError, TrackerError
+from syncd.repo.deliver import Delivered
+from syncd.repo.workspace import Checkout, Workspace
 from syncd.store.database import Store
 from syncd.trackers.protocol import Outcome, TicketState, Tracker
 
@@ -88,6 +92,8 @@ class Applied:
     calls: list[str] = field(default_factory=list)  # tracker steps described, not run
     stopped: bool = False  # asked to stop before every step had run
     learned: dict[tuple[str, str], TicketState] = field(default_factory=dict)  # states writes made
+    delivered: Delivered | None = None  # records.repo: what the commit / push / PR did
+    delivery_error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +107,8 @@ class World:
     now: datetime
     failed: frozenset[str] = frozenset()  # trackers that failed while gathering
     stop: Callable[[], bool] = lambda: False  # asked to stop: finish the step, run no more
+    workspace: Workspace | None = None  # records.repo: the clone the reviews were read from
+    checkout: Checkout | None = None
 
 
 _TRACKER_STEPS = (CreateTicket, UpdateTicket, SetLabel, Comment)
@@ -119,6 +127,8 @@ def apply_plan(steps: tuple[Step, ...], world: World, writes: Writes) -> Applied
             continue
         if isinstance(step, _TRACKER_STEPS):
             _tracker_step(step, world, writes, applied, learned)
+        elif isinstance(step, DeliverReviews):
+            _deliver(step, world, writes, applied)
         elif isinstance(step, EditReview):
             if writes.reviews or writes.diffs:
                 write_review(
@@ -135,6 +145,22 @@ def apply_plan(steps: tuple[Step, ...], world: World, writes: Writes) -> Applied
             run_store_step(step, world.store, world.now, learned)
             applied.outcomes.append(StepOutcome(step, Result.DONE))
     return applied
+
+
+def _deliver(step: DeliverReviews, world: World, writes: Writes, applied: Applied) -> None:
+    if not writes.reviews or world.workspace is None or world.checkout is None:
+        applied.outcomes.append(StepOutcome(step, Result.SKIPPED))
+        return
+    try:
+        applied.delivered = deliver_reviews(
+            world.workspace, world.checkout, world.replanner, applied.created, applied.reviews
+        )
+    except SyncdError as exc:  # the remote refused or could not be reached: next pass redoes it
+        applied.delivery_error = str(exc)
+        applied.outcomes.append(StepOutcome(step, Result.FAILED, str(exc)))
+        _log.warning("reviews_not_delivered", error=str(exc))
+        return
+    applied.outcomes.append(StepOutcome(step, Result.DONE))
 
 
 def _tracker_step(

@@ -38,6 +38,7 @@ class ReviewsWritten:
     refused: list[tuple[str, int, str]] = field(default_factory=list)  # (path, line, reason)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     diffs: list[str] = field(default_factory=list)  # dry run only
+    marks: list[tuple[str, ItemEdit]] = field(default_factory=list)  # (path, edit) written
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,8 @@ def _write(
     if hashlib.sha256(data).hexdigest() != step.review.sha256:
         raise FileChanged(step.review.path)
     text, had_bom = decode(data)
-    new_text, problems = apply_edits(text, [_edit(m, created) for m in step.marks])
+    edits = [_edit(m, created) for m in step.marks]
+    new_text, problems = apply_edits(text, edits)
     for problem in problems:
         result.refused.append((step.review.path, problem.line, problem.reason))
     new = encode(new_text, had_bom)
@@ -117,6 +119,7 @@ def _write(
         return
     if write_if_unchanged(path, data, new):
         result.written.append(step.review.path)
+        result.marks.extend((step.review.path, e) for e in edits)
         _log.info("review_written", review=step.review.path, items=len(step.marks))
 
 

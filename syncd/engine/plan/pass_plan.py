@@ -7,7 +7,8 @@ The one place a pass is decided. It puts together, in the order the writer runs 
                                    no longer applies ends
     2. tracker writes              plan/tickets.py: create, mirror, label, remind, close orphans
     3. what the trackers said      per tracker that answered: snapshots, cursor, full time
-    4. review writes               plan/reviews.py: the suffix (and checkbox) of each item
+    4. review writes               plan/reviews.py: the suffix (and checkbox) of each item;
+                                   with records.repo, then one delivery (commit, push, PR)
     5. the store's cache           parse cache, status history
 
 Decisions about open creation intents (DESIGN §5): found → linked, never created again;
@@ -28,6 +29,7 @@ from syncd.engine.plan.steps import (
     CacheReviews,
     ConfirmReminder,
     CreateTicket,
+    DeliverReviews,
     EndEpisode,
     LinkFound,
     RecordStatuses,
@@ -52,6 +54,7 @@ class Settings:
     assignees: Mapping[tuple[str, str], tuple[str, ...]]  # (tracker, owner) → users
     review_url: str | None  # template with {path} {line} {review_id} {title}
     close_orphans: bool
+    deliver: bool = False  # the reviews live in records.repo: commit / push / pull request
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,8 @@ def plan_pass(
             creating=frozenset(s.item_key for s in sync_plan.steps if isinstance(s, CreateTicket)),
         )
     steps.extend(plan_reviews(reports, review_inputs))
+    if settings.deliver and settings.write_back:
+        steps.append(DeliverReviews())
     if gathered.cache_save or gathered.cache_forget:
         steps.append(CacheReviews(gathered.cache_save, gathered.cache_forget))
     observed = {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft}

@@ -154,6 +154,15 @@ class EditReview:
     target = Target.REVIEW
 
 
+@dataclass(frozen=True, slots=True)
+class DeliverReviews:
+    """Commit (push, or update the pull request) what this pass wrote into the reviews of
+    `records.repo`; run on every pass, also one that wrote nothing (a pull request with
+    nothing left is closed)."""
+
+    target = Target.REVIEW
+
+
 # --- the store's cache -------------------------------------------------------------------------
 
 
@@ -176,4 +185,4 @@ class RecordStatuses:
 
 
 StoreStep = LinkFound | ConfirmReminder | EndEpisode | SaveTickets | CacheReviews | RecordStatuses
-Step = TrackerStep | StoreStep | EditReview
+Step = TrackerStep | StoreStep | EditReview | DeliverReviews
