@@ -231,8 +231,10 @@ def fetch_missing(links: Mapping[str, tuple[str, str]], views: Mapping[str, Trac
     for tracker, ids in wanted.items():
         view = views[tracker]
         try:
-            for state in view.tracker.fetch(sorted(set(ids))):
+            for state in view.tracker.fetch(sorted(set(ids))).tickets:
                 view.states[state.id] = state
+                if state.moved_from is not None:  # followed: the link still names the old id
+                    view.states[state.moved_from] = state
         except (TrackerError, RateLimited) as exc:
             view.ok, view.error = False, str(exc)
             _log.warning("tracker_failed", tracker=tracker, error=str(exc))

@@ -28,7 +28,9 @@ from syncd.errors import RateLimited, TrackerError
 from syncd.model import Flag, ItemReport, Review
 from syncd.store.database import Link, Store
 from syncd.store.schema import Episode
-from syncd.trackers.protocol import TicketState, reminder_marker
+from syncd.trackers.marking import reminder_tag
+from syncd.trackers.protocol import TicketState, Traits
+from syncd.trackers.settings import TrackerConfigBase
 
 _log = log.get("syncd.engine.tracker_pass")
 
@@ -49,12 +51,12 @@ class TrackerOutcome:
     settled: dict[str, ItemReport] = field(default_factory=dict)
 
 
-def _policy(cfg: object) -> TrackerPolicy:
+def _policy(cfg: TrackerConfigBase, traits: Traits) -> TrackerPolicy:
     return TrackerPolicy(
-        labels=tuple(getattr(cfg, "labels", ("postmortem",))),
-        overdue_label=str(getattr(cfg, "overdue_label", "overdue")),
-        needs_owner_label=str(getattr(cfg, "needs_owner_label", "needs-owner")),
-        supports_due=getattr(cfg, "kind", "") != "github",  # GitHub issues have no due date
+        labels=cfg.labels,
+        overdue_label=cfg.overdue_label,
+        needs_owner_label=cfg.needs_owner_label,
+        supports_due=traits.supports_due_date,  # GitHub issues have no due date
     )
 
 
@@ -72,7 +74,7 @@ def _assignees(
         if entry is None:
             continue
         for name, cfg in loaded.config.trackers.items():
-            user = getattr(entry, cfg.kind, None)
+            user = cfg.user_for(entry)
             if user:
                 out[(name, owner)] = (str(user),)
     return out
@@ -120,7 +122,7 @@ def sync_trackers(
     if fetch_missing(links, views):
         # Adapters learn ids by fetching (Jira: key → id), so resolve the fetched ones again.
         links = resolve_links(items, routes, views, stored)
-    lags = {n: float(getattr(c, "search_lag", 0.0)) for n, c in loaded.config.trackers.items()}
+    lags = {n: v.tracker.traits.search_lag for n, v in views.items()}
     deferred = recover_intents(store, views, links, lags, now) if not dry_run else set()
     progress = _progress(links, views)
     reports = judge_all(syncable, today, rules, progress)
@@ -134,7 +136,9 @@ def sync_trackers(
         ok=frozenset(n for n, v in views.items() if v.ok),
         deferred=frozenset(deferred),
         episodes=episodes,
-        policies={n: _policy(c) for n, c in loaded.config.trackers.items()},
+        policies={
+            n: _policy(c, views[n].tracker.traits) for n, c in loaded.config.trackers.items()
+        },
         assignees=_assignees(loaded, syncable),
         review_urls=_review_urls(loaded, syncable),
         today=today,
@@ -260,7 +264,7 @@ def _reminder_seen(
     view = views.get(link[0])
     if view is None or not view.ok:
         return True  # nothing is sent to a tracker that failed this pass anyway
-    tag = reminder_marker(episode.item_key, episode.kind, episode.started_on)
+    tag = reminder_tag(episode.item_key, episode.kind, episode.started_on)
     assert episode.attempted_at is not None
     try:
         found = view.tracker.has_comment(link[1], tag, episode.attempted_at)

@@ -24,7 +24,8 @@ from syncd.engine.plan.tickets import Comment, CreateTicket, SetLabel, TrackerSt
 from syncd.errors import RateLimited, TrackerError
 from syncd.store.database import Store
 from syncd.store.schema import Link
-from syncd.trackers.protocol import TicketState, reminder_marker
+from syncd.trackers.marking import reminder_tag
+from syncd.trackers.protocol import CommentNote, TicketChange, TicketState
 
 _log = log.get("syncd.engine.apply.reviews")
 
@@ -109,7 +110,9 @@ def _run(step: TrackerStep, view: TrackerView, store: Store, result: TrackerResu
     elif isinstance(step, UpdateTicket):
         tracker.update(step.ticket_id, step.change)
     elif isinstance(step, SetLabel):
-        tracker.set_label(step.ticket_id, step.label, step.present)
+        one = (step.label,)
+        change = TicketChange(add_labels=one) if step.present else TicketChange(remove_labels=one)
+        tracker.update(step.ticket_id, change)
         seen = view.states.get(step.ticket_id)
         if seen is not None:  # keep the snapshot true so the next pass does not repeat it
             labels = set(seen.labels)
@@ -124,8 +127,8 @@ def _run(step: TrackerStep, view: TrackerView, store: Store, result: TrackerResu
         # pass (tracker_pass._episodes) instead of being posted twice.
         store.mark_episode_attempt(step.item_key, step.episode, datetime.now(UTC))
         failpoint("before_comment")
-        tag = reminder_marker(step.item_key, step.episode, started_on)
-        tracker.comment(step.ticket_id, f"{step.body}\n\n{tag}")
+        tag = reminder_tag(step.item_key, step.episode, started_on)
+        tracker.comment(step.ticket_id, CommentNote(step.body, mention=step.mention, tag=tag))
         failpoint("after_comment")
         store.mark_episode_commented(step.item_key, step.episode)
 
