@@ -87,10 +87,10 @@ def _sigils(text: str, *, gitlab: bool) -> str:
 
 def jira_inert(text: str) -> str:
     """Review text for a Jira (wiki markup, REST v2) description or comment."""
-    text = show_controls(text)
-    text = _JIRA_SPECIAL.sub(r"\\\1", text)
+    text = _JIRA_SPECIAL.sub(r"\\\1", text.replace("\r\n", "\n"))
     text = _JIRA_DASH.sub(r"\\-", text)
-    return _JIRA_BLOCK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}.", text)
+    text = _JIRA_BLOCK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}.", text)
+    return show_controls(text)  # after escaping: its `(U+202E)` is syncd's, shown as is
 
 
 # -- time ---------------------------------------------------------------------------------

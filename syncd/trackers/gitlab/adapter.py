@@ -116,7 +116,7 @@ class GitLabTracker:
         gone = {str(i) for i in own} - listed
         for ticket_id in dict.fromkeys(i for i in ids if "#" in i):
             try:
-                states.append(self._state(self._get(ticket_id), moved_from=ticket_id))
+                states.append(self._state(self._get(ticket_id)))
             except TicketGone:
                 gone.add(ticket_id)
         return Fetched(tuple(states), frozenset(gone))
@@ -295,8 +295,7 @@ class GitLabTracker:
         for _ in range(MOVES_FOLLOWED):
             if not current.get("moved_to_id"):
                 break
-            here = m.project_path(current.get("web_url"), self._url, self.config.project)
-            ticket = str(current["iid"]) if here == self._path else f"{here}#{current['iid']}"
+            ticket = m.ticket_state(self.name, self.config, current, own_path=self._path).id
             target = m.moved_to(self._notes(ticket, per_page=20))
             if target is None:
                 break
@@ -306,12 +305,11 @@ class GitLabTracker:
         return self._state(current, moved_from=asked)
 
     def _state(self, issue: dict[str, Any], moved_from: str | None = None) -> TicketState:
-        reason = None
+        state = m.ticket_state(self.name, self.config, issue, None, moved_from, self._path)
         if m.needs_reason(issue, self.config):
-            here = m.project_path(issue.get("web_url"), self._url, self.config.project)
-            ticket = str(issue["iid"]) if moved_from is None else f"{here}#{issue['iid']}"
-            reason = m.reason_from_notes(self._notes(ticket, per_page=20))
-        return m.ticket_state(self.name, self.config, issue, reason, moved_from)
+            reason = m.reason_from_notes(self._notes(state.id, per_page=20))
+            state = m.ticket_state(self.name, self.config, issue, reason, moved_from, self._path)
+        return state
 
     def _user_id_list(self, names: Sequence[str]) -> list[int]:
         """Numeric ids pass through; user names are looked up once each (unknown ones skipped)."""

@@ -116,15 +116,17 @@ def ticket_state(
     issue: Mapping[str, Any],
     reason: str | None = None,
     moved_from: str | None = None,
+    own_path: str | None = None,
 ) -> TicketState:
     """One issue as returned by `GET /projects/:id/issues` mapped to syncd's vocabulary.
 
-    An issue of another project (this one's was moved there) has the id `path#iid`."""
+    An issue of another project than `own_path` (this one's was moved there) has the id
+    `path#iid`; `moved_from` is the id it was asked for."""
     labels = tuple(issue.get("labels") or ())
     status = map_status(issue["state"], labels, config)
     closed_at = issue.get("closed_at")
     path = project_path(issue.get("web_url"), config.url, config.project)
-    here = moved_from is None
+    here = own_path is None or path.casefold() == own_path.casefold()
     return TicketState(
         tracker=tracker,
         id=str(issue["iid"]) if here else f"{path}#{issue['iid']}",

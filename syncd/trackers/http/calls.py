@@ -125,7 +125,7 @@ class Caller:
         waited, attempt, throttled = 0.0, 0, 0
         while True:
             delay = pacer.delay(write=write, creates=creates)
-            if delay.why is not Why.INTERVAL:  # write spacing is always paid
+            if delay.why in (Why.HOLD, Why.WINDOW):  # write spacing is always paid
                 if waited + delay.seconds > self.max_wait:
                     raise RateLimited(self._too_long(what, delay.seconds, delay.why), delay.seconds)
                 waited += delay.seconds
