@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,8 +10,10 @@ from syncd.trackers.http.pacing import Pacer
 
 
 class FakeClock:
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.now = start  # epoch seconds
+    def __init__(self, start: float | None = None) -> None:
+        # Epoch seconds; by default the real time at the start, so a fake's reset header
+        # (taken from the real clock) means what it says.
+        self.now = time.time() if start is None else start
         self.slept: list[float] = []
 
     def __call__(self) -> datetime:

@@ -148,8 +148,8 @@ class Pacer:
         return json.dumps({"v": _STATE_VERSION, "created": created, "held_until": held})
 
     def restore(self, state: str | None) -> None:
-        """Take over a state() saved by an earlier process; anything unreadable is ignored
-        (the tracker then says again what it needs)."""
+        """Take over a state() saved by an earlier process (once, before the first request);
+        anything unreadable is ignored (the tracker then says again what it needs)."""
         if not state:
             return
         try:
@@ -161,6 +161,6 @@ class Pacer:
             held_until = float(held) if held is not None else float("-inf")
         except (ValueError, TypeError, AttributeError):
             return
-        merged = sorted({*self._created, *created})
-        self._created = deque(merged)
+        # A list, not a set: two creates in the same instant are two creates.
+        self._created = deque(sorted([*self._created, *created]))
         self._held_until = max(self._held_until, held_until)
