@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import Status, TicketRef

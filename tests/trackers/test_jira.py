@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from syncd.errors import RateLimited, TrackerError
+from syncd.errors import TrackerError
 from syncd.model import Status, TicketRef
 from syncd.trackers.http.paging import OverlapCursor
 from syncd.trackers.jira import mapping as m
+from syncd.trackers.jira import render
 from syncd.trackers.jira.adapter import JiraTracker
 from syncd.trackers.jira.config import JiraConfig
-from syncd.trackers.jira import render
 from syncd.trackers.marking import OWN_TAG, REASON_CHARS, marker_comment
 from syncd.trackers.protocol import (
     CloseAs,
@@ -28,7 +28,6 @@ from syncd.trackers.protocol import (
     TicketDraft,
 )
 from tests.contract.env_jira import make_config
-from tests.fakes.base import Faults
 from tests.fakes.jira import FakeJira
 
 BASE = "https://acme.atlassian.net"

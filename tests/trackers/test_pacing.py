@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from syncd.trackers.http.pacing import LONGEST_GUESS, Delay, Window, Why
+from syncd.trackers.http.pacing import LONGEST_GUESS, Delay, Why, Window
 from tests.trackers.clock import FakeClock
 
 MINUTE = (Window(3, 60.0),)
