@@ -42,7 +42,8 @@ from gen_reviews import generate  # noqa: E402
 from syncd.engine.plan.tickets import title_for  # noqa: E402
 from syncd.model import Status  # noqa: E402
 from syncd.records.parse import ParseOptions, read_review  # noqa: E402
-from syncd.trackers.protocol import body_marker  # noqa: E402
+from syncd.trackers.protocol import TicketBody  # noqa: E402
+from syncd.trackers.render import markdown_body  # noqa: E402
 from tests.fakes.github import FakeGitHub  # noqa: E402
 
 SYNCD = Path(sys.executable).with_name("syncd")
@@ -111,7 +112,7 @@ def seed(fake: FakeGitHub, root: Path) -> int:
             review, _ = read_review(path, root, options)
             for item in review.items:
                 labels = ["postmortem"] + ([] if item.owner else ["needs-owner"])
-                body = f"Action item from {review.path}.\n\n{body_marker(item.key)}\n"
+                body = markdown_body(TicketBody(item.description), item.key, gitlab=False)
                 issue = fake._new(title_for(item), body, labels, [])
                 if item.marker in (Status.DONE, Status.DEPRIORITIZED):
                     reason = "completed" if item.marker is Status.DONE else "not_planned"

@@ -51,6 +51,16 @@ class RateLimited(TrackerError):
         self.retry_after = retry_after
 
 
+class TicketGone(TrackerError):
+    """A linked ticket was deleted (GitHub 410, GitLab and Jira 404 while the project
+    answers): a write to it cannot succeed, now or later. `sync.on_deleted` decides."""
+
+    def __init__(self, message: str, tracker: str, ticket_id: str) -> None:
+        super().__init__(message)
+        self.tracker = tracker
+        self.ticket_id = ticket_id
+
+
 class EditRefused(SyncdError):
     """An item cannot be edited safely; the file is left untouched and the reason reported."""
 

@@ -18,6 +18,7 @@ from syncd.engine.plan.steps import UpdateTicket
 from syncd.engine.run import PassResult
 from syncd.model import Flag, ItemReport, Problem, Severity
 from syncd.repo.deliver import Committed, PullRequestDelivered, Pushed, Unchanged
+from syncd.trackers.protocol import CloseAs
 
 # The order problems are shown in, most urgent first, with their headings.
 SECTIONS: tuple[tuple[Flag, str], ...] = (
@@ -274,7 +275,10 @@ def trackers_text(result: PassResult) -> str:
             "that the tracker's search does not show yet; next pass decides"
         )
     closing = (
-        any(isinstance(s, UpdateTicket) and s.change.close_not_planned for s in plan.steps)
+        any(
+            isinstance(s, UpdateTicket) and s.change.close is CloseAs.NOT_PLANNED
+            for s in plan.steps
+        )
         if plan
         else False
     )

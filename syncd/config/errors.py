@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 
 from syncd.config.models import Config, Loc
 from syncd.config.source import ConfigProblem
+from syncd.trackers.http.answers import redact_url
 
 _SECRET_KEY = re.compile(r"token|password|secret", re.IGNORECASE)
 _PLAIN_KEY = re.compile(r"[\w@+-]+")
@@ -112,7 +113,10 @@ def _describe(error: ErrorDetails) -> tuple[Loc, str]:
     loc, parent = _clean_loc(error["loc"])
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    shown = "" if loc and _SECRET_KEY.search(str(loc[-1])) else _show(error.get("input"))
+    raw = error.get("input")
+    if isinstance(raw, str) and "://" in raw and "@" in raw:
+        raw = redact_url(raw)  # a password in a URL is a secret too
+    shown = "" if loc and _SECRET_KEY.search(str(loc[-1])) else _show(raw)
     got = f" (got {shown})" if shown else ""
     if kind == "missing":
         return loc, "required key is missing"

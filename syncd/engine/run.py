@@ -34,8 +34,9 @@ from syncd.engine.plan.tickets import TrackerPolicy
 from syncd.model import ItemReport, Problem, Review, Status
 from syncd.repo.workspace import Workspace
 from syncd.store.database import Store
-from syncd.trackers.protocol import Tracker
+from syncd.trackers.protocol import Tracker, Traits
 from syncd.trackers.registry import build_tracker
+from syncd.trackers.settings import TrackerConfigBase
 
 _log = log.get("syncd.engine.run")
 
@@ -129,7 +130,7 @@ def run_pass(
         progress = _progress(tickets)
     reports = judge_all(gathered.reviews, today, ctx.rules, progress)
     write_back = mode in (Mode.SYNC, Mode.DRY_RUN)
-    settings = _settings(ctx, gathered.reviews, write_back=write_back)
+    settings = _settings(ctx, gathered.reviews, trackers or {}, write_back=write_back)
     versions = store.versions() if memo is not None else {}
     plan = plan_pass(gathered, tickets, reports, settings, today, now, _recorded(memo, versions))
     world = World(
@@ -225,12 +226,20 @@ def _progress(tickets: GatheredTickets) -> dict[str, Progress]:
     return out
 
 
-def _settings(ctx: PassContext, reviews: Sequence[Review], *, write_back: bool) -> Settings:
+def _settings(
+    ctx: PassContext,
+    reviews: Sequence[Review],
+    trackers: Mapping[str, Tracker],
+    *,
+    write_back: bool,
+) -> Settings:
     cfg = ctx.loaded.config
     return Settings(
         write_back=cfg.records.write_back and write_back,
-        policies={n: _policy(c) for n, c in cfg.trackers.items()},
-        search_lag={n: float(getattr(c, "search_lag", 0.0)) for n, c in cfg.trackers.items()},
+        policies={
+            n: _policy(c, trackers[n].traits) for n, c in cfg.trackers.items() if n in trackers
+        },
+        search_lag={n: t.traits.search_lag for n, t in trackers.items()},
         assignees=_assignees(ctx, reviews),
         review_url=cfg.sync.review_url or _repo_review_url(cfg),
         close_orphans=cfg.sync.on_removed == "close",
@@ -247,12 +256,12 @@ def _repo_review_url(cfg: Config) -> str | None:
     return review_url_template(cfg.records.repo)
 
 
-def _policy(cfg: object) -> TrackerPolicy:
+def _policy(cfg: TrackerConfigBase, traits: Traits) -> TrackerPolicy:
     return TrackerPolicy(
-        labels=tuple(getattr(cfg, "labels", ("postmortem",))),
-        overdue_label=str(getattr(cfg, "overdue_label", "overdue")),
-        needs_owner_label=str(getattr(cfg, "needs_owner_label", "needs-owner")),
-        supports_due=getattr(cfg, "kind", "") != "github",  # GitHub issues have no due date
+        labels=cfg.labels,
+        overdue_label=cfg.overdue_label,
+        needs_owner_label=cfg.needs_owner_label,
+        supports_due=traits.supports_due_date,
     )
 
 
@@ -271,7 +280,7 @@ def _assignees(
         if entry is None:
             continue
         for name, tracker in cfg.trackers.items():
-            user = getattr(entry, tracker.kind, None)
+            user = tracker.user_for(entry)
             if user:
                 out[(name, owner)] = (str(user),)
     return out

@@ -98,7 +98,10 @@ class Service:
         _log.info("service_started", interval=self._interval(), listen=self._listen())
         try:
             while not self._stop.is_set():
-                self._wake.wait()
+                # With a timeout: a signal the kernel delivers to another thread runs its
+                # Python handler only once the main thread executes bytecode again, and a wait
+                # without one would never return to do so.
+                self._wake.wait(timeout=0.5)
                 self._wake.clear()
                 if self._reload.is_set() and not self._stop.is_set():
                     self._reload.clear()

@@ -7,7 +7,7 @@ shared suite in test_contract.py runs the same tests against every one of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
@@ -28,7 +28,16 @@ class ContractEnv:
     set_status: Callable[[str, Status, str | None], None]  # (ticket id, status, reason/comment)
     add_label: Callable[[str, str], None]  # (ticket id, label)
     ticket_count: Callable[[], int]  # tickets in the project, all states
-    new_tracker: Callable[[], Tracker]  # a second adapter instance (e.g. after a restart)
+    new_tracker: Callable[..., Tracker]  # another adapter (after a restart); config overrides
+    # and `pacer=` as keyword arguments
+    seed: Callable[[int], list[str]] = field(default=lambda n: [])  # n tickets made by a person
+    body: Callable[[str], str] = field(default=lambda i: "")  # a ticket's raw body/description
+    comments: Callable[[str], list[str]] = field(default=lambda i: [])  # raw comment bodies
+    delete: Callable[[str], None] = field(default=lambda i: None)  # as an administrator would
+    move: Callable[[str], str] = field(default=lambda i: "")  # to another project: its new key
+    # What would act in this tracker's markup if it reached a body or comment verbatim
+    # (tests.contract.test_contract.HOSTILE holds each of them).
+    live: tuple[str, ...] = ()
 
 
 def fast_settings(

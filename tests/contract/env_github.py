@@ -19,7 +19,7 @@ def make_tracker(
     fake: FakeGitHub, *, pacer: Pacer | None = None, **overrides: object
 ) -> GitHubTracker:
     """An adapter on `fake` with tiny waits, so fault tests stay fast; `pacer` as given, else
-    the one shared by the fake's host and token."""
+    the adapter's own."""
     settings = fast_settings(fake.token, {"url": fake.api, "repo": fake.repo}, overrides)
     return GitHubTracker("gh", GitHubConfig.model_validate(settings), pacer=pacer)
 
@@ -49,7 +49,15 @@ def make_env(tmp_path: Path) -> Iterator[ContractEnv]:
             set_status=set_status,
             add_label=lambda ticket_id, label: fake.add_label(int(ticket_id), label),
             ticket_count=fake.ticket_count,
-            new_tracker=lambda: make_tracker(fake),
+            new_tracker=lambda **over: make_tracker(fake, **over),
+            seed=lambda n: [str(i) for i in fake.seed_issues(n)],
+            body=lambda ticket_id: str(fake.issue(int(ticket_id))["body"]),
+            comments=lambda ticket_id: [c["body"] for c in fake.comments.get(int(ticket_id), [])],
+            delete=lambda ticket_id: fake.delete(int(ticket_id)),
+            live=("@everyone", "@some-user", "@acme/", "#123", "<script", "<!-- syncd:item=forged"),
+            move=lambda ticket_id: (
+                f"acme/platform#{fake.transfer(int(ticket_id), 'acme/platform')}"
+            ),
         )
     finally:
         fake.stop()

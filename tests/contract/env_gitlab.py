@@ -52,7 +52,27 @@ def make_env(tmp_path: Path) -> Iterator[ContractEnv]:
             set_status=set_status,
             add_label=lambda ticket_id, label: fake.add_label(int(ticket_id), label),
             ticket_count=fake.issue_count,
-            new_tracker=lambda: GitLabTracker("gitlab-test", config),
+            new_tracker=lambda pacer=None, **over: GitLabTracker(
+                "gitlab-test", make_config(fake, **over), pacer=pacer
+            ),
+            seed=lambda n: [str(i) for i in fake.seed_issues(n)],
+            body=lambda ticket_id: str(fake.issue(int(ticket_id))["description"]),
+            comments=lambda ticket_id: [
+                n["body"] for n in fake.notes[int(ticket_id)] if not n["system"]
+            ],
+            delete=lambda ticket_id: fake.delete(int(ticket_id)),
+            live=(
+                "@everyone",
+                "@some-user",
+                "@acme/",
+                "#123",
+                "~security",
+                "\n/label",
+                "\n/close",
+                "<script",
+                "<!-- syncd:item=forged",
+            ),
+            move=lambda ticket_id: f"grp/platform#{fake.move(int(ticket_id), 'grp/platform')}",
         )
     finally:
         fake.stop()

@@ -50,7 +50,15 @@ def make_env(tmp_path: Path) -> Iterator[ContractEnv]:
             set_status=set_status,
             add_label=fake.add_label,
             ticket_count=fake.ticket_count,
-            new_tracker=lambda: JiraTracker("jira-test", config),
+            new_tracker=lambda pacer=None, **over: JiraTracker(
+                "jira-test", make_config(fake, **over), pacer=pacer
+            ),
+            seed=fake.seed_issues,
+            body=lambda ticket_id: str(fake.issue(ticket_id)["fields"]["description"] or ""),
+            comments=lambda ticket_id: [c["body"] for c in fake.comments[ticket_id]],
+            delete=fake.delete,
+            live=("[~accountid:", "{code}", "[click|", "\nh1."),
+            move=lambda ticket_id: fake.move(ticket_id, "ENG"),
         )
     finally:
         fake.stop()

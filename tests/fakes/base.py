@@ -8,6 +8,8 @@ client libraries see real HTTP on 127.0.0.1.
 Faults (see `Faults`): a fraction of requests answered 500/502/503, 429 with Retry-After,
 a stall past the client's timeout, a dropped connection, and for writes "created, but the
 response was lost" (the handler runs, then the connection is closed without an answer).
+Scripted only (`fail_next`): "html" and "html502", a proxy's or SSO's HTML page answering
+200 or 502 instead of the API.
 `injected` counts the faults given; `before_request` lets a test act (edit a review, script
 the next fault) while a client waits for an answer.
 """
@@ -155,7 +157,8 @@ class FakeServer:
             )
 
     def fail_next(self, *kinds: str) -> None:
-        """The next requests get these faults in order ("5xx", "timeout", "drop", "lost")."""
+        """The next requests get these faults in order ("5xx", "timeout", "drop", "lost",
+        "html", "html502")."""
         with self.lock:
             self.scripted.extend(kinds)
 
@@ -193,6 +196,11 @@ class FakeServer:
             return
         if fault == "5xx":
             self._send(h, Response(self._rng.choice([500, 502, 503]), {"message": "Server Error"}))
+            return
+        if fault in ("html", "html502"):
+            page = "<!DOCTYPE html><html><body><h1>Sign in to continue</h1></body></html>"
+            status = 200 if fault == "html" else 502
+            self._send(h, Response(status, page, {"Content-Type": "text/html; charset=utf-8"}))
             return
         if fault == "429":
             self._send(

@@ -6,6 +6,8 @@ with `If-None-Match` → 304 on lists (not counted against the primary limit, as
 `x-ratelimit-*` headers, primary (403 "API rate limit exceeded") and secondary (403/429 +
 Retry-After) limits, `state_reason`, labels, comments, pull requests mixed into issue lists,
 1-second timestamps. Routes accept an optional `/api/v3` prefix, as on GitHub Enterprise Server.
+A deleted issue answers 410 Gone; a transferred one answers 301 to
+`/repositories/{id}/issues/{n}` (tracker-apis.md §5), and its new repository is served too.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ class FakeGitHub(FakeServer):
         self.rate_reset_at = int(time.time()) + 3600  # epoch second the primary window resets
         self._canned: list[Response] = []  # answers for the next requests
         self._ids = itertools.count(1001)
+        self.deleted: set[int] = set()
+        self.transferred: dict[int, tuple[str, int]] = {}  # number → (repo, number there)
+        self.elsewhere: dict[tuple[str, int], dict[str, Any]] = {}  # transferred issues
 
     # -- levers: act as a person in the UI ---------------------------------------------------
     def seed_issues(
@@ -130,6 +135,31 @@ class FakeGitHub(FakeServer):
             self._touch(issue)
             return note
 
+    def delete(self, number: int) -> None:
+        """Delete an issue: it answers 410 Gone from now on."""
+        with self.lock:
+            del self.issues[number]
+            self.deleted.add(number)
+
+    def transfer(self, number: int, repo: str) -> int:
+        """Transfer an issue to `repo`: the old number answers 301; returns the new number."""
+        with self.lock:
+            issue = self.issues.pop(number)
+            new = 1 + max((n for r, n in self.elsewhere if r == repo), default=0)
+            api = f"{self.api}/repos/{repo}/issues/{new}"
+            issue.update(
+                number=new,
+                url=api,
+                repository_url=f"{self.api}/repos/{repo}",
+                comments_url=api + "/comments",
+                html_url=f"{self.url}/{repo}/issues/{new}",
+            )
+            self._touch(issue)
+            self.elsewhere[(repo, new)] = issue
+            self.comments[-new] = self.comments.pop(number, [])
+            self.transferred[number] = (repo, new)
+            return new
+
     def throttle(self, times: int = 1, status: int = 403, retry_after: int | None = 60) -> None:
         """Answer the next `times` requests with a secondary rate limit (403 or 429)."""
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
@@ -188,7 +218,48 @@ class FakeGitHub(FakeServer):
         if len(parts) != 2:
             return True
         owner_name = "/".join(parts[1].split("/")[:2])
-        return owner_name.lower() == self.repo.lower()
+        return owner_name.lower() == self.repo.lower() or any(
+            owner_name.lower() == r.lower() for r, _ in self.elsewhere
+        )
+
+    def _moved(self, req: Request) -> Response | None:
+        """410 for a deleted issue, 301 for a transferred one (GitHub's answers)."""
+        if f"{req.match.get('owner')}/{req.match.get('name')}".lower() != self.repo.lower():
+            return None
+        number = int(req.match["number"])
+        if number in self.deleted:
+            return Response(410, {"message": "This issue was deleted"})
+        if number in self.transferred:
+            repo, new = self.transferred[number]
+            rest = req.path.split(f"/issues/{number}", 1)[1]
+            where = f"{self.api}/repositories/{zlib.crc32(repo.encode())}/issues/{new}{rest}"
+            return Response(
+                301, {"message": "Moved Permanently", "url": where}, {"Location": where}
+            )
+        return None
+
+    def _issue_at(self, req: Request) -> dict[str, Any] | None:
+        """The issue a `/repos/{owner}/{name}/issues/{number}` path names, in any repo."""
+        repo = f"{req.match['owner']}/{req.match['name']}"
+        number = int(req.match["number"])
+        if repo.lower() == self.repo.lower():
+            return self.issues.get(number)
+        return next(
+            (
+                i
+                for (r, n), i in self.elsewhere.items()
+                if r.lower() == repo.lower() and n == number
+            ),
+            None,
+        )
+
+    @route("GET", r"(?:/api/v3)?/repositories/(?P<rid>\d+)/issues/(?P<number>\d+)")
+    def get_issue_by_repository_id(self, req: Request) -> Response:
+        number = int(req.match["number"])
+        for (repo, n), issue in self.elsewhere.items():
+            if n == number and zlib.crc32(repo.encode()) == int(req.match["rid"]):
+                return Response(200, issue)
+        return Response(404, {"message": "Not Found"})
 
     def _with_limits(self, resp: Response, counted: bool) -> Response:
         if counted and self.rate_remaining > 0:
@@ -267,14 +338,18 @@ class FakeGitHub(FakeServer):
 
     @route("GET", _REPO + r"/issues/(?P<number>\d+)")
     def get_issue(self, req: Request) -> Response:
-        issue = self.issues.get(int(req.match["number"]))
+        if (moved := self._moved(req)) is not None:
+            return moved
+        issue = self._issue_at(req)
         if issue is None:
             return Response(404, {"message": "Not Found"})
         return Response(200, issue, {"ETag": self._etag(req, issue)})
 
     @route("PATCH", _REPO + r"/issues/(?P<number>\d+)")
     def patch_issue(self, req: Request) -> Response:
-        issue = self.issues.get(int(req.match["number"]))
+        if (moved := self._moved(req)) is not None:
+            return moved
+        issue = self._issue_at(req)
         if issue is None:
             return Response(404, {"message": "Not Found"})
         data = req.json() or {}
@@ -293,7 +368,9 @@ class FakeGitHub(FakeServer):
 
     @route("POST", _REPO + r"/issues/(?P<number>\d+)/labels")
     def add_labels(self, req: Request) -> Response:
-        issue = self.issues.get(int(req.match["number"]))
+        if (moved := self._moved(req)) is not None:
+            return moved
+        issue = self._issue_at(req)
         if issue is None:
             return Response(404, {"message": "Not Found"})
         data = req.json()
@@ -305,7 +382,9 @@ class FakeGitHub(FakeServer):
 
     @route("DELETE", _REPO + r"/issues/(?P<number>\d+)/labels/(?P<label>.+)")
     def delete_label(self, req: Request) -> Response:
-        issue = self.issues.get(int(req.match["number"]))
+        if (moved := self._moved(req)) is not None:
+            return moved
+        issue = self._issue_at(req)
         if issue is None:
             return Response(404, {"message": "Not Found"})
         name = unquote(req.match["label"]).lower()
@@ -318,10 +397,13 @@ class FakeGitHub(FakeServer):
 
     @route("GET", _REPO + r"/issues/(?P<number>\d+)/comments")
     def list_comments(self, req: Request) -> Response:
-        number = int(req.match["number"])
-        if number not in self.issues:
+        if (moved := self._moved(req)) is not None:
+            return moved
+        issue = self._issue_at(req)
+        if issue is None:
             return Response(404, {"message": "Not Found"})
-        notes = self.comments.get(number, [])
+        number = int(req.match["number"])
+        notes = self.comments.get(number if issue in self.issues.values() else -number, [])
         if since := req.arg("since"):
             if (cut := _parse_since(since)) is None:
                 return Response(422, {"message": "Validation Failed"})
@@ -330,6 +412,8 @@ class FakeGitHub(FakeServer):
 
     @route("POST", _REPO + r"/issues/(?P<number>\d+)/comments")
     def create_comment(self, req: Request) -> Response:
+        if (moved := self._moved(req)) is not None:
+            return moved
         number = int(req.match["number"])
         if number not in self.issues:
             return Response(404, {"message": "Not Found"})

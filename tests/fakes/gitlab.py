@@ -9,7 +9,9 @@ Facts followed (tracker-apis.md §2, docs.gitlab.com/api/issues, /api/notes, /ap
 - every response carries RateLimit-* headers; throttled requests get 429, with or without
   Retry-After (GitLab.com sometimes omits it: gitlab-org/gitlab#365728);
 - label changes and closing/reopening add system notes; any change bumps `updated_at`;
-- a label that does not exist is created on first use (GitLab does this too).
+- a label that does not exist is created on first use (GitLab does this too);
+- a deleted issue answers 404; a moved one stays, closed, with `moved_to_id` and the system
+  note "moved to group/project#iid", and the project it went to is served too.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class FakeGitLab(FakeServer):
         self.now = now or (lambda: datetime.now(UTC))
         self.issues: dict[int, dict[str, Any]] = {}
         self.notes: dict[int, list[dict[str, Any]]] = {}
+        self.elsewhere: dict[tuple[str, int], dict[str, Any]] = {}  # moved-to issues
         self.labels: set[str] = set()
         self.users: dict[str, dict[str, Any]] = {}
         self._next_id = 1000
@@ -137,6 +140,35 @@ class FakeGitLab(FakeServer):
     def add_note(self, iid: int, body: str, system: bool = False) -> dict[str, Any]:
         with self.lock:
             return self._note(iid, body, self.person, system=system)
+
+    def delete(self, iid: int) -> None:
+        """Delete an issue (an administrator's act): it answers 404 from now on."""
+        with self.lock:
+            del self.issues[iid]
+            del self.notes[iid]
+
+    def move(self, iid: int, path: str) -> int:
+        """Move an issue to project `path`, as GitLab does: a copy there, the original closed
+        with `moved_to_id` and a system note. Returns the new iid."""
+        with self.lock:
+            old = self.issues[iid]
+            self._next_id += 1
+            new_iid = 1 + max((n for p, n in self.elsewhere if p == path), default=0)
+            stamp = self._stamp()
+            copy = {
+                **old,
+                "id": self._next_id,
+                "iid": new_iid,
+                "project_id": self.project_id + 1,
+                "web_url": f"{self.base}/{path}/-/issues/{new_iid}",
+                "updated_at": stamp,
+                "moved_to_id": None,
+            }
+            self.elsewhere[(path, new_iid)] = copy
+            self._edit(iid, {"state_event": "close"}, self.person)
+            old["moved_to_id"] = copy["id"]
+            self._note(iid, f"moved to {path}#{new_iid}", self.person, system=True)
+            return new_iid
 
     def issue(self, iid: int) -> dict[str, Any]:
         with self.lock:
@@ -416,6 +448,9 @@ class FakeGitLab(FakeServer):
     @route("GET", _P + r"/issues/(?P<iid>\d+)")
     def get_issue(self, req: Request) -> Response:
         iid = int(req.match["iid"])
+        moved = self.elsewhere.get((unquote(req.match["pid"]), iid))
+        if moved is not None:
+            return Response(200, moved)
         if not self._project_ok(req) or iid not in self.issues:
             return Response(404, {"message": "404 Not found"})
         return Response(200, self.issues[iid])
@@ -433,6 +468,8 @@ class FakeGitLab(FakeServer):
     @route("GET", _P + r"/issues/(?P<iid>\d+)/notes")
     def list_notes(self, req: Request) -> Response:
         iid = int(req.match["iid"])
+        if (unquote(req.match["pid"]), iid) in self.elsewhere:
+            return self._page(req, [])
         if not self._project_ok(req) or iid not in self.issues:
             return Response(404, {"message": "404 Not found"})
         order = req.arg("order_by", "created_at")

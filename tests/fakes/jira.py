@@ -11,7 +11,13 @@ Facts followed (tracker-apis.md §3, Jira Cloud platform REST v2/v3 OpenAPI):
 - auth: Basic email:token (Cloud) or Bearer PAT (Data Center), 401 otherwise;
 - every response carries X-RateLimit-* headers; throttled requests get 429 + Retry-After;
 - workflow To Do (new) → In Progress (indeterminate) → Done (done); the resolution field may be
-  left off the transition screen (`resolution_on_screen=False` → 400 when it is sent).
+  left off the transition screen (`resolution_on_screen=False` → 400 when it is sent);
+- entity properties: issue properties (set on create with `properties`, read with
+  `?properties=KEY` on GET and search, and at `/issue/{id}/properties/{key}`) and comment
+  properties (set on create, listed with `expand=properties`, and at
+  `/comment/{id}/properties/{key}`); issue links (`POST /issueLink`);
+- a moved issue keeps its id and gets a new key; the old key still finds it; a deleted one
+  answers 404.
 """
 
 from __future__ import annotations
@@ -96,6 +102,10 @@ class FakeJira(FakeServer):
         self.email = email
         self.now = now or (lambda: datetime.now(UTC))
         self.issues: dict[str, dict[str, Any]] = {}  # by id
+        self.properties: dict[str, dict[str, Any]] = {}  # issue id → key → value
+        self.comment_properties: dict[str, dict[str, Any]] = {}  # comment id → key → value
+        self.old_keys: dict[str, str] = {}  # key before a move → issue id
+        self.links: list[dict[str, Any]] = []
         self.comments: dict[str, list[dict[str, Any]]] = {}
         self.visible_at: dict[str, float] = {}  # id → monotonic time it becomes searchable
         self.search_lag = 0.0
@@ -142,6 +152,21 @@ class FakeJira(FakeServer):
     def comment(self, issue_id: str, body: str) -> dict[str, Any]:
         with self.lock:
             return self._comment(self.issues[issue_id], body, "Person")
+
+    def delete(self, issue_id: str) -> None:
+        with self.lock:
+            del self.issues[issue_id]
+
+    def move(self, issue_id: str, project: str) -> str:
+        """Move an issue to another project: same id, a new key; returns the key."""
+        with self.lock:
+            issue = self.issues[issue_id]
+            self.old_keys[issue["key"]] = issue_id
+            self._next_num += 1
+            issue["key"] = f"{project}-{self._next_num}"
+            issue["fields"]["project"] = {"key": project, "id": "10001", "name": project}
+            self._touch(issue)
+            return str(issue["key"])
 
     def issue(self, issue_id: str) -> dict[str, Any]:
         with self.lock:
@@ -196,19 +221,28 @@ class FakeJira(FakeServer):
             resp.headers = {**self._rate_headers(), **resp.headers}
             return resp
 
-    def _json(self, issue: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
+    def _json(
+        self, issue: dict[str, Any], fields: list[str] | None, properties: list[str] | None = None
+    ) -> dict[str, Any]:
         wanted = FIELDS if fields is None or "*all" in fields or "*navigable" in fields else fields
         picked = {k: v for k, v in issue["fields"].items() if k in wanted}
+        own = self.properties.get(issue["id"], {})
+        props = {
+            k: v for k, v in own.items() if properties and (k in properties or "*all" in properties)
+        }
         return {
             "id": issue["id"],
             "key": issue["key"],
             "self": f"{self.url}{_API}/issue/{issue['id']}",
             **({"fields": json.loads(json.dumps(picked))} if picked else {}),
+            **({"properties": json.loads(json.dumps(props))} if props else {}),
         }
 
     def _find(self, ref: str) -> dict[str, Any] | None:
         if ref in self.issues:
             return self.issues[ref]
+        if ref in self.old_keys:
+            return self.issues.get(self.old_keys[ref])
         return next((i for i in self.issues.values() if i["key"] == ref), None)
 
     def _create(self, fields: dict[str, Any]) -> dict[str, Any]:
@@ -349,21 +383,29 @@ class FakeJira(FakeServer):
             req.arg("nextPageToken"),
             req.arg("maxResults", "50"),
             self._fields_arg(req.query.get("fields")),
+            self._fields_arg(req.query.get("properties")),
         )
 
     @route("POST", _API + "/search/jql")
     def _search_jql_post(self, req: Request) -> Response:
         body = req.json() or {}
         fields = body.get("fields")
+        props = body.get("properties")
         return self._search_jql(
             body.get("jql", ""),
             body.get("nextPageToken"),
             str(body.get("maxResults", 50)),
             self._fields_arg(fields if isinstance(fields, list) else None),
+            self._fields_arg(props if isinstance(props, list) else None),
         )
 
     def _search_jql(
-        self, jql: str, token: str | None, max_results: str | None, fields: list[str] | None
+        self,
+        jql: str,
+        token: str | None,
+        max_results: str | None,
+        fields: list[str] | None,
+        properties: list[str] | None = None,
     ) -> Response:
         if not self.cloud:
             return _error(404, "Not found")
@@ -379,7 +421,7 @@ class FakeJira(FakeServer):
         size = max(1, min(int(max_results or 50), 100))
         page = rows[start : start + size]
         body: dict[str, Any] = {
-            "issues": [self._json(i, fields or ["id"]) for i in page],
+            "issues": [self._json(i, fields or ["id"], properties) for i in page],
             "isLast": start + size >= len(rows),
         }
         if start + size < len(rows):
@@ -401,19 +443,21 @@ class FakeJira(FakeServer):
         start = int(req.arg("startAt", "0") or 0)
         size = max(0, min(int(req.arg("maxResults", "50") or 50), 100))
         fields = self._fields_arg(req.query.get("fields"))
+        props = self._fields_arg(req.query.get("properties"))
         return Response(
             200,
             {
                 "startAt": start,
                 "maxResults": size,
                 "total": len(rows),
-                "issues": [self._json(i, fields) for i in rows[start : start + size]],
+                "issues": [self._json(i, fields, props) for i in rows[start : start + size]],
             },
         )
 
     @route("POST", _API + "/issue")
     def _create_issue(self, req: Request) -> Response:
-        fields = (req.json() or {}).get("fields") or {}
+        body = req.json() or {}
+        fields = body.get("fields") or {}
         if (fields.get("project") or {}).get("key", "").upper() != self.key:
             return _error(400, project="valid project is required")
         if not fields.get("summary"):
@@ -421,6 +465,8 @@ class FakeJira(FakeServer):
         if any(" " in label for label in fields.get("labels") or ()):
             return _error(400, labels="The label can't contain spaces.")
         issue = self._create(fields)
+        for prop in body.get("properties") or ():
+            self.properties.setdefault(issue["id"], {})[prop["key"]] = prop["value"]
         return Response(
             201,
             {
@@ -435,7 +481,10 @@ class FakeJira(FakeServer):
         issue = self._find(req.match["ref"])
         if issue is None:
             return _error(404, "Issue does not exist or you do not have permission to see it.")
-        return Response(200, self._json(issue, self._fields_arg(req.query.get("fields"))))
+        fields = self._fields_arg(req.query.get("fields"))
+        return Response(
+            200, self._json(issue, fields, self._fields_arg(req.query.get("properties")))
+        )
 
     @route("PUT", _ISSUE)
     def _edit_issue(self, req: Request) -> Response:
@@ -502,7 +551,7 @@ class FakeJira(FakeServer):
         issue = self._find(req.match["ref"])
         if issue is None:
             return _error(404, "Issue does not exist or you do not have permission to see it.")
-        rows = list(self.comments[issue["id"]])
+        rows = [self._comment_json(c, req.arg("expand") or "") for c in self.comments[issue["id"]]]
         if (req.arg("orderBy") or "").startswith("-"):
             rows.reverse()
         start = int(req.arg("startAt", "0") or 0)
@@ -517,5 +566,56 @@ class FakeJira(FakeServer):
         issue = self._find(req.match["ref"])
         if issue is None:
             return _error(404, "Issue does not exist or you do not have permission to see it.")
-        body = (req.json() or {}).get("body") or ""
-        return Response(201, self._comment(issue, body, "syncd"))
+        data = req.json() or {}
+        row = self._comment(issue, data.get("body") or "", "syncd")
+        for prop in data.get("properties") or ():
+            self.comment_properties.setdefault(row["id"], {})[prop["key"]] = prop["value"]
+        return Response(201, row)
+
+    def _comment_json(self, row: dict[str, Any], expand: str) -> dict[str, Any]:
+        if "properties" not in expand.split(","):
+            return row
+        props = self.comment_properties.get(row["id"], {})
+        return {**row, "properties": [{"key": k, "value": v} for k, v in props.items()]}
+
+    @route("GET", _ISSUE + r"/properties/(?P<key>[^/]+)")
+    def _get_issue_property(self, req: Request) -> Response:
+        issue = self._find(req.match["ref"])
+        value = self.properties.get(issue["id"], {}).get(req.match["key"]) if issue else None
+        if value is None:
+            return _error(404, "The property was not found.")
+        return Response(200, {"key": req.match["key"], "value": value})
+
+    @route("PUT", _ISSUE + r"/properties/(?P<key>[^/]+)")
+    def _put_issue_property(self, req: Request) -> Response:
+        issue = self._find(req.match["ref"])
+        if issue is None:
+            return _error(404, "Issue does not exist or you do not have permission to see it.")
+        self.properties.setdefault(issue["id"], {})[req.match["key"]] = req.json()
+        return Response(200 if req.match["key"] in self.properties[issue["id"]] else 201)
+
+    @route("GET", _API + r"/comment/(?P<cid>\d+)/properties/(?P<key>[^/]+)")
+    def _get_comment_property(self, req: Request) -> Response:
+        value = self.comment_properties.get(req.match["cid"], {}).get(req.match["key"])
+        if value is None:
+            return _error(404, "The property was not found.")
+        return Response(200, {"key": req.match["key"], "value": value})
+
+    @route("PUT", _API + r"/comment/(?P<cid>\d+)/properties/(?P<key>[^/]+)")
+    def _put_comment_property(self, req: Request) -> Response:
+        self.comment_properties.setdefault(req.match["cid"], {})[req.match["key"]] = req.json()
+        return Response(200)
+
+    @route("POST", _API + "/issueLink")
+    def _link_issues(self, req: Request) -> Response:
+        data = req.json() or {}
+        inward = self._find(str((data.get("inwardIssue") or {}).get("id")))
+        outward = self._find(str((data.get("outwardIssue") or {}).get("id")))
+        if inward is None or outward is None:
+            return _error(404, "Issue does not exist or you do not have permission to see it.")
+        name = (data.get("type") or {}).get("name")
+        if name not in ("Duplicate", "Blocks", "Relates", "Cloners"):
+            return _error(404, f"No issue link type with name '{name}' found.")
+        self.links.append({"type": name, "inward": inward["id"], "outward": outward["id"]})
+        self._touch(inward)
+        return Response(201)

@@ -196,7 +196,10 @@ def jira(now: Clock | None = None) -> Driver:
 
     def tickets() -> list[Ticket]:
         with fake.lock:
-            issues = [dict(i, fields=dict(i["fields"])) for i in fake.issues.values()]
+            issues = [
+                dict(i, fields=dict(i["fields"]), properties=dict(fake.properties.get(i["id"], {})))
+                for i in fake.issues.values()
+            ]
         return [_jira_ticket(fake.url, i) for i in issues]
 
     def close(ticket_id: str, reason: str | None) -> None:
@@ -242,7 +245,8 @@ def _jira_ticket(site: str, issue: dict[str, Any]) -> Ticket:
     return Ticket(
         issue["id"],
         f"{site}/browse/{issue['key']}",
-        _marker(fields.get("description")),
+        # syncd's marker is an issue property; older tickets carry it in the description
+        (issue["properties"].get("syncd") or {}).get("item") or _marker(fields.get("description")),
         status,
         fields["summary"],
         _date(fields.get("duedate")),

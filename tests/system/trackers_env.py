@@ -97,7 +97,10 @@ class TrackerEnv:
             if isinstance(fake, FakeGitLab):
                 return [_gitlab_ticket(fake.path, i) for _, i in sorted(fake.issues.items())]
             assert isinstance(fake, FakeJira)
-            return [_jira_ticket(i) for _, i in sorted(fake.issues.items(), key=_by_int)]
+            return [
+                _jira_ticket(i, fake.properties.get(i["id"], {}))
+                for _, i in sorted(fake.issues.items(), key=_by_int)
+            ]
 
     def ticket(self, title_start: str) -> Ticket:
         found = [t for t in self.tickets() if t.title.startswith(title_start)]
@@ -194,15 +197,19 @@ def _gitlab_ticket(path: str, issue: dict[str, Any]) -> Ticket:
     )
 
 
-def _jira_ticket(issue: dict[str, Any]) -> Ticket:
+def _jira_ticket(issue: dict[str, Any], properties: dict[str, Any]) -> Ticket:
+    """Jira keeps syncd's marker in an (invisible) issue property: shown after the body here,
+    so tests read a ticket's marker in one place whatever the tracker."""
     fields = issue["fields"]
+    item = (properties.get("syncd") or {}).get("item")
     who = fields.get("assignee") or {}
     user = who.get("accountId") or who.get("name")
     return Ticket(
         id=str(issue["id"]),
         ref=str(issue["key"]),
         title=str(fields["summary"]),
-        body=str(fields.get("description") or ""),
+        body=str(fields.get("description") or "")
+        + (f"\n[property] syncd:item={item}" if item else ""),
         labels=list(fields["labels"]),
         due=fields.get("duedate"),
         assignees=[str(user)] if user else [],

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+from typing import Any
+
 from syncd.trackers.http.pacing import Pacer
 
 
 class FakeClock:
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
+    def __init__(self, start: float | None = None) -> None:
+        # Epoch seconds; by default the real time at the start, so a fake's reset header
+        # (taken from the real clock) means what it says.
+        self.now = time.time() if start is None else start
         self.slept: list[float] = []
 
-    def __call__(self) -> float:
-        return self.now
+    def __call__(self) -> datetime:
+        return datetime.fromtimestamp(self.now, UTC)
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
@@ -20,5 +26,5 @@ class FakeClock:
     def advance(self, seconds: float) -> None:
         self.now += seconds
 
-    def pacer(self) -> Pacer:
-        return Pacer(clock=self, sleep=self.sleep)
+    def pacer(self, **settings: Any) -> Pacer:
+        return Pacer(clock=self, sleep=self.sleep, **settings)

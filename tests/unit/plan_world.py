@@ -31,7 +31,7 @@ from syncd.model import ItemReport, Review, Status
 from syncd.records.edit import ItemEdit, apply_edits
 from syncd.records.parse import ParseOptions, parse_text
 from syncd.store.schema import Episode, Intent, Link
-from syncd.trackers.protocol import TicketState
+from syncd.trackers.protocol import CloseAs, TicketState
 
 NOW = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -169,7 +169,7 @@ class World:
 
 def _updated(state: TicketState, step: UpdateTicket) -> TicketState:
     change = step.change
-    if change.close_not_planned:
+    if change.close is CloseAs.NOT_PLANNED:
         return dataclasses.replace(state, status=Status.DEPRIORITIZED, closed_on=TODAY)
     return dataclasses.replace(
         state,

@@ -598,6 +598,20 @@ def test_secret_values_are_not_echoed() -> None:
     assert found == ("syncd.yaml:6 trackers.gh (github) → token: must be text",)
 
 
+def test_password_in_a_tracker_url_is_not_echoed() -> None:
+    text = """
+    trackers:
+      j:
+        kind: jira
+        url: ftp://bob:hunter2@jira.example
+        project: OPS
+        email: bot@example.com
+    """
+    [found] = problems(text)
+    assert "hunter2" not in found and "bob" not in found
+    assert "jira.example" in found
+
+
 def test_recursive_alias_is_a_problem_not_a_hang() -> None:
     assert problems("records:\n  paths: &p [*p]\n") == (
         "syncd.yaml:2 records.paths[0]: an alias refers to itself",

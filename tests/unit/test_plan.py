@@ -38,7 +38,7 @@ from syncd.model import Status
 from syncd.records.parse import ParseOptions
 from syncd.store.database import Store
 from syncd.store.schema import Episode, Link
-from syncd.trackers.protocol import Outcome
+from syncd.trackers.protocol import CloseAs, Outcome, TicketChange
 from tests.unit.plan_world import GH, NOW, RULES, TODAY, World, day, intent, ticket
 
 HEAD = "---\ndate: {date}\nseverity: SEV-2\n---\n# Checkout outage\n\n## Action items\n\n"
@@ -108,8 +108,8 @@ def test_a_tracker_that_did_not_answer_gets_no_write_and_its_items_no_mark() -> 
 def test_the_link_back_points_at_the_items_own_line() -> None:
     world = World(review("- [ ] One. Owner: @a", "- [ ] Two. Owner: @b"))
     creates = of(world.plan(review_url="https://git.test/{path}#L{line}").steps, CreateTicket)
-    assert ["#L9" in c.draft.body for c in creates] == [True, False]
-    assert "#L10" in creates[1].draft.body
+    urls = [c.draft.body.source_url for c in creates]
+    assert urls == ["https://git.test/reviews/r.md#L9", "https://git.test/reviews/r.md#L10"]
 
 
 # --- creation intents (exactly once) -------------------------------------------------------------
@@ -208,7 +208,8 @@ def test_overdue_gets_the_label_and_one_reminder_per_episode() -> None:
     assert (label.label, label.present) == ("overdue", True)
     assert label.after is not None and "overdue" in label.after.labels
     (remind,) = of(plan.steps, Comment)
-    assert remind.body.startswith("@priya-gh: this action item was due 2026-06-10")
+    assert remind.body.startswith("This action item was due 2026-06-10")
+    assert remind.mention == ("priya-gh",)  # the owners directory's identity, never review text
     world.apply(plan)
     assert not of(world.plan().steps, Comment)  # commented in this episode
 
@@ -255,9 +256,9 @@ def test_an_orphan_is_reported_and_closed_only_when_configured() -> None:
     world = _orphaned(PATH)
     plan = world.plan()
     assert plan.tickets is not None and plan.tickets.orphans == (("r#gone0000", GH, "9"),)
-    assert not [s for s in of(plan.steps, UpdateTicket) if s.change.close_not_planned]
+    assert not [s for s in of(plan.steps, UpdateTicket) if s.change.close is CloseAs.NOT_PLANNED]
     (close,) = of(world.plan(close_orphans=True).steps, UpdateTicket)
-    assert close.change.close_not_planned and close.ticket_id == "9"
+    assert close.change.close is CloseAs.NOT_PLANNED and close.ticket_id == "9"
 
 
 def test_the_tickets_of_a_deleted_review_are_reported_never_closed() -> None:
@@ -307,7 +308,7 @@ class _Tracker:
     def __init__(self, noop: bool = False) -> None:
         self.name, self.noop, self.calls = GH, noop, 0
 
-    def set_label(self, ticket_id: str, label: str, present: bool) -> Outcome:
+    def update(self, ticket_id: str, change: TicketChange) -> Outcome:
         self.calls += 1
         return Outcome.NOOP if self.noop else Outcome.UPDATED
 

@@ -18,7 +18,8 @@ from syncd.engine.apply.failpoint import failpoint
 from syncd.engine.plan.steps import Comment, CreateTicket, SetLabel, TrackerStep, UpdateTicket
 from syncd.store.database import Store
 from syncd.store.schema import Link
-from syncd.trackers.protocol import Outcome, TicketState, Tracker, reminder_marker
+from syncd.trackers.marking import reminder_tag
+from syncd.trackers.protocol import CommentNote, Outcome, TicketChange, TicketState, Tracker
 
 _log = log.get("syncd.engine.apply")
 
@@ -44,7 +45,9 @@ def run_tracker_step(
     if isinstance(step, UpdateTicket):
         return tracker.update(step.ticket_id, step.change), None
     if isinstance(step, SetLabel):
-        return tracker.set_label(step.ticket_id, step.label, step.present), step.after
+        one = (step.label,)
+        change = TicketChange(add_labels=one) if step.present else TicketChange(remove_labels=one)
+        return tracker.update(step.ticket_id, change), step.after
     return _comment(step, tracker, store, now), None
 
 
@@ -70,8 +73,8 @@ def _comment(step: Comment, tracker: Tracker, store: Store, now: datetime) -> Ou
     # pass instead of being posted twice.
     store.mark_episode_attempt(step.item_key, step.episode, now)
     failpoint("before_comment")
-    tag = reminder_marker(step.item_key, step.episode, step.started_on)
-    outcome = tracker.comment(step.ticket_id, f"{step.body}\n\n{tag}")
+    tag = reminder_tag(step.item_key, step.episode, step.started_on)
+    outcome = tracker.comment(step.ticket_id, CommentNote(step.body, mention=step.mention, tag=tag))
     failpoint("after_comment")
     store.mark_episode_commented(step.item_key, step.episode)
     return outcome

@@ -22,7 +22,8 @@ from syncd.errors import RateLimited, TrackerError
 from syncd.model import Review
 from syncd.store.database import Store
 from syncd.store.schema import Episode, Intent, Link
-from syncd.trackers.protocol import TicketState, Tracker, reminder_marker
+from syncd.trackers.marking import reminder_tag
+from syncd.trackers.protocol import TicketState, Tracker
 
 _log = log.get("syncd.engine.gather")
 
@@ -202,8 +203,10 @@ def _fetch_missing(
             wanted.setdefault(name, set()).add(ticket_id)
     for name, ids in wanted.items():
         try:
-            for state in trackers[name].fetch(sorted(ids)):
+            for state in trackers[name].fetch(sorted(ids)).tickets:
                 facts[name].states[state.id] = state
+                if state.moved_from is not None:  # followed: the link still names the old id
+                    facts[name].states[state.moved_from] = state
         except (TrackerError, RateLimited) as exc:
             facts[name].fail(exc)
     return sum(len(ids) for ids in wanted.values())
@@ -242,7 +245,7 @@ def _look_up_reminder(
     known = facts.get(name)
     if known is None or not known.ok:
         return Lookup.UNKNOWN
-    tag = reminder_marker(episode.item_key, episode.kind, episode.started_on)
+    tag = reminder_tag(episode.item_key, episode.kind, episode.started_on)
     assert episode.attempted_at is not None
     try:
         found = trackers[name].has_comment(ticket_id, tag, episode.attempted_at)

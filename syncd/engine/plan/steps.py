@@ -70,11 +70,12 @@ class Comment:
     tracker: str
     ticket_id: str
     item_key: str
-    body: str
+    body: str  # syncd's own words; the adapter makes them inert anyway
     episode: str  # "overdue" | "reason"
     started_on: date  # the episode's first day (today in the configured zone when new)
     new_episode: bool
     reason: str
+    mention: tuple[str, ...] = ()  # tracker identities to mention; never review text
     target = Target.TRACKER
 
 

@@ -27,7 +27,8 @@ from datetime import date
 from syncd.engine.plan.steps import Comment, CreateTicket, SetLabel, TrackerStep, UpdateTicket
 from syncd.model import ActionItem, Flag, ItemReport, Status
 from syncd.store.schema import Episode
-from syncd.trackers.protocol import TicketChange, TicketDraft, TicketState
+from syncd.trackers.protocol import CloseAs, TicketBody, TicketChange, TicketDraft, TicketState
+from syncd.trackers.text import clean_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
                     tracker,
                     ticket_id,
                     key,
-                    TicketChange(close_not_planned=True),
+                    TicketChange(close=CloseAs.NOT_PLANNED),
                     "the item left its review (on_removed: close)",
                 )
             )
@@ -113,7 +114,8 @@ def _is_open(orphan: tuple[str, ...], inputs: SyncInputs) -> bool:
 
 
 def title_for(item: ActionItem) -> str:
-    text = item.description or (item.ticket.raw if item.ticket else item.key)
+    """The ticket title: the description, without control or bidi characters, ≤ 120 chars."""
+    text = clean_title(item.description or (item.ticket.raw if item.ticket else item.key))
     return text if len(text) <= 120 else text[:119] + "…"
 
 
@@ -132,32 +134,32 @@ def _create(report: ItemReport, tracker: str, inputs: SyncInputs) -> CreateTicke
         labels=tuple(labels),
         assignees=inputs.assignees.get((tracker, item.owner or ""), ()),
         due=report.due if policy.supports_due else None,
+        status=Status.IN_PROGRESS if item.marker is Status.IN_PROGRESS else Status.OPEN,
     )
     return CreateTicket(tracker, item.key, review.path, draft)
 
 
-def ticket_body(report: ItemReport, review_url: str | None) -> str:
+def ticket_body(report: ItemReport, review_url: str | None) -> TicketBody:
+    """The new ticket's body as parts; each adapter renders it and neutralises review text."""
     item, review = report.item, report.review
-    title = review.meta.title or review.meta.id
-    source = f"[{title}]({review_url})" if review_url else f"{title} (`{review.path}`)"
+    implied = " (implied by severity)" if report.due_implied else ""
     facts = [
-        f"**Severity:** {review.meta.severity}" if review.meta.severity else None,
-        f"**Owner:** {item.owner}" if item.owner else "**Owner:** none yet",
-        f"**Due:** {report.due}{' (implied by severity)' if report.due_implied else ''}"
-        if report.due
-        else None,
-        f"**Type:** {item.type}" if item.type else None,
+        ("Severity", review.meta.severity) if review.meta.severity else None,
+        ("Owner", item.owner or "none yet"),
+        ("Due", f"{report.due}{implied}") if report.due else None,
+        ("Type", item.type) if item.type else None,
     ]
-    return "\n".join(
-        [
-            item.description or title_for(item),
-            "",
-            f"Action item from the post-incident review {source}, line {item.line}.",
-            " · ".join(f for f in facts if f),
-            "",
+    return TicketBody(
+        description=item.description or title_for(item),
+        facts=tuple(f for f in facts if f),
+        source_title=review.meta.title or review.meta.id,
+        source_url=review_url,
+        source_path=review.path,
+        line=item.line,
+        note=(
             "_Filed by syncd. Progress here is mirrored into the review; change the "
-            "description, owner or due date in the review._",
-        ]
+            "description, owner or due date in the review._"
+        ),
     )
 
 
@@ -189,17 +191,18 @@ def _mirror(report: ItemReport, state: TicketState, inputs: SyncInputs) -> list[
         after = replace(after, labels=frozenset(now_labels))
         steps.append(SetLabel(tracker, state.id, key, label, present, why, after))
     if overdue and (key, "overdue") not in inputs.sent:
-        who = _mention(item.owner, inputs.assignees.get((tracker, item.owner or ""), ()))
+        users = inputs.assignees.get((tracker, item.owner or ""), ())
         steps.append(
             _reminder(
                 state,
                 key,
                 inputs,
                 "overdue",
-                f"{who}this action item was due {report.due} and is still open. "
+                f"This action item was due {report.due} and is still open. "
                 "Please finish it, move its due date in the review, or close it "
                 "as not planned with the reason.",
                 "first reminder of this overdue episode",
+                _mention(users, state),
             )
         )
     if Flag.DEPRIORITIZED_WITHOUT_REASON in report.flags and (key, "reason") not in inputs.sent:
@@ -219,11 +222,19 @@ def _mirror(report: ItemReport, state: TicketState, inputs: SyncInputs) -> list[
 
 
 def _reminder(
-    state: TicketState, key: str, inputs: SyncInputs, kind: str, body: str, why: str
+    state: TicketState,
+    key: str,
+    inputs: SyncInputs,
+    kind: str,
+    body: str,
+    why: str,
+    mention: tuple[str, ...] = (),
 ) -> Comment:
     episode = inputs.episodes.get((key, kind))
     started_on = episode.started_on if episode else inputs.today
-    return Comment(state.tracker, state.id, key, body, kind, started_on, episode is None, why)
+    return Comment(
+        state.tracker, state.id, key, body, kind, started_on, episode is None, why, mention
+    )
 
 
 def _review_owned_change(
@@ -240,9 +251,7 @@ def _review_owned_change(
     return TicketChange(title=new_title, assignees=new_assignees, due=new_due)
 
 
-def _mention(owner: str | None, users: tuple[str, ...]) -> str:
-    if users:
-        return " ".join(f"@{u}" for u in users) + ": "
-    if owner and owner.startswith("@"):
-        return f"{owner}: "
-    return ""
+def _mention(users: tuple[str, ...], state: TicketState) -> tuple[str, ...]:
+    """Who a reminder mentions: the owner's identity in this tracker (owners directory), else
+    the ticket's assignee; never the owner as the review writes it (review text never pings)."""
+    return users or state.assignees

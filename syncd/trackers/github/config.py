@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from syncd.trackers.settings import TrackerConfigBase
+
+if TYPE_CHECKING:
+    from syncd.config.routing import OwnerEntry
 
 
 class GitHubConfig(TrackerConfigBase):
@@ -40,3 +43,7 @@ class GitHubConfig(TrackerConfigBase):
         ge=1,
         description="Most issues + comments syncd creates per hour (GitHub's limit: ~500).",
     )
+
+    def user_for(self, entry: OwnerEntry) -> str | None:
+        """The `github:` identity of an `owners:` entry."""
+        return entry.github

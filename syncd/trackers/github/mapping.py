@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -19,53 +19,50 @@ from urllib.parse import urlsplit
 from requests.utils import parse_header_links
 
 from syncd.model import Status, TicketRef
-from syncd.trackers.protocol import (
-    MARKER_PREFIX,
-    TicketChange,
-    TicketDraft,
-    TicketState,
-    body_marker,
-)
+from syncd.trackers import marking
+from syncd.trackers.protocol import CloseAs, CommentNote, TicketDraft, TicketState
+from syncd.trackers.render import markdown_body, markdown_comment
+from syncd.trackers.shared import Current, Diff, unique_labels
+from syncd.trackers.text import as_utc, markdown_title, parse_time, plain_title
 
 if TYPE_CHECKING:
     from syncd.trackers.github.config import GitHubConfig
 
 Issue = Mapping[str, Any]
 
-# Appended to every comment syncd writes, so the reason for a "not planned" close is never
-# taken from syncd's own request for one.
-COMMENT_MARKER = "<!-- syncd:comment -->"
-REASON_LIMIT = 200
 SECONDARY_WAIT = 60.0  # GitHub: "wait at least one minute" when no header says how long
-_MARKER = re.compile(r"<!--\s*" + re.escape(MARKER_PREFIX) + r"(.+?)\s*-->")
 _ISSUE_IN_PATH = re.compile(r"/issues/(\d+)")
 _ISSUE_PATH = re.compile(r"^/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)/?$")
+_ID = re.compile(r"^(?:(?P<repo>[\w.-]+/[\w.-]+)#)?(?P<number>\d+)$")
+
+
+# -- ids: a number in this repository, or `owner/repo#N` once an issue was transferred ----
+def issue_path(ticket_id: str, repo: str) -> str | None:
+    """The API path of ticket `ticket_id`, or None for an id that cannot be one of ours."""
+    found = _ID.match(ticket_id)
+    if found is None:
+        return None
+    return f"/repos/{found['repo'] or repo}/issues/{found['number']}"
+
+
+def repo_of(issue: Issue, fallback: str) -> str:
+    """`owner/repo` of an issue, from its `html_url`."""
+    found = _ISSUE_PATH.match(urlsplit(str(issue.get("html_url") or "")).path)
+    return found["repo"] if found else fallback
 
 
 # -- issues → TicketState -------------------------------------------------------------------
-def parse_time(value: str) -> datetime:
-    """GitHub's `YYYY-MM-DDTHH:MM:SSZ` as an aware UTC datetime."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """Aware UTC; a naive value is taken to be UTC already."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def format_time(value: datetime) -> str:
     """A UTC `…Z` timestamp. PyGithub ignores the zone of `since` (PyGithub#2282), so convert."""
     return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def marker_of(body: str | None) -> str | None:
-    """The item key in syncd's hidden body marker, if the body has one."""
-    found = _MARKER.search(body or "")
-    return found.group(1) if found else None
-
-
 def label_names(issue: Issue) -> frozenset[str]:
     return frozenset(str(x["name"]) if isinstance(x, Mapping) else str(x) for x in issue["labels"])
+
+
+def logins(issue: Issue) -> tuple[str, ...]:
+    return tuple(str(a["login"]) for a in issue.get("assignees") or ())
 
 
 def is_pull_request(issue: Issue) -> bool:
@@ -92,74 +89,92 @@ def needs_reason(issue: Issue, config: GitHubConfig) -> bool:
     return map_status(issue, config)[0] is Status.DEPRIORITIZED
 
 
-def reason_from_comments(comments: Sequence[Mapping[str, Any]]) -> str | None:
-    """First line of the latest comment a person wrote, trimmed; None if there is none."""
-    for note in reversed(comments):
-        body = str(note.get("body") or "")
-        if COMMENT_MARKER in body:
-            continue
-        line = next((x.strip() for x in body.splitlines() if x.strip()), "")
-        if line:
-            return line if len(line) <= REASON_LIMIT else line[: REASON_LIMIT - 1] + "…"
-    return None
+def reason_from_comments(comments: list[Mapping[str, Any]]) -> str | None:
+    """First line of the latest comment a person wrote (comments come oldest first)."""
+    return marking.first_reason((str(c.get("body") or ""), False) for c in reversed(comments))
 
 
-def to_ticket(name: str, config: GitHubConfig, issue: Issue, reason: str | None) -> TicketState:
-    """One issue as syncd sees it; `reason` is the deprioritization comment, if fetched."""
+def to_ticket(
+    name: str,
+    config: GitHubConfig,
+    issue: Issue,
+    reason: str | None,
+    moved_from: str | None = None,
+) -> TicketState:
+    """One issue as syncd sees it; `reason` is the deprioritization comment, if fetched.
+
+    An issue transferred to another repository keeps being followed: its id is then
+    `owner/repo#N` and `moved_from` the id it was asked for (PyGithub followed the 301).
+    """
     status, fixed = map_status(issue, config)
     closed = issue.get("closed_at")
+    repo = repo_of(issue, config.repo)
+    here = repo.casefold() == config.repo.casefold()
+    number = str(issue["number"])
     return TicketState(
         tracker=name,
-        id=str(issue["number"]),
-        project=config.repo,
-        key=f"{config.repo}#{issue['number']}",
+        id=number if here else f"{repo}#{number}",
+        project=repo,
+        key=f"{repo}#{number}",
         url=str(issue["html_url"]),
         status=status,
         updated=parse_time(issue["updated_at"]),
-        title=str(issue.get("title") or ""),
+        title=plain_title(str(issue.get("title") or "")),
         reason=fixed or (reason if status is Status.DEPRIORITIZED else None),
         labels=label_names(issue),
         closed_on=parse_time(closed).date() if closed and status is not Status.OPEN else None,
-        marker=marker_of(issue.get("body")),
-        assignees=tuple(str(a["login"]) for a in issue.get("assignees") or ()),
+        marker=marking.extract_marker(issue.get("body")),
+        assignees=logins(issue),
         due=None,
+        moved_from=moved_from,
+    )
+
+
+def current(issue: Issue) -> Current:
+    """The issue as the update diff needs it."""
+    return Current(
+        title=plain_title(str(issue.get("title") or "")),
+        assignees=logins(issue),
+        due=None,
+        labels=label_names(issue),
+        is_open=issue["state"] == "open",
     )
 
 
 # -- drafts and changes → request fields -----------------------------------------------------
 def create_fields(draft: TicketDraft, config: GitHubConfig) -> dict[str, Any]:
-    """The POST body: the draft plus the hidden marker and the configured labels."""
-    body = f"{draft.body.rstrip()}\n\n{body_marker(draft.marker)}\n"
-    labels = _unique((*config.labels, *draft.labels))
-    fields: dict[str, Any] = {"title": draft.title, "body": body.lstrip("\n"), "labels": labels}
+    """The POST body: title and body made inert, the marker in syncd's block, the labels
+    (configured first, then the draft's, then `in progress` when created in progress)."""
+    progress = config.in_progress_labels[:1] if draft.status is Status.IN_PROGRESS else ()
+    fields: dict[str, Any] = {
+        "title": markdown_title(draft.title, gitlab=False),
+        "body": markdown_body(draft.body, draft.marker, gitlab=False),
+        "labels": unique_labels((*config.labels, *draft.labels, *progress)),
+    }
     if draft.assignees:
         fields["assignees"] = list(draft.assignees)
     return fields
 
 
-def change_fields(change: TicketChange, issue: Issue) -> dict[str, Any]:
-    """The PATCH body: only what differs from `issue`. GitHub has no due dates (ignored).
-
-    Closing as not planned leaves an issue that is already closed alone: its close reason
-    belongs to whoever closed it.
-    """
+def patch_fields(diff: Diff, duplicate_of_id: int | None = None) -> dict[str, Any]:
+    """The PATCH body for a Diff's fields and closing; labels go through their own calls.
+    GitHub has no due dates (the diff never has one)."""
     fields: dict[str, Any] = {}
-    if change.title is not None and change.title != issue.get("title"):
-        fields["title"] = change.title
-    if change.assignees is not None:
-        have = {str(a["login"]).casefold() for a in issue.get("assignees") or ()}
-        if {a.casefold() for a in change.assignees} != have:
-            fields["assignees"] = list(change.assignees)
-    if change.close_not_planned and issue["state"] == "open":
+    if diff.title is not None:
+        fields["title"] = markdown_title(diff.title, gitlab=False)
+    if diff.assignees is not None:
+        fields["assignees"] = list(diff.assignees)
+    if diff.close is CloseAs.NOT_PLANNED:
         fields.update(state="closed", state_reason="not_planned")
+    elif diff.close is CloseAs.DUPLICATE:
+        fields.update(state="closed", state_reason="duplicate")
+        if duplicate_of_id is not None:
+            fields["duplicate_issue_id"] = duplicate_of_id
     return fields
 
 
-def _unique(names: Iterable[str]) -> list[str]:
-    seen: dict[str, str] = {}
-    for name in names:
-        seen.setdefault(name.casefold(), name)
-    return list(seen.values())
+def comment_body(note: CommentNote) -> str:
+    return markdown_comment(note, gitlab=False)
 
 
 # -- references ------------------------------------------------------------------------------
@@ -188,29 +203,25 @@ def parse_ref(ref: TicketRef, config: GitHubConfig) -> str | None:
 # -- rate limits -----------------------------------------------------------------------------
 def rate_limit_wait(
     status: int, headers: Mapping[str, str], message: str, now: float
-) -> float | None:
-    """Seconds GitHub asks us to wait, or None when the response is not a rate limit.
+) -> tuple[bool, float | None]:
+    """(is this a rate limit, the seconds GitHub names or None when it names none).
 
     Order from GitHub's docs (rate-limits-for-the-rest-api.md): `retry-after`; else, with
-    `x-ratelimit-remaining: 0`, until `x-ratelimit-reset`; else a secondary limit: 60 s.
+    `x-ratelimit-remaining: 0`, until `x-ratelimit-reset`; else a secondary limit, whose
+    wait the Pacer guesses (at least a minute, then doubling).
     """
     if status not in (403, 429):
-        return None
+        return False, None
     named = _named_wait(headers, now)
     if named is not None:
-        return named
+        return True, named
     text = message.casefold()
     secondary = (
         "rate limit" in text
         or text.endswith("please retry your request again later.")
         or text.endswith("please wait a few minutes before you try again.")
     )
-    return SECONDARY_WAIT if status == 429 or secondary else None
-
-
-def wait_is_guessed(headers: Mapping[str, str]) -> bool:
-    """True when a rate limit named no wait: GitHub then asks to back off exponentially."""
-    return _named_wait(headers, 0.0) is None
+    return status == 429 or secondary, None
 
 
 def _named_wait(headers: Mapping[str, str], now: float) -> float | None:

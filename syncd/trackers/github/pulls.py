@@ -1,8 +1,8 @@
 """GitHub pull requests for `records.repo.delivery: pull_request` (PyGithub, raw JSON).
 
-The syncd.repo.pulls.PullRequests protocol over `/repos/{owner}/{repo}/pulls`. Writes are
-never resent by the library (get_only_retry): a lost answer to a create is found by the next
-pass's `find_open`, and GitHub itself refuses a second open PR for the same head branch
+The syncd.repo.pulls.PullRequests protocol over `/repos/{owner}/{repo}/pulls`. Nothing is
+resent by the library (retry=None, as in the adapter): a lost answer to a create is found by
+the next pass's `find_open`, and GitHub itself refuses a second open PR for the same head branch
 (422 "A pull request already exists"), which `open` turns into the existing one.
 """
 
@@ -17,7 +17,6 @@ from github import Auth, Github, GithubException
 
 from syncd.errors import TrackerError
 from syncd.repo.pulls import PullRequest
-from syncd.trackers.http.calls import get_only_retry
 
 
 class GitHubPulls:
@@ -30,7 +29,6 @@ class GitHubPulls:
         self._token = token
         self._timeout = timeout
         self._client: Github | None = None
-        self.sent = [0]  # resends by the library (reads only)
 
     def find_open(self, head: str, base: str) -> PullRequest | None:
         """The oldest open PR from `head` into `base` (one page: there is at most one)."""
@@ -75,7 +73,7 @@ class GitHubPulls:
                 base_url=self.api_url,
                 timeout=max(1, math.ceil(self._timeout)),  # PyGithub asserts an int
                 user_agent="syncd",
-                retry=get_only_retry(self.sent),
+                retry=None,  # a failed read fails this delivery; the next pass retries
                 # At most two writes a pass: PyGithub's default 1 s spacing only slows a pass.
                 seconds_between_requests=None,
                 seconds_between_writes=None,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from syncd.trackers.settings import TrackerConfigBase
+
+if TYPE_CHECKING:
+    from syncd.config.routing import OwnerEntry
 
 
 class GitLabConfig(TrackerConfigBase):
@@ -26,3 +29,7 @@ class GitLabConfig(TrackerConfigBase):
             " reason); the first is added when syncd closes an issue as not planned."
         ),
     )
+
+    def user_for(self, entry: OwnerEntry) -> str | None:
+        """The `gitlab:` identity of an `owners:` entry."""
+        return entry.gitlab

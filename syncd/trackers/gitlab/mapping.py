@@ -12,30 +12,27 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from syncd.model import Status, TicketRef
+from syncd.trackers import marking
 from syncd.trackers.http.calls import retry_after_seconds
 from syncd.trackers.http.paging import CursorFormat
-from syncd.trackers.protocol import TicketDraft, TicketState, body_marker, extract_marker
+from syncd.trackers.protocol import CloseAs, CommentNote, TicketDraft, TicketState
+from syncd.trackers.render import markdown_body, markdown_comment
+from syncd.trackers.shared import Current, Diff, unique_labels
+from syncd.trackers.text import markdown_title, parse_time, plain_title
 
 if TYPE_CHECKING:
     from syncd.trackers.gitlab.config import GitLabConfig
 
-REASON_CHARS = 200
-# syncd's own notes (reminders, "please give a reason") must never be read back as the reason.
-OWN_NOTE = "<!-- syncd:note -->"
 _ISSUE_PATH = re.compile(r"(?P<path>.+?)(?:/-)?/issues/(?P<iid>\d+)/?")
 _SHORT_REF = re.compile(r"(?P<path>[\w.-]+(?:/[\w.-]+)+)#(?P<iid>\d+)")
+# GitLab's system note on a moved issue (SystemNotes::IssuablesService#noteable_moved).
+_MOVED_TO = re.compile(r"^moved to (?P<path>[\w.-]+(?:/[\w.-]+)+)#(?P<iid>\d+)$")
 
 
 def format_time(dt: datetime) -> str:
     """`2026-06-01T12:00:00.123Z`: UTC, because python-gitlab str()s a datetime with a space."""
     dt = dt.astimezone(UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-
-
-def parse_time(text: str) -> datetime:
-    """GitLab's ISO 8601 timestamp (`…Z` or an offset) as an aware UTC datetime."""
-    dt = datetime.fromisoformat(text)
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def rate_limit_seconds(headers: Mapping[str, str], now: datetime) -> float | None:
@@ -91,13 +88,15 @@ def needs_reason(issue: Mapping[str, Any], config: GitLabConfig) -> bool:
 
 def reason_from_notes(notes: Iterable[Mapping[str, Any]]) -> str | None:
     """The first line of the newest note a person wrote (notes come newest first)."""
+    return marking.first_reason((str(n.get("body") or ""), bool(n.get("system"))) for n in notes)
+
+
+def moved_to(notes: Iterable[Mapping[str, Any]]) -> tuple[str, int] | None:
+    """(project path, iid) from the system note GitLab leaves on a moved issue."""
     for note in notes:
-        body = str(note.get("body") or "")
-        if note.get("system") or OWN_NOTE in body:
-            continue
-        for line in body.splitlines():
-            if line.strip():
-                return line.strip()[:REASON_CHARS]
+        found = _MOVED_TO.match(str(note.get("body") or "").strip())
+        if note.get("system") and found:
+            return found["path"], int(found["iid"])
     return None
 
 
@@ -112,48 +111,103 @@ def project_path(web_url: str | None, base_url: str, fallback: str) -> str:
 
 
 def ticket_state(
-    tracker: str, config: GitLabConfig, issue: Mapping[str, Any], reason: str | None = None
+    tracker: str,
+    config: GitLabConfig,
+    issue: Mapping[str, Any],
+    reason: str | None = None,
+    moved_from: str | None = None,
+    own_path: str | None = None,
 ) -> TicketState:
-    """One issue as returned by `GET /projects/:id/issues` mapped to syncd's vocabulary."""
+    """One issue as returned by `GET /projects/:id/issues` mapped to syncd's vocabulary.
+
+    An issue of another project than `own_path` (this one's was moved there) has the id
+    `path#iid`; `moved_from` is the id it was asked for."""
     labels = tuple(issue.get("labels") or ())
     status = map_status(issue["state"], labels, config)
     closed_at = issue.get("closed_at")
     path = project_path(issue.get("web_url"), config.url, config.project)
+    here = own_path is None or path.casefold() == own_path.casefold()
     return TicketState(
         tracker=tracker,
-        id=str(issue["iid"]),
-        project=config.project,
+        id=str(issue["iid"]) if here else f"{path}#{issue['iid']}",
+        project=config.project if here else path,
         key=f"{path}#{issue['iid']}",
         url=str(issue.get("web_url") or ""),
         status=status,
         updated=parse_time(issue["updated_at"]),
-        title=str(issue.get("title") or ""),
+        title=plain_title(str(issue.get("title") or "")),
         reason=reason if status is Status.DEPRIORITIZED else None,
         labels=frozenset(labels),
         closed_on=parse_time(closed_at).date()
         if closed_at and issue["state"] == "closed"
         else None,
-        marker=extract_marker(issue.get("description")),
+        marker=marking.extract_marker(issue.get("description")),
         assignees=tuple(a["username"] for a in issue.get("assignees") or () if "username" in a),
         due=date.fromisoformat(issue["due_date"]) if issue.get("due_date") else None,
+        moved_from=moved_from,
+    )
+
+
+def current(issue: Mapping[str, Any]) -> Current:
+    """The issue as the update diff needs it."""
+    return Current(
+        title=plain_title(str(issue.get("title") or "")),
+        assignees=tuple(a["username"] for a in issue.get("assignees") or () if "username" in a),
+        due=date.fromisoformat(issue["due_date"]) if issue.get("due_date") else None,
+        labels=frozenset(issue.get("labels") or ()),
+        is_open=issue["state"] == "opened",
     )
 
 
 def create_fields(
-    draft: TicketDraft, config_labels: Sequence[str], assignee_ids: Sequence[int]
+    draft: TicketDraft, config: GitLabConfig, assignee_ids: Sequence[int]
 ) -> dict[str, Any]:
-    """The body of `POST /projects/:id/issues`: the marker is appended to the description."""
-    description = f"{draft.body.rstrip()}\n\n{body_marker(draft.marker)}\n"
+    """The body of `POST /projects/:id/issues`: review text inert, the marker in syncd's
+    block, labels (configured, the draft's, `doing` when created in progress)."""
+    progress = config.in_progress_labels[:1] if draft.status is Status.IN_PROGRESS else ()
     fields: dict[str, Any] = {
-        "title": draft.title,
-        "description": description.lstrip("\n"),
-        "labels": list(dict.fromkeys([*config_labels, *draft.labels])),
+        "title": markdown_title(draft.title, gitlab=True),
+        "description": markdown_body(draft.body, draft.marker, gitlab=True),
+        "labels": unique_labels((*config.labels, *draft.labels, *progress)),
     }
     if assignee_ids:
         fields["assignee_ids"] = list(assignee_ids)
     if draft.due is not None:
         fields["due_date"] = draft.due.isoformat()
     return fields
+
+
+def put_fields(
+    diff: Diff, config: GitLabConfig, assignee_ids: Sequence[int] | None
+) -> dict[str, Any]:
+    """The body of `PUT /projects/:id/issues/:iid` for a Diff (labels added and removed in
+    the same request; GitLab has no close reason, so not planned adds the won't-do label)."""
+    data: dict[str, Any] = {}
+    if diff.title is not None:
+        data["title"] = markdown_title(diff.title, gitlab=True)
+    if assignee_ids is not None:
+        data["assignee_ids"] = list(assignee_ids)
+    if diff.due is not None:
+        data["due_date"] = diff.due.isoformat()
+    add = list(diff.add_labels)
+    if diff.close is not None:
+        data["state_event"] = "close"
+        if diff.close is CloseAs.NOT_PLANNED and config.wont_do_labels:
+            add.append(config.wont_do_labels[0])
+    if add:
+        data["add_labels"] = ",".join(unique_labels(add))
+    if diff.remove_labels:
+        data["remove_labels"] = ",".join(diff.remove_labels)
+    return data
+
+
+def comment_body(note: CommentNote) -> str:
+    return markdown_comment(note, gitlab=True)
+
+
+def duplicate_note(key: str) -> CommentNote:
+    """The note on an issue syncd closes as a duplicate of `key` (syncd's own words)."""
+    return CommentNote(f"Closed by syncd as a duplicate of {key}: one action item, one ticket.")
 
 
 def parse_ref(ref: TicketRef, base_url: str, path: str | None) -> str | None:

@@ -1,40 +1,52 @@
-"""Jira adapter (jira). Settings: jira_config.py.
+"""Jira adapter (jira). Settings: config.py; pure mapping: mapping.py, render.py.
 
-The pure half (issue JSON → TicketState, drafts, refs, JQL, cursor format) is jira_map.py.
-Retries are ours, not the library's: `ResilientSession` resends every verb, POST included, on
+Retries are syncd's, not the library's: `ResilientSession` resends every verb, POST included, on
 ConnectionError/429/503 (tracker-apis.md §3.4), so the client runs with `max_retries=0` and every
-call goes through a calls.Caller (reads retried, writes never resent unless refused with 429).
+call goes through a calls.Caller (reads retried, writes never resent unless refused with 429),
+which also sees every response (a session hook) and refuses a non-JSON one: an HTML page used to
+read as an empty search result, and recovery then filed a duplicate.
 
 The client is built with `get_server_info=False` and `deploymentType` set from `deployment`:
 that saves the serverInfo call, and without it every `@cloud_api` method (enhanced_search_issues
 included) silently returns None (tracker-apis.md §3.2).
+
+syncd's marks are issue and comment properties (mapping.PROPERTY), invisible in Jira's UI;
+the text markers older versions wrote into descriptions and comments are still read.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
-import requests
 from jira import JIRA, JIRAError
 
-from syncd.errors import TrackerError
-from syncd.model import TicketRef
+from syncd.errors import TicketGone, TrackerError
+from syncd.model import Status, TicketRef
+from syncd.trackers.http import answers
 from syncd.trackers.http.calls import Caller, Refusal
+from syncd.trackers.http.pacing import Pacer
 from syncd.trackers.http.paging import OverlapCursor, advance, unseen
 from syncd.trackers.jira import mapping as m
+from syncd.trackers.jira import render
 from syncd.trackers.jira.config import JiraConfig
 from syncd.trackers.protocol import (
+    CloseAs,
+    CommentNote,
+    Fetched,
     Listing,
     Outcome,
     TicketChange,
     TicketDraft,
     TicketState,
-    extract_marker,
+    Traits,
 )
+from syncd.trackers.shared import diff, newest_first, wants_read
+from syncd.trackers.text import as_utc, parse_time
 
 PAGE = 100  # search/jql serves at most 100 issues with fields per page
 # JQL time bounds have minute granularity; search lags writes. Both are covered by re-reading
@@ -45,19 +57,21 @@ OVERLAP = timedelta(minutes=5)
 class JiraTracker:
     """One Jira project, through the `jira` library with its retries off."""
 
-    kind: ClassVar[str] = "jira"
-
-    def __init__(self, name: str, config: JiraConfig) -> None:
+    def __init__(self, name: str, config: JiraConfig, *, pacer: Pacer | None = None) -> None:
         self.name = name
         self.config = config
+        self.traits = Traits(kind="jira", supports_due_date=True, search_lag=config.search_lag)
+        # jira's own backoff without Retry-After starts at 10 s (resilientsession.py).
+        self.pacer = pacer or Pacer(interval=config.min_write_interval, first_guess=10.0)
         self._url = config.url.rstrip("/")
         self._cloud = config.deployment == "cloud"
+        self._who = f"Jira tracker {name!r}"
         self._client: JIRA | None = None  # built on first use: the constructor makes no request
         self._ids: dict[str, str] = {}  # issue key → id, for parse_ref (which may not do I/O)
         self._calls = Caller(
-            f"Jira tracker {name!r}",
+            self._who,
+            pacer=self.pacer,
             max_wait=config.max_wait,
-            min_write_interval=config.min_write_interval,
             errors=(JIRAError,),
             refusal=self._refusal,
             failure=self._failure,
@@ -78,7 +92,7 @@ class JiraTracker:
         jql = m.changed_jql(self.config.project, prev.watermark if prev else None)
         rows = self._search("list changed tickets", jql)
         tickets = tuple(self._state(r) for r in unseen(rows, prev, m.CURSOR))
-        now = self._calls.server_now or datetime.now(UTC)
+        now = self._calls.server_now or self.pacer.instant()
         top = m.newest(rows)
         overlap = OVERLAP + timedelta(seconds=self.config.search_lag)
         watermark = (min(top, now) if top else now) - overlap
@@ -89,17 +103,24 @@ class JiraTracker:
             not_modified=prev is not None and not tickets,
         )
 
-    def fetch(self, ids: Sequence[str]) -> list[TicketState]:
-        """One GET per issue (ids or `key:OPS-12`); issues that are gone are left out."""
+    def fetch(self, ids: Sequence[str]) -> Fetched:
+        """One GET per issue (ids or `key:OPS-12`); an issue moved to another project comes
+        back with its new key; a 404 is `gone`."""
         found: list[TicketState] = []
+        gone: set[str] = set()
         for ticket_id in dict.fromkeys(ids):
-            raw = self._get_issue(ticket_id, missing_ok=True)
-            if raw is not None:
-                found.append(self._state(raw))
-        return found
+            try:
+                raw = self._get_issue(ticket_id)
+            except TicketGone:
+                gone.add(ticket_id)
+                continue
+            moved = str(raw["key"]).rsplit("-", 1)[0] != self.config.project
+            found.append(self._state(raw, moved_from=ticket_id if moved else None))
+        return Fetched(tuple(found), frozenset(gone))
 
     def find_by_marker(self, marker: str, since: datetime) -> TicketState | None:
-        """The issue labelled `syncd-<hash of marker>`, as search shows it now.
+        """The issue labelled `syncd-<hash of marker>` whose syncd property (or older text
+        marker) names `marker`, as search shows it now.
 
         Search is eventually consistent: a None here may only mean "not indexed yet"; the
         caller waits `search_lag` before concluding that nothing was created.
@@ -110,98 +131,101 @@ class JiraTracker:
         hits = [
             r
             for r in rows
-            if extract_marker(r["fields"].get("description")) in (marker, None)
-            and m.marker_label(marker) in (r["fields"].get("labels") or ())
+            if m.issue_marker(r) == marker
+            and m.marker_label(marker) in ((r.get("fields") or {}).get("labels") or ())
         ]
         return self._state(min(hits, key=lambda r: int(r["id"]))) if hits else None
 
     def create(self, draft: TicketDraft) -> TicketState:
-        """One POST /issue, never resent: a lost answer raises and recovery uses the marker."""
-        fields = m.create_fields(draft, self.config)
-        client = self._jira()
-        issue = self._calls.write(
-            "create a ticket", lambda: client.create_issue(fields=fields, prefetch=False)
+        """One POST /issue (fields and the marker property), never resent: a lost answer
+        raises and recovery uses the marker. In progress: then one transition."""
+        body = render.create_request(draft, self.config)
+        answer = self._calls.write(
+            "create a ticket", lambda: self._send("POST", "issue", body), creates=True
         )
-        self._ids[str(issue.key)] = str(issue.id)
-        now = self._calls.server_now or datetime.now(UTC)
-        return m.created_state(self.name, self.config, draft, fields, issue.raw, now=now)
+        created = answers.expect_object(self._who, "the created issue", answer, key="id")
+        issue_id = str(created["id"])
+        self._ids[str(created["key"])] = issue_id
+        now = self._calls.server_now or self.pacer.instant()
+        state = m.created_state(self.name, self.config, draft, body["fields"], created, now=now)
+        if draft.status is Status.IN_PROGRESS:
+            self._transition(issue_id, str(created["key"]), "indeterminate", None, None)
+            state = dataclasses.replace(state, status=Status.IN_PROGRESS)
+        return state
 
     def update(self, ticket_id: str, change: TicketChange) -> Outcome:
-        """PUT only the fields that differ; close_not_planned goes through a transition."""
-        raw = self._get_issue(ticket_id)
-        assert raw is not None
-        issue_id, current = str(raw["id"]), raw.get("fields") or {}
-        data: dict[str, Any] = {}
-        if change.title is not None and change.title != current.get("summary"):
-            data["summary"] = change.title
-        if change.assignees is not None:
-            wanted = change.assignees[0] if change.assignees else None
-            have = m.ticket_state(self.name, self.config, raw).assignees
-            if have[:1] != change.assignees[:1]:
-                data["assignee"] = m.user_field(wanted, self._cloud) if wanted else None
-        if change.due is not None and change.due.isoformat() != current.get("duedate"):
-            data["duedate"] = change.due.isoformat()
-        elif change.due is None and change.clear_due and current.get("duedate"):
-            data["duedate"] = None
-        outcome = Outcome.NOOP
-        if data:
-            self._calls.write("update a ticket", lambda: self._put(issue_id, {"fields": data}))
-            outcome = Outcome.UPDATED
-        category = ((current.get("status") or {}).get("statusCategory") or {}).get("key")
-        if change.close_not_planned and category != "done":
-            self._close_not_planned(issue_id, str(raw["key"]))
-            outcome = Outcome.UPDATED
-        return outcome
-
-    def set_label(self, ticket_id: str, label: str, present: bool) -> Outcome:
-        """PUT `update.labels` add/remove; Jira labels have no spaces, so they become '-'."""
-        label = m.label_text(label)
-        raw = self._get_issue(ticket_id)
-        assert raw is not None
-        labels = set((raw.get("fields") or {}).get("labels") or ())
-        if (label in labels) == present:
+        """One PUT for what differs (fields and labels); closing goes through a transition
+        (with a duplicate: resolution Duplicate and an issue link to the original)."""
+        if not wants_read(change, supports_due=True):
             return Outcome.NOOP
-        body = {"update": {"labels": [{"add" if present else "remove": label}]}}
-        self._calls.write("change a label", lambda: self._put(str(raw["id"]), body))
+        raw = self._get_issue(ticket_id)
+        issue_id, key = str(raw["id"]), str(raw["key"])
+        wanted = diff(change, m.current(raw), supports_due=True, one_assignee=True)
+        if not wanted:
+            return Outcome.NOOP
+        body = render.edit_body(wanted, self._cloud)
+        if body:
+            self._write_on(
+                ticket_id, "update a ticket", lambda: self._send("PUT", f"issue/{issue_id}", body)
+            )
+        if wanted.close is CloseAs.NOT_PLANNED:
+            self._transition(
+                issue_id, key, "done", self.config.close_transition, self.config.wont_do_resolution
+            )
+        elif wanted.close is CloseAs.DUPLICATE:
+            self._transition(
+                issue_id,
+                key,
+                "done",
+                self.config.close_transition,
+                self.config.duplicate_resolution,
+            )
+            if wanted.duplicate_of is not None:
+                original = self._get_issue(wanted.duplicate_of)
+                link = render.duplicate_link(issue_id, str(original["id"]))
+                self._calls.write(
+                    "link the duplicate", lambda: self._send("POST", "issueLink", link)
+                )
         return Outcome.UPDATED
 
-    def comment(self, ticket_id: str, body: str) -> Outcome:
-        """POST one comment (never resent), tagged so it is never read back as a reason."""
-        client = self._jira()
-        issue = self._issue_ref(ticket_id)
-        text = f"{body.rstrip()}\n\n{m.OWN_NOTE}"
-        self._calls.write("comment", lambda: client.add_comment(issue, text))
+    def comment(self, ticket_id: str, note: CommentNote) -> Outcome:
+        """POST one comment with syncd's property (never resent): never read back as a
+        reason, its reminder tag found by has_comment, neither visible in Jira."""
+        if not note.text.strip():
+            return Outcome.NOOP
+        ref = self._issue_ref(ticket_id)
+        body = {
+            "body": render.wiki_comment(note, self._cloud),
+            "properties": render.comment_properties(note),
+        }
+        self._write_on(
+            ticket_id,
+            "comment",
+            lambda: self._send("POST", f"issue/{ref}/comment", body),
+            creates=True,
+        )
         return Outcome.CREATED
 
-    def has_comment(self, ticket_id: str, text: str, since: datetime) -> bool:
+    def has_comment(self, ticket_id: str, tag: str, since: datetime) -> bool:
         """Newest comments first, until one is older than `since` (less a clock-skew margin)."""
-        client = self._jira()
-        path = f"issue/{ticket_id}/comment"
-        cut = since.astimezone(UTC) - OVERLAP
-        start = 0
-        while True:
-            params = {"orderBy": "-created", "maxResults": PAGE, "startAt": start}
-            page = self._calls.read(
-                "look for a reminder", functools.partial(client._get_json, path, params=params)
-            )
-            rows = page.get("comments") or []
-            for row in rows:
-                if text in str(row.get("body") or ""):
-                    return True
-                if m.parse_time(row["created"]) < cut:
-                    return False
-            start += len(rows)
-            if not rows or start >= int(page.get("total") or 0):
-                return False
+        cut = as_utc(since) - OVERLAP
+
+        def page(number: int) -> list[dict[str, Any]]:
+            return self._comments(ticket_id, start=(number - 1) * PAGE, size=PAGE)
+
+        return newest_first(
+            page,
+            size=PAGE,
+            matches=lambda row: m.comment_has_tag(row, tag),
+            older=lambda row: parse_time(row["created"]) < cut,
+        )
 
     # -- requests ---------------------------------------------------------------------------------
     def _jira(self) -> JIRA:
         if self._client is None:
-            token = self.config.secret_for(f"Jira tracker {self.name!r}")
+            token = self.config.secret_for(self._who)
             if not token:
-                raise TrackerError(
-                    f"Jira tracker {self.name!r}: no API token; set `token` or `token_file`."
-                )
+                raise TrackerError(f"{self._who}: no API token; set `token` or `token_file`.")
             auth: dict[str, Any] = (
                 {"basic_auth": (self.config.email or "", token)}
                 if self._cloud
@@ -227,13 +251,21 @@ class JiraTracker:
             self._client = client
         return self._client
 
+    def _send(self, verb: str, path: str, body: Any) -> Any:
+        """One raw request through the library's session (errors raised as JIRAError)."""
+        client = self._jira()
+        response = client._session.request(verb, client._get_url(path), data=json.dumps(body))
+        return response.json() if response.content else None
+
     def _search(self, what: str, jql: str) -> list[dict[str, Any]]:
-        """Every page: nextPageToken on Cloud (never startAt), startAt/total on Data Center."""
+        """Every page: nextPageToken on Cloud (never startAt), startAt/total on Data Center.
+        The syncd property comes along (`properties`), so markers cost no extra request."""
         client = self._jira()
         found: dict[str, dict[str, Any]] = {}
         token: str | None = None
         start = 0
         while True:
+            call: Callable[[], Any]
             if self._cloud:
                 call = functools.partial(
                     client.enhanced_search_issues,
@@ -241,6 +273,7 @@ class JiraTracker:
                     nextPageToken=token,
                     maxResults=PAGE,
                     fields=list(m.FIELDS),
+                    properties=m.PROPERTY,
                     json_result=True,
                 )
             else:
@@ -250,12 +283,14 @@ class JiraTracker:
                     startAt=start,
                     maxResults=PAGE,
                     fields=list(m.FIELDS),
+                    properties=m.PROPERTY,
                     json_result=True,
                 )
-            page = self._calls.read(what, call)
-            assert isinstance(page, dict), "the jira client lost its deployment type"
-            issues = page.get("issues") or []
-            for row in issues:
+            page = answers.expect_object(
+                self._who, "a search result", self._calls.read(what, call), key="issues"
+            )
+            issues = page["issues"]
+            for row in answers.expect_list(self._who, "a search result", issues, key="id"):
                 old = found.get(row["id"])
                 if old is None or old["fields"]["updated"] <= row["fields"]["updated"]:
                     found[row["id"]] = row
@@ -273,62 +308,89 @@ class JiraTracker:
     def _issue_ref(self, ticket_id: str) -> str:
         return ticket_id.removeprefix(m.KEY_ID_PREFIX)
 
-    def _get_issue(self, ticket_id: str, missing_ok: bool = False) -> dict[str, Any] | None:
+    def _get_issue(self, ticket_id: str) -> dict[str, Any]:
+        """One issue with the syncd property; a 404 is TicketGone."""
         client = self._jira()
-        ref = self._issue_ref(ticket_id)
+        path = f"issue/{self._issue_ref(ticket_id)}"
+        params = {"fields": ",".join(m.FIELDS), "properties": m.PROPERTY}
+        raw = self._read_on(
+            ticket_id, "read a ticket", lambda: client._get_json(path, params=params)
+        )
+        issue = answers.expect_object(self._who, "an issue", raw, key="fields")
+        self._ids[str(issue["key"])] = str(issue["id"])
+        return issue
+
+    def _comments(self, ticket_id: str, *, start: int, size: int) -> list[dict[str, Any]]:
+        client = self._jira()
+        path = f"issue/{self._issue_ref(ticket_id)}/comment"
+        params = {
+            "orderBy": "-created",
+            "maxResults": size,
+            "startAt": start,
+            "expand": "properties",
+        }
+        page = self._read_on(
+            ticket_id, "read comments", lambda: client._get_json(path, params=params)
+        )
+        rows = answers.expect_object(self._who, "a comment list", page, key="comments")["comments"]
+        return answers.expect_list(self._who, "a comment list", rows, key="created")
+
+    def _read_on(self, ticket_id: str, what: str, fn: Callable[[], Any]) -> Any:
         try:
-            issue = self._calls.read(
-                "read a ticket", lambda: client.issue(ref, fields=",".join(m.FIELDS))
-            )
-        except _MissingError:
-            if missing_ok:
-                return None
-            raise
-        raw: dict[str, Any] = issue.raw
-        self._ids[str(raw["key"])] = str(raw["id"])
-        return raw
+            return self._calls.read(what, fn)
+        except _Missing:
+            raise self._gone(ticket_id) from None
 
-    def _put(self, issue_id: str, body: dict[str, Any]) -> requests.Response:
-        client = self._jira()
-        return client._session.put(client._get_url(f"issue/{issue_id}"), data=json.dumps(body))
+    def _write_on(
+        self, ticket_id: str, what: str, fn: Callable[[], Any], *, creates: bool = False
+    ) -> Any:
+        try:
+            return self._calls.write(what, fn, creates=creates)
+        except _Missing:
+            raise self._gone(ticket_id) from None
 
-    def _close_not_planned(self, issue_id: str, key: str) -> None:
+    def _gone(self, ticket_id: str) -> TicketGone:
+        return TicketGone(
+            f"{self._who}: issue {self._issue_ref(ticket_id)} was deleted or is no longer "
+            "visible to this account (404).",
+            self.name,
+            ticket_id,
+        )
+
+    def _transition(
+        self, issue_id: str, key: str, category: str, wanted: str | None, resolution: str | None
+    ) -> None:
         client = self._jira()
         rows: list[dict[str, Any]] = self._calls.read(
             "read transitions", lambda: client.transitions(issue_id)
         )
-        wanted = self.config.close_transition
-        tid = m.close_transition_id(rows, wanted)
+        tid = m.transition_id(rows, wanted, category)
         if tid is None:
             which = f"named {wanted!r} " if wanted else ""
+            to = "a done status" if category == "done" else "an in-progress status"
             raise TrackerError(
-                f"Jira tracker {self.name!r}: {key} has no transition {which}to a done status"
-                " for this account; set `close_transition` or close it by hand."
+                f"{self._who}: {key} has no transition {which}to {to} for this account;"
+                " set `close_transition` or change it by hand."
             )
-        resolution = {"resolution": {"name": self.config.wont_do_resolution}}
+        fields = {"resolution": {"name": resolution}} if resolution else None
 
-        def close() -> None:
+        def move() -> None:
             try:
-                client.transition_issue(issue_id, tid, fields=resolution)
+                client.transition_issue(issue_id, tid, fields=fields)
             except JIRAError as exc:
-                if exc.status_code != 400:
+                if exc.status_code != 400 or fields is None:
                     raise
                 # The resolution is not on the transition screen; Jira then sets its own.
                 client.transition_issue(issue_id, tid)
 
-        self._calls.write("close a ticket as not planned", close)
+        self._calls.write("move a ticket", move)
 
-    def _state(self, issue: dict[str, Any]) -> TicketState:
+    def _state(self, issue: dict[str, Any], moved_from: str | None = None) -> TicketState:
         reason = None
         if m.needs_reason(issue, self.config):
-            client = self._jira()
-            path = f"issue/{issue['id']}/comment"
-            params = {"orderBy": "-created", "maxResults": 20}
-            page = self._calls.read(
-                "read the close reason", lambda: client._get_json(path, params=params)
-            )
-            reason = m.reason_from_comments(page.get("comments") or ())
-        return m.ticket_state(self.name, self.config, issue, reason)
+            rows = self._comments(str(issue["id"]), start=0, size=20)
+            reason = m.reason_from_comments(rows)
+        return m.ticket_state(self.name, self.config, issue, reason, moved_from)
 
     def _refusal(self, exc: Exception, write: bool) -> Refusal:
         """429 is refused (nothing written); so is a 503 with Retry-After, trusted for reads."""
@@ -336,15 +398,15 @@ class JiraTracker:
         headers = self._calls.headers
         if isinstance(exc, JIRAError) and exc.response is not None:
             headers = {k.lower(): v for k, v in exc.response.headers.items()}
-        after = m.rate_limit_seconds(headers, datetime.now(UTC))
+        after = m.rate_limit_seconds(headers, self.pacer.instant())
         throttled = code == 429 or (code == 503 and after is not None and not write)
         return Refusal(code, throttled=throttled, retry_after=after)
 
     def _failure(self, what: str, code: int | None, write: bool) -> TrackerError:
-        where = f"Jira tracker {self.name!r} ({self._url}, project {self.config.project})"
+        where = f"{self._who} ({self.config.public_url}, project {self.config.project})"
         message = f"{where}: could not {what}: {m.failure_hint(code, write, self._cloud)}."
-        return _MissingError(message) if code == 404 and not write else TrackerError(message)
+        return _Missing(message) if code == 404 else TrackerError(message)
 
 
-class _MissingError(TrackerError):
-    """404 on a read: the issue is gone or hidden from this account."""
+class _Missing(TrackerError):
+    """404 for an issue: the adapter turns it into TicketGone where a ticket was asked for."""

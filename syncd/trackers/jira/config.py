@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
 from syncd.trackers.settings import TrackerConfigBase
+
+if TYPE_CHECKING:
+    from syncd.config.routing import OwnerEntry
 
 
 class JiraConfig(TrackerConfigBase):
@@ -34,6 +37,10 @@ class JiraConfig(TrackerConfigBase):
     wont_do_resolution: str = Field(
         default="Won't Do", description="Resolution set when syncd closes a ticket as not planned."
     )
+    duplicate_resolution: str = Field(
+        default="Duplicate",
+        description="Resolution set when syncd closes a second ticket for one item as a duplicate.",
+    )
     search_lag: float = Field(
         default=60.0,
         ge=0,
@@ -47,3 +54,7 @@ class JiraConfig(TrackerConfigBase):
         if self.deployment == "cloud" and not self.email:
             raise ValueError("Jira Cloud needs `email` (with an API token in `token`)")
         return self
+
+    def user_for(self, entry: OwnerEntry) -> str | None:
+        """The `jira:` identity of an `owners:` entry."""
+        return entry.jira

@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from syncd.model import Status, TicketRef
+from syncd.trackers import marking
 from syncd.trackers.http.calls import retry_after_seconds
 from syncd.trackers.http.paging import CursorFormat
-from syncd.trackers.protocol import TicketDraft, TicketState, body_marker, extract_marker
+from syncd.trackers.protocol import TicketDraft, TicketState
+from syncd.trackers.shared import Current
+from syncd.trackers.text import parse_time
 
 if TYPE_CHECKING:
     from syncd.trackers.jira.config import JiraConfig
 
-REASON_CHARS = 200
 # Fields every search and GET asks for; Cloud search/jql returns only `id` unless told.
 FIELDS = (
     "summary",
@@ -33,8 +35,10 @@ FIELDS = (
     "duedate",
     "description",
 )
-# syncd's own comments (reminders, "please give a reason") must never be read back as a reason.
-OWN_NOTE = "<!-- syncd:note -->"
+# Jira shows HTML comments as text, so syncd's marks live in issue and comment properties
+# (REST `…/issue/{id}/properties/syncd`, `…/comment/{id}/properties/syncd`): invisible to
+# people, returned by search (`properties=syncd`) and by comment lists (`expand=properties`).
+PROPERTY = "syncd"
 KEY_ID_PREFIX = "key:"
 _KEY = re.compile(r"(?P<project>[A-Z][A-Z0-9_]+)-(?P<num>\d+)")
 
@@ -47,17 +51,6 @@ def marker_label(item_key: str) -> str:
 def label_text(label: str) -> str:
     """Jira labels cannot contain spaces (tracker-apis.md §3.2)."""
     return "-".join(label.split())
-
-
-def parse_time(text: str) -> datetime:
-    """Jira's `2026-11-23T10:00:00.000+0000` as an aware UTC datetime."""
-    for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
-        try:
-            return datetime.strptime(text, fmt).astimezone(UTC)
-        except ValueError:
-            pass
-    dt = datetime.fromisoformat(text)
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def epoch_ms(dt: datetime) -> int:
@@ -148,16 +141,38 @@ def needs_reason(issue: Mapping[str, Any], config: JiraConfig) -> bool:
     return _status_of(issue.get("fields") or {}, config) is Status.DEPRIORITIZED
 
 
+def comment_mark(comment: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """syncd's property on a comment listed with `expand=properties`, if it has one."""
+    for prop in comment.get("properties") or ():
+        if isinstance(prop, Mapping) and prop.get("key") == PROPERTY:
+            value = prop.get("value")
+            return value if isinstance(value, Mapping) else {}
+    return None
+
+
+def is_own_comment(comment: Mapping[str, Any]) -> bool:
+    """syncd wrote it: its property says so, or (older comments) its text tag does."""
+    return comment_mark(comment) is not None or marking.is_own(str(comment.get("body") or ""))
+
+
+def comment_has_tag(comment: Mapping[str, Any], tag: str) -> bool:
+    """The comment carries reminder `tag`, in its property or (older comments) its text."""
+    mark = comment_mark(comment)
+    return (mark is not None and mark.get("tag") == tag) or tag in str(comment.get("body") or "")
+
+
 def reason_from_comments(comments: Iterable[Mapping[str, Any]]) -> str | None:
     """The first line of the newest comment a person wrote (comments come newest first)."""
-    for comment in comments:
-        body = str(comment.get("body") or "")
-        if OWN_NOTE in body:
-            continue
-        for line in body.splitlines():
-            if line.strip():
-                return line.strip()[:REASON_CHARS]
-    return None
+    return marking.first_reason((str(c.get("body") or ""), is_own_comment(c)) for c in comments)
+
+
+def issue_marker(issue: Mapping[str, Any]) -> str | None:
+    """The item key in the issue's syncd property; else (older tickets) the description's
+    trailing text marker."""
+    prop = (issue.get("properties") or {}).get(PROPERTY)
+    if isinstance(prop, Mapping) and isinstance(prop.get("item"), str):
+        return str(prop["item"])
+    return marking.extract_marker((issue.get("fields") or {}).get("description"))
 
 
 def _person(user: Any) -> str | None:
@@ -168,9 +183,15 @@ def _person(user: Any) -> str | None:
 
 
 def ticket_state(
-    tracker: str, config: JiraConfig, issue: Mapping[str, Any], reason: str | None = None
+    tracker: str,
+    config: JiraConfig,
+    issue: Mapping[str, Any],
+    reason: str | None = None,
+    moved_from: str | None = None,
 ) -> TicketState:
-    """One issue as returned by search or `GET /issue/{id}` mapped to syncd's vocabulary."""
+    """One issue as returned by search or `GET /issue/{id}` mapped to syncd's vocabulary.
+
+    Issues are tracked by id: one moved to another project keeps it and shows its new key."""
     fields = issue.get("fields") or {}
     status = _status_of(fields, config)
     if status is Status.DEPRIORITIZED and reason is None:
@@ -181,7 +202,7 @@ def ticket_state(
     return TicketState(
         tracker=tracker,
         id=str(issue["id"]),
-        project=config.project,
+        project=str(issue["key"]).rsplit("-", 1)[0],
         key=str(issue["key"]),
         url=f"{config.url.rstrip('/')}/browse/{issue['key']}",
         status=status,
@@ -190,33 +211,30 @@ def ticket_state(
         reason=reason if status is Status.DEPRIORITIZED else None,
         labels=frozenset(fields.get("labels") or ()),
         closed_on=parse_time(resolved).date() if resolved and closed else None,
-        marker=extract_marker(fields.get("description")),
+        marker=issue_marker(issue),
         assignees=(person,) if person else (),
         due=date.fromisoformat(fields["duedate"]) if fields.get("duedate") else None,
+        moved_from=moved_from,
+    )
+
+
+def current(issue: Mapping[str, Any]) -> Current:
+    """The issue as the update diff needs it (Jira has one assignee)."""
+    fields = issue.get("fields") or {}
+    person = _person(fields.get("assignee"))
+    category = ((fields.get("status") or {}).get("statusCategory") or {}).get("key")
+    return Current(
+        title=str(fields.get("summary") or ""),
+        assignees=(person,) if person else (),
+        due=date.fromisoformat(fields["duedate"]) if fields.get("duedate") else None,
+        labels=frozenset(fields.get("labels") or ()),
+        is_open=category != "done",
     )
 
 
 def user_field(person: str, cloud: bool) -> dict[str, str]:
     """Cloud identifies users by accountId (GDPR mode), Data Center by user name."""
     return {"accountId": person} if cloud else {"name": person}
-
-
-def create_fields(draft: TicketDraft, config: JiraConfig) -> dict[str, Any]:
-    """The `fields` of `POST /issue`; dict values so the library does no lookups."""
-    description = f"{draft.body.rstrip()}\n\n{body_marker(draft.marker)}\n".lstrip("\n")
-    labels = [*config.labels, *draft.labels, marker_label(draft.marker)]
-    fields: dict[str, Any] = {
-        "project": {"key": config.project},
-        "issuetype": {"name": config.issue_type},
-        "summary": draft.title,
-        "description": description,
-        "labels": list(dict.fromkeys(label_text(lb) for lb in labels if lb.strip())),
-    }
-    if draft.due is not None:
-        fields["duedate"] = draft.due.isoformat()
-    if draft.assignees:
-        fields["assignee"] = user_field(draft.assignees[0], config.deployment == "cloud")
-    return fields
 
 
 def parse_ref(ref: TicketRef, base_url: str, project: str) -> str | None:
@@ -277,7 +295,7 @@ def created_state(
         url=f"{config.url.rstrip('/')}/browse/{key}",
         status=Status.OPEN,
         updated=now,
-        title=draft.title,
+        title=fields["summary"],
         labels=frozenset(fields["labels"]),
         marker=draft.marker,
         assignees=tuple(draft.assignees[:1]),
@@ -285,11 +303,13 @@ def created_state(
     )
 
 
-def close_transition_id(rows: Iterable[Mapping[str, Any]], wanted: str | None) -> str | None:
-    """The first transition to a `done`-category status (named `wanted`, if given)."""
+def transition_id(
+    rows: Iterable[Mapping[str, Any]], wanted: str | None, category: str = "done"
+) -> str | None:
+    """The first transition to a `category` status (named `wanted`, if given)."""
     for row in rows:
-        category = ((row.get("to") or {}).get("statusCategory") or {}).get("key")
+        to = ((row.get("to") or {}).get("statusCategory") or {}).get("key")
         name = str(row.get("name", ""))
-        if category == "done" and (wanted is None or name.casefold() == wanted.casefold()):
+        if to == category and (wanted is None or name.casefold() == wanted.casefold()):
             return str(row["id"])
     return None
