@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from tests.deploy.configs import PENDING, validate_kit_config
 from tests.deploy.conftest import DEPLOY, ROOT
+from tests.deploy.schemas import schema_errors
 
 COMPOSE = DEPLOY / "compose.yaml"
 CONFIG = DEPLOY / "compose.syncd.yaml"
@@ -33,7 +34,7 @@ def syncd_config() -> dict[str, Any]:
 
 def compose_problems(doc: dict[str, Any], config: dict[str, Any]) -> list[str]:
     services: dict[str, Any] = doc["services"]
-    problems = []
+    problems = schema_errors("compose-spec", doc)
     for name, service in services.items():
         image = service.get("image", "")
         if "build" in service:
@@ -175,6 +176,7 @@ BROKEN = {
     "writable root": (_svc("syncd", read_only=False), "read-only root"),
     "smtp port": (_wrong_smtp, "mailpit:1025"),
     "loopback listen": (_loopback_listen, "service.listen"),
+    "misspelt key": (_svc("syncd", stop_grace_perid="15s"), "stop_grace_perid"),
     "short grace": (_svc("syncd", stop_grace_period="5s"), "stop_grace_period"),
 }
 
