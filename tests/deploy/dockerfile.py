@@ -48,7 +48,10 @@ def stages(instructions: list[Instruction]) -> list[list[Instruction]]:
 
 def exec_form(args: str) -> list[str]:
     """The JSON array of an exec-form ENTRYPOINT/CMD (after any --options)."""
-    value: Any = json.loads(args[args.index("[") :])
+    try:
+        value: Any = json.loads(args[args.index("[") :])
+    except ValueError:
+        value = None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"not an exec-form array: {args}")
     return value

@@ -158,13 +158,17 @@ BROKEN = {
     "recommends": ("--no-install-recommends ", "", "--no-install-recommends"),
     "apt lists kept": (" && rm -rf /var/lib/apt/lists/* \\\n", " \\\n", "apt lists"),
     "pip cache": ("install --no-cache-dir", "install", "--no-cache-dir"),
-    "shell entrypoint": ('ENTRYPOINT ["/usr/bin/tini", "--", "syncd"]', "ENTRYPOINT syncd", ""),
+    "shell entrypoint": (
+        'ENTRYPOINT ["/usr/bin/tini", "--", "syncd"]',
+        "ENTRYPOINT syncd",
+        "exec-form",
+    ),
     "no tini": ('["/usr/bin/tini", "--", "syncd"]', '["syncd"]', "ENTRYPOINT"),
     "no ssh": ("git openssh-client tini", "git tini", "openssh-client"),
     "unexplained ignore": (
         "# at the next security update",
         "RUN true\n# hadolint ignore=DL3059\n#",
-        "",
+        "without a comment",
     ),
 }
 
