@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,6 +120,10 @@ def dockerfile_problems(text: str) -> list[str]:
     }
     if not labels >= OCI_LABELS:
         problems.append(f"OCI labels {sorted(OCI_LABELS - labels)}")
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    stage_args = {k: v for i in final if i.keyword == "ARG" for k, v in key_values(i.args).items()}
+    if stage_args.get("VERSION") != version["version"]:
+        problems.append(f"ARG VERSION (the version label) must be {version['version']}")
     for line, above in ignore_pragmas(text):
         if not above.startswith("#") or "ignore=" in above:
             problems.append(f"line {line}: a hadolint ignore without a comment saying why")
@@ -164,6 +169,7 @@ BROKEN = {
         "exec-form",
     ),
     "no tini": ('["/usr/bin/tini", "--", "syncd"]', '["syncd"]', "ENTRYPOINT"),
+    "stale version": ("ARG VERSION=0.1.0", "ARG VERSION=0.0.9", "ARG VERSION"),
     "no ssh": ("git openssh-client tini", "git tini", "openssh-client"),
     "unexplained ignore": (
         "# at the next security update",
