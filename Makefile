@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/ruff check syncd tests bench
 	$(BIN)/ruff format --check syncd tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check syncd tests bench
