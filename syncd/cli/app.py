@@ -15,7 +15,7 @@ import click
 
 import syncd
 from syncd import log
-from syncd.cli import check, config, lint, status, sync
+from syncd.cli import check, config, digest, lint, status, sync
 from syncd.cli.context import Ctx
 
 
@@ -67,3 +67,4 @@ def cli(
 
 for _command in (check.check, sync.sync, status.status, lint.lint, config.config_group):
     cli.add_command(_command)
+cli.add_command(digest.digest)
