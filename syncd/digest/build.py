@@ -11,7 +11,7 @@ counts where is written down once, here:
 | needs_decision | flagged needs decision |
 | done_this_period | done, and it became done inside the period |
 | deprioritized_this_period | deprioritized, and it became so inside the period |
-| newly overdue (a count) | overdue, and its due date is on or after the period's first day |
+| newly overdue (a count) | overdue, and its due date is inside the period (from its first day to the day before the fire time) |
 
 "Became done inside the period" needs an observed transition; an item syncd first saw
 already done counts only when its review is dated inside the period (it cannot have been
@@ -89,6 +89,7 @@ def build_digest(
     chosen = select(reports, settings.selection, tracker_of or {})
     view = _Viewer(settings, today, tickets or {})
     start_day = period.start.astimezone(period.end.tzinfo).date()
+    end_day = period.end.date()  # due that day: overdue the next, in the next period
     by_flag: dict[Flag, list[ItemReport]] = defaultdict(list)
     done_now: list[ItemReport] = []
     dropped_now: list[ItemReport] = []
@@ -115,7 +116,7 @@ def build_digest(
         done=counts[Status.DONE],
         done_this_period=len(done_now),
         deprioritized_this_period=len(dropped_now),
-        newly_overdue=sum(1 for r in overdue if r.due is not None and r.due >= start_day),
+        newly_overdue=sum(1 for r in overdue if r.due is not None and start_day <= r.due < end_day),
     )
     return Digest(
         name=settings.name,
@@ -228,13 +229,16 @@ class _Viewer:
 
 
 def _ticket_of(r: ItemReport) -> TicketLink | None:
-    ref = r.item.ticket
-    if r.ticket_url is None and (ref is None or ref.url is None):
-        return None
-    label = None
-    if ref is not None:
+    """The linked ticket as far as the review and the pass know it: the pass's URL, else
+    syncd's own suffix (`· [OPS-7](url)`), else a reference written in the item."""
+    ref, suffix = r.item.ticket, r.item.suffix
+    url = r.ticket_url or (suffix.ticket_url if suffix else None) or (ref.url if ref else None)
+    label = suffix.ticket_label if suffix and suffix.ticket_label else None
+    if label is None and ref is not None:
         label = ref.key or (f"{ref.repo}#{ref.number}" if ref.repo and ref.number else None)
-    return TicketLink(key=label, url=r.ticket_url or (ref.url if ref else None))
+    if url is None and label is None:
+        return None
+    return TicketLink(key=label, url=url)
 
 
 def _by_owner(overdue: Sequence[ItemReport], view: _Viewer) -> tuple[OwnerGroup, ...]:

@@ -9,7 +9,7 @@ stepping forward from a little before `now`, widening the look-back until a fire
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from syncd.digest.model import Period
 
@@ -40,6 +40,8 @@ def validate_schedule(expr: str, zone: tzinfo) -> None:
         _trigger(expr, zone)
     except ValueError as exc:
         raise ValueError(f"`{expr}` is not a cron schedule ({exc})") from None
+    if _next(expr, zone, datetime(2000, 1, 1, tzinfo=zone)) is None:
+        raise ValueError(f"`{expr}` never fires (no such day)")
 
 
 def _next(expr: str, zone: tzinfo, after: datetime) -> datetime | None:
@@ -49,13 +51,18 @@ def _next(expr: str, zone: tzinfo, after: datetime) -> datetime | None:
 
 
 def latest_fire(expr: str, zone: tzinfo, now: datetime) -> datetime:
-    """The schedule's latest fire time at or before `now` (aware, in `zone`)."""
+    """The schedule's latest fire time at or before `now` (aware, in `zone`).
+
+    Arithmetic is done in UTC: `aware + timedelta` is wall-clock arithmetic that drops
+    `fold`, so one second after the second 02:30 of a DST fall-back day would be the first
+    02:30 again, and the search would never end."""
+    now = now.astimezone(UTC)
     for lookback in _LOOKBACKS:
         fire = _next(expr, zone, now - lookback)
         if fire is None or fire > now:
             continue
         while True:
-            following = _next(expr, zone, fire + timedelta(seconds=1))
+            following = _next(expr, zone, fire.astimezone(UTC) + timedelta(seconds=1))
             if following is None or following > now:
                 return fire
             fire = following
@@ -65,11 +72,11 @@ def latest_fire(expr: str, zone: tzinfo, now: datetime) -> datetime:
 def period_at(expr: str, zone: tzinfo, now: datetime) -> Period:
     """The period of the latest fire time at or before `now`: from the fire before it."""
     end = latest_fire(expr, zone, now)
-    start = latest_fire(expr, zone, end - timedelta(seconds=1))
+    start = latest_fire(expr, zone, end.astimezone(UTC) - timedelta(seconds=1))
     local_end = end.astimezone(zone)
-    length = end - start
+    length = end.astimezone(UTC) - start.astimezone(UTC)
     if timedelta(days=6) <= length <= timedelta(days=8):
-        middle = (start + length / 2).astimezone(zone).date()
+        middle = (start.astimezone(UTC) + length / 2).astimezone(zone).date()
         year, week, _ = middle.isocalendar()
         label = f"{year}-W{week:02d}"
     else:
