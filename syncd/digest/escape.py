@@ -14,6 +14,7 @@ import re
 
 _JOINER = "\u2060"
 _BROADCAST = re.compile(r"@(?=(?:here|channel|everyone|all|room|team)\b)", re.IGNORECASE)
+_TOKEN = re.compile(r"<(?=[!@#])")  # Slack <!here> <@U1> <#C1>, and Teams/Mattermost alike
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Inline markup only: values never start a line (templates put them after "- " or a label),
 # so block markers (# - + 1.) need no escape, and `(` is harmless once `]` is escaped.
@@ -24,8 +25,8 @@ _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 def plain(text: object) -> str:
     """Text for plain-text output: one line, no control characters, broadcasts defused."""
-    value = _NEWLINES.sub(" ", str(text))
-    return _BROADCAST.sub("@" + _JOINER, _CONTROL.sub("", value))
+    value = _CONTROL.sub("", _NEWLINES.sub(" ", str(text)))
+    return _TOKEN.sub("<" + _JOINER, _BROADCAST.sub("@" + _JOINER, value))
 
 
 def slack(text: object) -> str:
