@@ -29,7 +29,7 @@ def _post_all(
     what: str,
     check: Callable[[Any], None],
 ) -> int:
-    sleep = out.sleep or time.sleep
+    sleep = out.sleep if out.sleep is not None else time.sleep
     start = min(parts_sent(out.resume), len(payloads))
     for index in range(start, len(payloads)):
         if index > start:
