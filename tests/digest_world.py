@@ -89,13 +89,13 @@ def digest(
     *,
     today: date = date(2026, 6, 10),
     history: Mapping[str, LastChange] | None = None,
-    selection: Selection = Selection(),
+    selection: Selection | None = None,
     review_url: str | None = None,
 ) -> Digest:
     settings = BuildSettings(
         name="weekly",
         title="Open actions: weekly",
-        selection=selection,
+        selection=selection or Selection(),
         review_url=review_url,
     )
     return build_digest(

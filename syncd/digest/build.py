@@ -11,7 +11,7 @@ counts where is written down once, here:
 | needs_decision | flagged needs decision |
 | done_this_period | done, and it became done inside the period |
 | deprioritized_this_period | deprioritized, and it became so inside the period |
-| newly overdue (a count) | overdue, and its due date is inside the period (from its first day to the day before the fire time) |
+| newly overdue (a count) | overdue, and due inside the period (its first day to the day before) |
 
 "Became done inside the period" needs an observed transition; an item syncd first saw
 already done counts only when its review is dated inside the period (it cannot have been

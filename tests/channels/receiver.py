@@ -43,7 +43,7 @@ def receiver(path: str = "/services/T000/B000/XXXXSECRET") -> Iterator[Receiver]
         def log_message(self, *args: object) -> None:
             pass
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             with state.lock:

@@ -131,9 +131,11 @@ def test_implicit_tls_with_a_password_file(ca: trustme.CA, ca_file: Path, tmp_pa
 
 
 def test_an_untrusted_certificate_is_refused(ca: trustme.CA, tmp_path: Path) -> None:
-    with smtp_server(ca=ca, mode="starttls") as (inbox, port):
-        with pytest.raises(ChannelError, match="certificate is not trusted") as caught:
-            send_email(channel(port, security="starttls"), outgoing(tmp_path))
+    with (
+        smtp_server(ca=ca, mode="starttls") as (inbox, port),
+        pytest.raises(ChannelError, match="certificate is not trusted") as caught,
+    ):
+        send_email(channel(port, security="starttls"), outgoing(tmp_path))
     assert caught.value.permanent
     assert inbox.received == []
 
