@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class Receiver:
     # Answers for the next requests, in order: (status, body, headers); then `default`.
     script: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
     default: tuple[int, str, dict[str, str]] = (200, "ok", {})
+    delay: float = 0.0  # seconds before answering
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, status: int, body: str = "", **headers: str) -> None:
@@ -52,6 +54,8 @@ def receiver(path: str = "/services/T000/B000/XXXXSECRET") -> Iterator[Receiver]
                 )
                 status, text, headers = state.script.pop(0) if state.script else state.default
             payload = text.encode()
+            if state.delay:
+                time.sleep(state.delay)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
