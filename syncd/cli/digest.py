@@ -50,7 +50,8 @@ def digest(
       syncd digest weekly --send --force    # deliver it again
     """
     from syncd.clock import Clock
-    from syncd.digest.deliver import make_digest, send_due_digests, specs
+    from syncd.digest.deliver import send_due_digests
+    from syncd.digest.inputs import make_digest, specs
     from syncd.digest.render import Renderer
     from syncd.engine.judge import judge_all
     from syncd.engine.run import gather, open_store, rules, today_for
