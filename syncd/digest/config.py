@@ -102,7 +102,9 @@ class DigestSpec(BaseModel):
         return parse_duration(self.grace)
 
     def heading(self, name: str) -> str:
-        return self.title or f"Open actions: {name}"
+        if self.title:
+            return self.title
+        return "Open actions" if name == "digest" else f"Open actions: {name}"
 
 
 def digest_reference_problems(

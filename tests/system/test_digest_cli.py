@@ -47,7 +47,7 @@ def test_without_digests_configured_it_renders_a_digest_of_everything(
 ) -> None:
     done = run("digest", "--today", "2026-06-10")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Open actions: digest — 2026-W23\n")
+    assert done.stdout.startswith("Open actions — 2026-W23\n")
     assert "Alert when checkout 5xx rate stays above 3%" in done.stdout
     sent = run("digest", "--send", "--today", "2026-06-10")
     assert sent.returncode == 0
