@@ -21,6 +21,7 @@ claim that every finished item was finished this week.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -167,13 +168,18 @@ class _Viewer:
         self.tickets = tickets
         self.made: dict[str, DigestItem] = {}
         self.refs: dict[str, ReviewRef] = {}
+        self.paths: dict[str, str] = {}
 
     def all(self, reports: Iterable[ItemReport]) -> tuple[DigestItem, ...]:
         return tuple(self.item(r) for r in reports)
 
     def path(self, review: Review) -> str:
-        base = self.settings.review_base
-        return posixpath.join(base, review.path) if base else review.path
+        found = self.paths.get(review.path)
+        if found is None:
+            base = self.settings.review_base
+            found = posixpath.join(base, review.path) if base else review.path
+            self.paths[review.path] = found
+        return found
 
     def review_url(self, review: Review, line: int) -> str | None:
         template = self.settings.review_url
@@ -215,13 +221,18 @@ class _Viewer:
             ticket_ref=item.ticket.raw if item.ticket else None,
             status=r.status,
             reason=r.reason,
-            flags=tuple(sorted(f.value for f in r.flags)),
+            flags=_flag_names(r.flags),
             review_url=self.review_url(r.review, item.line),
             days_overdue=(self.today - r.due).days if overdue and r.due else None,
             ticket=self.tickets.get(item.key) or _ticket_of(r),
         )
         self.made[item.key] = found
         return found
+
+
+@functools.lru_cache(maxsize=256)  # bounded: there are only 2^7 sets of flags
+def _flag_names(flags: frozenset[Flag]) -> tuple[str, ...]:
+    return tuple(sorted(f.value for f in flags))
 
 
 def _ticket_of(r: ItemReport) -> TicketLink | None:

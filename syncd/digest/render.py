@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from syncd.digest import escape
-from syncd.digest.jsonout import digest_json
+from syncd.digest.jsonout import digest_json_text
 from syncd.digest.model import Digest, Selection
 
 Format = Literal["text", "markdown", "html", "json", "slack", "teams"]
@@ -105,7 +105,7 @@ class Renderer:
     def render(self, digest: Digest, fmt: Format, options: RenderOptions) -> str:
         """One rendering as text (slack and teams: the JSON payloads, one per message)."""
         if fmt == "json":
-            return json.dumps(digest_json(digest), indent=2, ensure_ascii=False) + "\n"
+            return digest_json_text(digest)
         if fmt == "html":
             return self.html(digest, options)
         if fmt in ("slack", "teams"):
