@@ -45,6 +45,11 @@ class ChannelError(Exception):
         self.progress = progress  # kept in the ledger; the retry resumes from it
 
 
+class ChannelSkipped(Exception):
+    """Nothing was sent on purpose (a person closed the digest issue): recorded for the
+    period, not retried, reported as skipped with this message."""
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One digest on its way to one channel."""

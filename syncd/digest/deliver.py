@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from syncd import log
-from syncd.channels.base import ChannelError, Outgoing, channel_id, describe
+from syncd.channels.base import ChannelError, ChannelSkipped, Outgoing, channel_id, describe
 from syncd.channels.config import ChannelEntry
 from syncd.channels.registry import send
 from syncd.clock import Clock
@@ -208,6 +208,11 @@ class _Job:
             )
             try:
                 detail = send(entry, outgoing)
+            except ChannelSkipped as exc:
+                self.store.finish_delivery(claim.delivery, self.clock.now(), detail=str(exc))
+                _log.warning("digest_channel_skipped", digest=self.name, channel=cid, why=str(exc))
+                result("skipped", str(exc))
+                continue
             except ChannelError as exc:
                 retry_at = self.clock.now() + _backoff(claim.delivery.attempts, exc)
                 self.store.fail_delivery(claim.delivery, str(exc), retry_at, detail=exc.progress)
