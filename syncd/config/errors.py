@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from syncd.config.models import Config, Loc
 from syncd.config.source import ConfigProblem
 
-_SECRET_KEY = re.compile(r"token|password|secret|webhook_url|^url$", re.IGNORECASE)
+_SECRET_KEY = re.compile(r"token|password|secret|webhook_url", re.IGNORECASE)
 _PLAIN_KEY = re.compile(r"[\w@+-]+")
 
 _TYPE_WORDS = {

@@ -85,7 +85,7 @@ def test_send_delivers_once_and_force_again(run: Run, project: Path, hook: Recei
 def test_a_failed_send_exits_3_and_names_no_secret(run: Run, project: Path, hook: Receiver) -> None:
     configure(project, hook)
     hook.answer(500, "")
-    done = run("digest", "weekly", "--send")
+    done = run("--log-level", "debug", "digest", "weekly", "--send")
     assert done.returncode == 3
     assert "webhook: HTTP 500" in done.stdout
     assert hook.url not in done.stdout + done.stderr and "/hooks/digest" not in done.stderr
