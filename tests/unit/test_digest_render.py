@@ -182,3 +182,32 @@ def test_text_reads_as_a_report() -> None:
     assert "OVERDUE (2), by owner, oldest first" in text
     assert "- Alert on checkout 5xx above 3% [@priya; due 2026-06-04; 6 days overdue]" in text
     assert "reviews/2026-05-12-checkout.md:10" in text
+
+
+def test_a_long_running_process_renders_digests_without_growing() -> None:
+    import gc
+    import tracemalloc
+
+    renderer = Renderer()
+    d = digest()
+
+    def week() -> None:
+        for fmt in FORMATS:
+            renderer.render(d, fmt, OPTIONS)
+
+    for _ in range(5):
+        week()  # templates compiled, caches warm
+    gc.collect()
+    tracemalloc.start()
+    try:
+        week()
+        gc.collect()
+        before = tracemalloc.take_snapshot()
+        for _ in range(40):
+            week()
+        gc.collect()
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    assert grown < 64 * 1024, f"grew {grown} bytes over 40 renderings of every format"
