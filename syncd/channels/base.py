@@ -19,10 +19,10 @@ from syncd.channels.config import (
     TrackerIssueChannel,
     WebhookChannel,
 )
-from syncd.digest.model import Digest
-from syncd.digest.render import Renderer, RenderOptions
 
 if TYPE_CHECKING:
+    from syncd.digest.model import Digest
+    from syncd.digest.render import Renderer, RenderOptions
     from syncd.trackers.registry import TrackerConfig
 
 

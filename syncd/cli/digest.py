@@ -50,7 +50,6 @@ def digest(
       syncd digest weekly --send --force    # deliver it again
     """
     from syncd.clock import Clock
-    from syncd.digest.deliver import send_due_digests
     from syncd.digest.inputs import make_digest, specs
     from syncd.digest.render import Renderer
     from syncd.engine.judge import judge_all
@@ -72,6 +71,8 @@ def digest(
             _emit(renderer.render(built, fmt, options), output)  # type: ignore[arg-type]
         if not send:
             return EXIT_OK
+        from syncd.digest.deliver import send_due_digests
+
         run = send_due_digests(
             loaded,
             store,

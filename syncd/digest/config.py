@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from syncd.channels.config import ChannelEntry, EmailChannel
 from syncd.config.values import Duration, Strings, parse_duration
-from syncd.digest.model import Selection
 from syncd.digest.period import validate_schedule
+
+if TYPE_CHECKING:
+    from syncd.digest.model import Selection
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 DEFAULT_SCHEDULE = "0 9 * * MON"
@@ -31,6 +34,10 @@ class DigestFilter(BaseModel):
     trackers: Strings = Field(default=(), description="Items routed to any of these trackers.")
 
     def selection(self) -> Selection:
+        # Imported here: every command loads the config, few build a digest (the digest's
+        # dataclasses cost ~10 ms of start-up).
+        from syncd.digest.model import Selection
+
         return Selection(self.teams, self.services, self.owners, self.trackers)
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
-from syncd.digest.model import Period
+if TYPE_CHECKING:
+    from syncd.digest.model import Period
 
 _LOOKBACKS = (
     timedelta(hours=1),
@@ -71,6 +73,8 @@ def latest_fire(expr: str, zone: tzinfo, now: datetime) -> datetime:
 
 def period_at(expr: str, zone: tzinfo, now: datetime) -> Period:
     """The period of the latest fire time at or before `now`: from the fire before it."""
+    from syncd.digest.model import Period  # config validation imports this module: stay light
+
     end = latest_fire(expr, zone, now)
     start = latest_fire(expr, zone, end.astimezone(UTC) - timedelta(seconds=1))
     local_end = end.astimezone(zone)
