@@ -74,10 +74,10 @@ def check(
     else:
         click.echo(trackers_text(result), nl=False)
         click.echo(check_text(result, root, base, problems, code, limit=limit), nl=False)
-        if digests is not None and digests.results:
+        if digests is not None:
             from syncd.cli.digest import run_text
 
-            click.echo(run_text(digests), nl=False)
+            click.echo(run_text(digests, routine=False), nl=False)
     return code
 
 

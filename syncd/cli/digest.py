@@ -87,15 +87,21 @@ def digest(
     return EXIT_INCOMPLETE if run.failed else EXIT_OK
 
 
-def run_text(run: Any) -> str:
-    """One line per digest channel: what was sent, skipped or failed, and why."""
+_ROUTINE = ("already sent", "not due", "being sent by another process")
+
+
+def run_text(run: Any, *, routine: bool = True) -> str:
+    """One line per digest channel: what was sent, skipped or failed, and why. Without
+    `routine`, skips that happen on every pass of the week ("already sent") are left out, so
+    cron mails only news."""
     if not run.results:
-        return "digest: no channels configured; nothing sent\n"
+        return "digest: no channels configured; nothing sent\n" if routine else ""
     lines = [
         f"digest {r.digest} {r.period}: {r.description}: {r.outcome} ({r.reason})"
         for r in run.results
+        if routine or r.outcome != "skipped" or not r.reason.startswith(_ROUTINE)
     ]
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 def _emit(text: str, output: Path | None) -> None:
