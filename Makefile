@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck bench clean
+.PHONY: run test lint fmt typecheck bench screenshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ fmt: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_records.py
 	$(BIN)/python bench/bench_trackers.py
+	$(BIN)/python bench/bench_digest.py
+
+## screenshot: pictures of the HTML digest email (desktop, phone) in docs/; needs Debian's chromium
+screenshot: $(STAMP)
+	$(BIN)/python bench/screenshot.py
 
 clean:
 	rm -rf $(VENV) .syncd .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,7 @@ import click
 
 import syncd
 from syncd import log
-from syncd.cli import check, config, lint, run, status, sync
+from syncd.cli import check, config, digest, lint, run, status, sync
 from syncd.cli.context import Ctx
 
 
@@ -65,5 +65,13 @@ def cli(
     ctx.obj = Ctx(config, log_level, log_format)
 
 
-for _command in (check.check, sync.sync, run.run, status.status, lint.lint, config.config_group):
+for _command in (
+    check.check,
+    sync.sync,
+    run.run,
+    digest.digest,
+    status.status,
+    lint.lint,
+    config.config_group,
+):
     cli.add_command(_command)

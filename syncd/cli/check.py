@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import click
 
 from syncd.cli.context import (
@@ -35,28 +38,55 @@ from syncd.cli.context import (
     show_default=True,
     help="Items listed per problem in the text report (0: all); `syncd status --flag` lists all.",
 )
+@click.option("--no-digest", is_flag=True, help="Do not send the digests that are due.")
 @today_option
 @click.pass_obj
-def check(obj: Ctx, fmt: str, no_write: bool, limit: int, today: str | None) -> int:
+def check(
+    obj: Ctx, fmt: str, no_write: bool, limit: int, no_digest: bool, today: str | None
+) -> int:
     """Run one pass and report follow-through problems (the cron entry point).
 
     Parses every review (unchanged files come from the cache), judges each action item,
     writes overdue / needs-decision marks into the reviews (records.write_back), and prints a
-    report grouped by problem. Exits 1 when a problem listed in health.fail_on is found.
+    report grouped by problem, then sends each digest that is due and not yet sent
+    (`digests:`; --no-digest skips that). Exits 1 when a problem listed in health.fail_on is
+    found, 3 when the pass or a digest send could not complete.
     """
     from syncd.cli.report import check_json, check_text, trackers_text
     from syncd.engine.run import Mode
 
     loaded = obj.load()
-    result = one_pass(loaded, Mode.NO_WRITE if no_write else Mode.SYNC, parse_today(today))
+    mode = Mode.NO_WRITE if no_write else Mode.SYNC
+    result = one_pass(loaded, mode, parse_today(today), digests=not no_digest)
     problems = failing(result, loaded.config.health.fail_on)
     code = EXIT_PROBLEMS if problems else EXIT_OK
-    if result.incomplete:
+    digests = result.digests
+    if result.incomplete or (digests is not None and digests.failed):
         code = EXIT_INCOMPLETE
     root, base = loaded.records_root(), loaded.base_dir
     if fmt == "json":
-        click.echo(check_json(result, root, base, problems, code), nl=False)
+        text = check_json(result, root, base, problems, code)
+        click.echo(with_digests(text, digests) if digests else text, nl=False)
     else:
         click.echo(trackers_text(result), nl=False)
         click.echo(check_text(result, root, base, problems, code, limit=limit), nl=False)
+        if digests is not None:
+            from syncd.cli.digest import run_text
+
+            click.echo(run_text(digests, routine=False), nl=False)
     return code
+
+
+def with_digests(text: str, run: Any) -> str:
+    doc = json.loads(text)
+    doc["digests"] = [
+        {
+            "digest": r.digest,
+            "period": r.period,
+            "channel": r.channel,
+            "outcome": r.outcome,
+            "reason": r.reason,
+        }
+        for r in run.results
+    ]
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

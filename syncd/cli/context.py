@@ -63,8 +63,9 @@ today_option = click.option(
 )
 
 
-def one_pass(loaded: Any, mode: Any, today: date | None) -> Any:
-    """Open the store, take its lock, run one pass (the body of check, sync and status)."""
+def one_pass(loaded: Any, mode: Any, today: date | None, *, digests: bool = False) -> Any:
+    """Open the store, take its lock, run one pass (the body of check, sync, status and
+    digest); with `digests`, the digests that are due are sent after the pass."""
     from syncd.clock import Clock
     from syncd.engine.context import PassContext, holder
     from syncd.engine.run import Mode, run_pass
@@ -74,8 +75,13 @@ def one_pass(loaded: Any, mode: Any, today: date | None) -> Any:
     with Store.open(loaded.store_url()) as store:
         if mode is Mode.READ:  # reads, and a parse cache any pass may refresh: no lock
             return run_pass(ctx, store, mode)
+        renderer = None
+        if digests and loaded.config.digests:
+            from syncd.digest.render import Renderer
+
+            renderer = Renderer()
         with store.lock(holder()):
-            return run_pass(ctx, store, mode)
+            return run_pass(ctx, store, mode, digests=renderer)
 
 
 def failing(result: Any, fail_on: Sequence[str]) -> list[str]:

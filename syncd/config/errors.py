@@ -21,7 +21,7 @@ from syncd.config.models import Config, Loc
 from syncd.config.source import ConfigProblem
 from syncd.trackers.http.answers import redact_url
 
-_SECRET_KEY = re.compile(r"token|password|secret", re.IGNORECASE)
+_SECRET_KEY = re.compile(r"token|password|secret|webhook_url", re.IGNORECASE)
 _PLAIN_KEY = re.compile(r"[\w@+-]+")
 
 _TYPE_WORDS = {

@@ -18,6 +18,7 @@ from syncd.config.errors import line_of, problems_from, render
 from syncd.config.models import DEFER_REFERENCES, Config
 from syncd.config.routing import reference_problems
 from syncd.config.source import ConfigProblem, read_source
+from syncd.digest.config import digest_reference_problems
 from syncd.errors import ConfigError
 from syncd.repo.config import records_problems, tracker_problems
 
@@ -155,6 +156,7 @@ def _reference_problems(
             tracker_problems(records["repo"], trackers if isinstance(trackers, dict) else {})
         )
         found += tuple(_repo_path_problems(records))
+    found += tuple(digest_reference_problems(data, trackers if isinstance(trackers, dict) else {}))
     return [ConfigProblem(line_of(loc, lines), loc, message) for loc, message in found]
 
 

@@ -34,6 +34,7 @@ from syncd.config.values import (
     owner_key,
     rule_shorthand,
 )
+from syncd.digest.config import DigestSpec
 from syncd.repo.config import RepoConfig, records_problems, tracker_problems
 from syncd.service.config import ServiceConfig
 from syncd.trackers.registry import TrackerConfig
@@ -187,28 +188,6 @@ class StoreConfig(BaseModel):
         return value
 
 
-class DigestConfig(BaseModel):
-    """The weekly open-actions digest (channels come later)."""
-
-    model_config = _FROZEN
-
-    enabled: bool = Field(default=False, description="Send the digest.")
-    schedule: str = Field(
-        default="0 9 * * MON",
-        description="Cron schedule (minute hour day month weekday) in `timezone`.",
-    )
-
-    @field_validator("schedule")
-    @classmethod
-    def _five_fields(cls, value: str) -> str:
-        if len(value.split()) != 5:
-            raise ValueError(
-                f"`{value}` is not a cron schedule; give five fields: minute hour day month "
-                "weekday, e.g. `0 9 * * MON`"
-            )
-        return value
-
-
 class LogConfig(BaseModel):
     """Logging (structlog)."""
 
@@ -249,7 +228,11 @@ class Config(BaseModel):
         default_factory=dict,
         description="Person as written in reviews (`@priya` or `priya`) → identities.",
     )
-    digest: DigestConfig = Field(default_factory=DigestConfig, description="Digest.")
+    digests: dict[str, DigestSpec] = Field(
+        default_factory=dict,
+        description="Digest name → schedule, filter and channels; none = `syncd digest` renders "
+        "a default digest of everything and sends nothing.",
+    )
     log: LogConfig = Field(default_factory=LogConfig, description="Logging.")
     service: ServiceConfig = Field(
         default_factory=ServiceConfig, description="The long-running service (`syncd run`)."

@@ -17,15 +17,21 @@ import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from syncd import log
 from syncd.config.models import Config
 from syncd.config.values import owner_key
 from syncd.engine.apply.execute import Applied, Result, World, Writes, apply_plan
 from syncd.engine.apply.reviews import Replanner
-from syncd.engine.context import PassContext
+from syncd.engine.context import PassContext, holder
 from syncd.engine.gather.reviews import gather_reviews
-from syncd.engine.gather.tickets import GatheredTickets, TrackerFacts, gather_tickets
+from syncd.engine.gather.tickets import (
+    GatheredTickets,
+    TrackerFacts,
+    gather_tickets,
+    read_stored_tickets,
+)
 from syncd.engine.judge import Progress, judge_all
 from syncd.engine.memo import PassMemo
 from syncd.engine.plan.pass_plan import Plan, Settings, plan_pass
@@ -33,8 +39,12 @@ from syncd.engine.plan.steps import RecordStatuses, SaveTickets
 from syncd.engine.plan.tickets import TrackerPolicy
 from syncd.model import ItemReport, Problem, Review, Status
 from syncd.repo.workspace import Workspace
+
+if TYPE_CHECKING:
+    from syncd.digest.deliver import DigestRun
+    from syncd.digest.render import Renderer
 from syncd.store.database import Store
-from syncd.trackers.protocol import Tracker, Traits
+from syncd.trackers.protocol import TicketState, Tracker, Traits
 from syncd.trackers.registry import build_tracker
 from syncd.trackers.settings import TrackerConfigBase
 
@@ -67,7 +77,10 @@ class PassResult:
     plan: Plan
     applied: Applied
     trackers: Mapping[str, TrackerFacts] | None  # None: records-only pass
+    routes: Mapping[str, str]  # item key → its tracker
+    linked: Mapping[str, TicketState]  # item key → its ticket as last seen
     problems: tuple[str, ...]  # routing problems, in the user's words
+    digests: DigestRun | None  # what the digests due this pass did
     parsed: int
     cached: int
     seconds: float
@@ -102,10 +115,13 @@ def run_pass(
     stop: Callable[[], bool] = lambda: False,
     memo: PassMemo | None = None,
     workspace: Workspace | None = None,
+    digests: Renderer | None = None,
 ) -> PassResult:
     """One pass. A long-running caller reuses its `trackers` and `memo` (what the last pass
     read) from pass to pass; a one-shot command passes neither. `stop` is asked between
-    writes: once it says yes, the pass finishes the write under way and runs no more."""
+    writes: once it says yes, the pass finishes the write under way and runs no more.
+    `digests`: send the digests that are due once the pass is done (SYNC only), rendered with
+    this renderer (a long-running caller keeps one)."""
     started = ctx.clock.monotonic()
     today, now = ctx.clock.today(), ctx.clock.now()
     repo = ctx.loaded.config.records.repo
@@ -123,7 +139,10 @@ def run_pass(
     gathered = gather_reviews(ctx, store, memo)
     tickets: GatheredTickets | None = None
     progress: dict[str, Progress] = {}
-    if ctx.loaded.config.trackers and mode is not Mode.READ:
+    if ctx.loaded.config.trackers and mode is Mode.READ:
+        tickets = read_stored_tickets(ctx.loaded.config, store, gathered.reviews)
+        progress = _progress(tickets)
+    elif ctx.loaded.config.trackers:
         if trackers is None:
             trackers = build_trackers(ctx)
         tickets = gather_tickets(ctx.loaded.config, store, trackers, gathered.reviews, now, memo)
@@ -132,7 +151,8 @@ def run_pass(
     write_back = mode in (Mode.SYNC, Mode.DRY_RUN)
     settings = _settings(ctx, gathered.reviews, trackers or {}, write_back=write_back)
     versions = store.versions() if memo is not None else {}
-    plan = plan_pass(gathered, tickets, reports, settings, today, now, _recorded(memo, versions))
+    planned = tickets if mode is not Mode.READ else None  # status reads; it plans no ticket
+    plan = plan_pass(gathered, planned, reports, settings, today, now, _recorded(memo, versions))
     world = World(
         store=store,
         trackers=trackers or {},
@@ -149,6 +169,24 @@ def run_pass(
     applied = apply_plan(plan.steps, world, _WRITES[mode])
     if memo is not None:
         _remember(memo, store, tickets, plan, applied)
+    linked = _linked(tickets)
+    digest_run = None
+    sending = mode in (Mode.SYNC, Mode.NO_WRITE)  # --no-write keeps the reviews, not the digest
+    if digests is not None and sending and ctx.loaded.config.digests and not stop():
+        from syncd.digest.deliver import send_due_digests
+        from syncd.digest.inputs import tickets_of
+
+        routes = tickets.routes if tickets else {}
+        digest_run = send_due_digests(
+            ctx.loaded,
+            store,
+            reports,
+            ctx.clock,
+            tracker_of=routes,
+            tickets=tickets_of(linked),
+            renderer=digests,
+            holder=holder(),
+        )
     seconds = ctx.clock.monotonic() - started
     _log.info(  # the one line a pass logs at info when nothing changed
         "pass_finished",
@@ -173,8 +211,11 @@ def run_pass(
         lint=gathered.discovery + gathered.lint,
         plan=plan,
         applied=applied,
-        trackers=tickets.facts if tickets else None,
+        trackers=tickets.facts if tickets and mode is not Mode.READ else None,
+        routes=tickets.routes if tickets else {},
+        linked=linked,
         problems=tickets.problems if tickets else (),
+        digests=digest_run,
         parsed=gathered.parsed,
         cached=gathered.cached,
         seconds=seconds,
@@ -214,6 +255,17 @@ def _remember(
             memo.tickets[name] = (version, states)
         else:
             memo.tickets.pop(name, None)  # read from the store next pass
+
+
+def _linked(tickets: GatheredTickets | None) -> dict[str, TicketState]:
+    if tickets is None:
+        return {}
+    out: dict[str, TicketState] = {}
+    for key, (name, tid) in tickets.links.items():
+        state = tickets.facts[name].states.get(tid) if name in tickets.facts else None
+        if state is not None:
+            out[key] = state
+    return out
 
 
 def _progress(tickets: GatheredTickets) -> dict[str, Progress]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from syncd import log
 from syncd.clock import Clock
 from syncd.config.load import LoadedConfig, load_config
+from syncd.digest.render import Renderer
 from syncd.engine.context import PassContext, holder
 from syncd.engine.memo import PassMemo
 from syncd.engine.run import Mode, PassResult, build_trackers, run_pass
@@ -45,11 +46,13 @@ class _Setup:
     ctx: PassContext
     trackers: Mapping[str, Tracker]
     memo: PassMemo  # what the last pass read: unchanged inputs are not decoded again
+    renderer: Renderer | None  # the digests' templates, loaded once
 
     @classmethod
     def build(cls, loaded: LoadedConfig, clock: Clock | None) -> _Setup:
         ctx = PassContext.build(loaded, clock)
-        return cls(loaded, ctx, build_trackers(ctx), PassMemo())
+        renderer = Renderer() if loaded.config.digests else None
+        return cls(loaded, ctx, build_trackers(ctx), PassMemo(), renderer)
 
 
 class Service:
@@ -171,6 +174,11 @@ class Service:
                 return None
         outcome = _outcome(result, setup.loaded)
         self.metrics.observe_pass(result, outcome, time.time())
+        if result.digests is not None:
+            counts = result.digests.counts()
+            self.metrics.observe_digests(
+                [(d, k, o) for (d, k, o), n in counts.items() for _ in range(n)], time.time()
+            )
         if outcome != "incomplete":
             self._last_finished, self._last_error = time.monotonic(), None
         else:
@@ -269,5 +277,4 @@ def _outcome(result: PassResult, loaded: LoadedConfig) -> str:
 
 
 def _digest_schedules(loaded: LoadedConfig) -> dict[str, str]:
-    digest = loaded.config.digest
-    return {"digest": digest.schedule} if digest.enabled else {}
+    return {name: spec.schedule for name, spec in loaded.config.digests.items()}

@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from syncd.errors import StoreError
 from syncd.model import Status
 from syncd.store import schema as t
-from syncd.store.journal import Journal, aware
+from syncd.store.journal import Journal
+from syncd.store.ledger import aware
 from syncd.store.lock import Holder, advisory_lock, file_lock, key64, locked_error
 from syncd.store.schema import CachedReview, Episode, Intent, Link, TicketSnapshot, Transition
 

@@ -1,37 +1,22 @@
 """The journal half of the state store: creation intents (DESIGN §5 exactly-once creation),
-mark episodes (one reminder per overdue episode) and the digest ledger. Store (store.py)
-inherits these; they only need its `_read` / `_write` transactions."""
+mark episodes (one reminder per overdue episode); the digest ledger is in ledger.py. Store
+(database.py) inherits these; they only need its `_read` / `_write` transactions."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from syncd.store import schema as t
+from syncd.store.ledger import DigestLedger, aware, now
+
+__all__ = ["Journal", "aware", "now"]
 from syncd.store.schema import Episode, Intent
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"the state store needs timezone-aware datetimes, got {value!r}")
-    return value.astimezone(UTC)
-
-
-class Journal:
+class Journal(DigestLedger):
     """Intents, episodes and digests; every method runs in one transaction of its own."""
-
-    def _read(self) -> AbstractContextManager[Connection]:
-        raise NotImplementedError  # Store's read transaction
-
-    def _write(self) -> AbstractContextManager[Connection]:
-        raise NotImplementedError  # Store's write transaction
 
     # --- creation intents (DESIGN §5 exactly-once creation) --------------------------------
 
@@ -131,20 +116,6 @@ class Journal:
         c = t.episodes.c
         with self._write() as conn:
             conn.execute(sa.delete(t.episodes).where(c.item_key == item_key, c.kind == kind))
-
-    # --- digest ledger ---------------------------------------------------------------------
-
-    def digest_sent(self, digest: str, period: str) -> bool:
-        c = t.digests.c
-        query = sa.select(c.digest).where(c.digest == digest, c.period == period)
-        with self._read() as conn:
-            return conn.execute(query).first() is not None
-
-    def record_digest(self, digest: str, period: str, at: datetime) -> bool:
-        """Claim `digest` for `period`; False if it was already claimed, by anyone."""
-        row = {"digest": digest, "period": period, "sent_at": aware(at)}
-        with self._write() as conn:
-            return t.insert_new(conn, t.digests, row)
 
 
 _OPEN_INTENTS = (

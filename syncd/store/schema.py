@@ -207,9 +207,29 @@ episodes = sa.Table(
     sa.Column("commented", sa.Boolean, nullable=False),
     sa.Column("attempted_at", UTCDateTime, nullable=True),
 )
-digests = sa.Table(
-    "syncd_digests",
+digest_sends = sa.Table(
+    "syncd_digest_sends",
     METADATA,
+    sa.Column("digest", sa.String(200), primary_key=True),
+    sa.Column("period", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(200), primary_key=True),
+    sa.Column("state", sa.String(16), nullable=False),  # claimed | sent | failed
+    sa.Column("token", sa.String(64), nullable=False),  # who holds the claim
+    sa.Column("holder", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("claimed_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime, nullable=True),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("detail", sa.Text, nullable=True),
+)
+
+# Shapes of tables a later migration replaced, frozen so that a fresh database still replays
+# every step; not part of METADATA.
+_FROZEN = sa.MetaData()
+_digests_v3 = sa.Table(
+    "syncd_digests",
+    _FROZEN,
     sa.Column("digest", sa.String(200), primary_key=True),
     sa.Column("period", sa.String(64), primary_key=True),
     sa.Column("sent_at", UTCDateTime, nullable=False),
@@ -230,7 +250,7 @@ def _v2_tracker_state(conn: Connection) -> None:
 
 
 def _v3_digest_ledger(conn: Connection) -> None:
-    _create(conn, digests)
+    _create(conn, _digests_v3)
 
 
 def _v4_reminder_attempts(conn: Connection) -> None:
@@ -242,6 +262,33 @@ def _v4_reminder_attempts(conn: Connection) -> None:
         conn.exec_driver_sql(f"ALTER TABLE {episodes.name} ADD COLUMN {column.name} {kind}")
 
 
+def _v5_digest_sends(conn: Connection) -> None:
+    # The v3 ledger had one row per (digest, period) and no writer but its tests; v5 keeps one
+    # row per channel with its claim, so a failed channel is retried without resending the
+    # others. Old rows carry over as "every channel sent" (channel `*`).
+    _create(conn, digest_sends)
+    old = conn.execute(sa.select(_digests_v3)).all()
+    if old:
+        conn.execute(
+            sa.insert(digest_sends),
+            [
+                {
+                    "digest": row.digest,
+                    "period": row.period,
+                    "channel": "*",
+                    "state": "sent",
+                    "token": "v3",
+                    "holder": "syncd schema 3",
+                    "attempts": 1,
+                    "claimed_at": row.sent_at,
+                    "sent_at": row.sent_at,
+                }
+                for row in old
+            ],
+        )
+    _digests_v3.drop(conn)
+
+
 Migration = Callable[[Connection], None]
 
 # MIGRATIONS[n] takes the schema from version n to n + 1. Append only; never edit a shipped one.
@@ -250,6 +297,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _v2_tracker_state,
     _v3_digest_ledger,
     _v4_reminder_attempts,
+    _v5_digest_sends,
 )
 LATEST = len(MIGRATIONS)
 

@@ -107,7 +107,7 @@ def _wiring_problems(doc: dict[str, Any], config: dict[str, Any]) -> list[str]:
         str(p).endswith(f":{port}") for p in services["syncd"].get("ports", [])
     ):
         problems.append("config: service.listen 0.0.0.0 on the published port")
-    emails = [c["email"] for c in config["digest"].get("channels", []) if "email" in c]
+    emails = [c["email"] for c in config["digests"]["weekly"].get("channels", []) if "email" in c]
     if not any(e.get("host") == "mailpit" and e.get("port") == 1025 for e in emails):
         problems.append("config: the digest's email channel must send to mailpit:1025")
     for key, value in _leaves(config):
@@ -158,7 +158,7 @@ def _password_in_url(doc: dict[str, Any], config: dict[str, Any]) -> None:
 
 
 def _wrong_smtp(doc: dict[str, Any], config: dict[str, Any]) -> None:
-    config["digest"]["channels"][0]["email"]["port"] = 25
+    config["digests"]["weekly"]["channels"][0]["email"]["port"] = 25
 
 
 def _loopback_listen(doc: dict[str, Any], config: dict[str, Any]) -> None:

@@ -177,7 +177,15 @@ def test_the_example_file_shows_a_working_repo_section() -> None:
     config = parse_config(
         text,
         name="config.example.yaml",
-        env={"GITHUB_TOKEN": "g", "JIRA_API_TOKEN": "j", "JIRA_PAT": "p"},
+        env={
+            "GITHUB_TOKEN": "g",
+            "JIRA_API_TOKEN": "j",
+            "JIRA_PAT": "p",
+            "SMTP_PASSWORD": "s",
+            "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T/B/x",
+            "TEAMS_WORKFLOW_URL": "https://x.logic.azure.com/workflows/1",
+            "DIGEST_HOOK_SECRET": "h",
+        },
     )
     repo = config.records.repo
     assert repo is not None and repo.delivery == "push"

@@ -66,8 +66,7 @@ def test_every_default() -> None:
     assert config.sync.review_url is None
     assert config.sync.delivery == "working_tree"
     assert config.owners == {}
-    assert config.digest.enabled is False
-    assert config.digest.schedule == "0 9 * * MON"
+    assert config.digests == {}
     assert config.log.level == "info"
     assert config.log.format == "auto"
 
@@ -478,9 +477,9 @@ def test_store_url_must_be_sqlite_or_postgresql() -> None:
 
 
 def test_digest_schedule_needs_five_fields() -> None:
-    assert problems("digest:\n  schedule: weekly\n") == (
-        "syncd.yaml:2 digest.schedule: `weekly` is not a cron schedule; give five fields: "
-        "minute hour day month weekday, e.g. `0 9 * * MON`",
+    assert problems("digests:\n  weekly:\n    schedule: weekly\n") == (
+        "syncd.yaml:3 digests.weekly.schedule: `weekly` is not a cron schedule; give five "
+        "fields: minute hour day month weekday, e.g. `0 9 * * MON`",
     )
 
 

@@ -13,8 +13,21 @@ DOCS = ROOT / "docs" / "configuration.md"
 EXAMPLE = ROOT / "config.example.yaml"
 
 # How the reference writes the name of an entry in a mapping you fill in yourself.
-PLACEHOLDERS = {"trackers": "<name>", "owners": "<person>", "lint.rules": "<code>"}
-EXAMPLE_ENV = {"GITHUB_TOKEN": "ghp_x", "JIRA_API_TOKEN": "atl_x", "JIRA_PAT": "pat_x"}
+PLACEHOLDERS = {
+    "trackers": "<name>",
+    "owners": "<person>",
+    "lint.rules": "<code>",
+    "digests": "<name>",
+}
+EXAMPLE_ENV = {
+    "GITHUB_TOKEN": "ghp_x",
+    "JIRA_API_TOKEN": "atl_x",
+    "JIRA_PAT": "pat_x",
+    "SMTP_PASSWORD": "pw",
+    "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/x",
+    "TEAMS_WORKFLOW_URL": "https://prod-01.westeurope.logic.azure.com/workflows/x",
+    "DIGEST_HOOK_SECRET": "s",
+}
 
 
 def schema_key_paths() -> set[str]:
@@ -73,6 +86,15 @@ def test_example_config_validates_with_every_option_switched_on() -> None:
     assert {t.kind for t in config.trackers.values()} == {"github", "gitlab", "jira"}
     assert config.routing.default == "github"
     assert config.owner("@priya") is not None
+    weekly = config.digests["weekly"]
+    assert [c.kind for c in weekly.channels] == [
+        "email",
+        "slack",
+        "teams",
+        "webhook",
+        "file",
+        "tracker_issue",
+    ]
 
 
 def test_example_config_shows_every_top_level_section() -> None:

@@ -133,7 +133,7 @@ def test_a_version_1_database_is_migrated_to_the_latest_keeping_its_data(url: st
     with Store.open(url) as store:
         assert store.schema_version == schema.LATEST
         assert store.get_meta("full_reconciled") == "yes"
-        assert store.record_digest("weekly", "2026-W23", T0)  # a table migration 3 added
+        assert store.deliveries() == []  # the ledger table migration 5 added
 
 
 def test_a_version_3_database_gains_reminder_attempts_keeping_its_episodes(url: str) -> None:
@@ -512,19 +512,6 @@ def test_episode_lifecycle(store: Store) -> None:
 def test_marking_a_missing_episode_commented_is_a_bug(store: Store) -> None:
     with pytest.raises(LookupError, match="no overdue episode running for r1#a"):
         store.mark_episode_commented("r1#a", "overdue")
-
-
-# --- digest ledger --------------------------------------------------------------------------
-
-
-def test_a_digest_period_is_claimed_once_across_stores(url: str) -> None:
-    with Store.open(url) as one, Store.open(url) as two:
-        assert not one.digest_sent("weekly", "2026-W23")
-        assert one.record_digest("weekly", "2026-W23", T0)
-        assert not two.record_digest("weekly", "2026-W23", T0 + timedelta(seconds=1))
-        assert two.digest_sent("weekly", "2026-W23")
-        assert not two.digest_sent("weekly", "2026-W24")
-        assert two.record_digest("team-db", "2026-W23", T0)
 
 
 # --- values ---------------------------------------------------------------------------------

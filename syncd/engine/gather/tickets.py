@@ -85,19 +85,8 @@ def gather_tickets(
     memo: PassMemo | None = None,
 ) -> GatheredTickets:
     syncable = [r for r in reviews if r.readable and not r.draft]
-    routes: dict[str, str] = {}
     problems: list[str] = []
-    for review in syncable:
-        name = route(review, config)
-        if name is None:
-            if review.meta.tracker:
-                problems.append(
-                    f"{review.path}: front matter names tracker "
-                    f"{review.meta.tracker!r}, which is not configured"
-                )
-            continue
-        for item in review.items:
-            routes[item.key] = name
+    routes = _routes(config, syncable, problems)
     facts = {name: TrackerFacts(name) for name in trackers}
     full_every = config.sync.full_every_seconds
     versions = store.versions() if memo is not None else {}
@@ -132,6 +121,46 @@ def gather_tickets(
         episodes=episodes,
         confirmed=confirmed,
     )
+
+
+def read_stored_tickets(config: Config, store: Store, reviews: Sequence[Review]) -> GatheredTickets:
+    """What the store knows of the trackers, without a request: the last mirrored state of
+    every linked ticket (`syncd status`, `syncd digest`). Links come from the review's own
+    suffix URL, the store and ticket markers (a bare `#12` needs the tracker to resolve)."""
+    syncable = [r for r in reviews if r.readable and not r.draft]
+    routes = _routes(config, syncable, [])
+    facts = {
+        name: TrackerFacts(
+            name,
+            ok=True,
+            states=(
+                states := {k: state_from_json(v) for k, v in store.ticket_payloads(name).items()}
+            ),
+            stored=dict(states),
+        )
+        for name in config.trackers
+    }
+    items = [item for review in syncable for item in review.items]
+    stored = store.links()
+    links = resolve_links(items, routes, {}, {n: f.states for n, f in facts.items()}, stored)
+    return GatheredTickets(facts, routes, (), stored, links, (), {}, {})
+
+
+def _routes(config: Config, syncable: Sequence[Review], problems: list[str]) -> dict[str, str]:
+    """Item key → the tracker its review routes to; routing problems in the user's words."""
+    routes: dict[str, str] = {}
+    for review in syncable:
+        name = route(review, config)
+        if name is None:
+            if review.meta.tracker:
+                problems.append(
+                    f"{review.path}: front matter names tracker "
+                    f"{review.meta.tracker!r}, which is not configured"
+                )
+            continue
+        for item in review.items:
+            routes[item.key] = name
+    return routes
 
 
 def _full_due(store: Store, name: str, cursor: str | None, every: float, now: datetime) -> bool:
