@@ -292,6 +292,26 @@ def trackers_text(result: PassResult) -> str:
             f"Orphaned: {tracker} ticket {ticket} (item {key}; its review {review} is no "
             "longer found); left open: syncd never closes the tickets of a missing review"
         )
+    for key, tracker, ticket, recreated in plan.deleted if plan else ():
+        what = (
+            "a new one is filed (on_deleted: recreate)"
+            if recreated
+            else ("syncd writes nothing to it any more (on_deleted: report)")
+        )
+        out.append(f"Deleted: {tracker} ticket {ticket} (item {key}) was deleted; {what}")
+    fixed = result.plan.reconciled
+    for key, old, new in fixed.moved if fixed else ():
+        out.append(f"Moved: the ticket of item {key} moved from {old} to {new}; link updated")
+    for key, closed, kept in fixed.duplicates if fixed else ():
+        out.append(
+            f"Duplicate: {closed} carries the marker of item {key} like {kept}; closing "
+            f"{closed} as a duplicate of {kept}"
+        )
+    for (tracker, ticket), sharing in sorted(fixed.shared.items()) if fixed else ():
+        out.append(
+            f"Shared: {tracker} ticket {ticket} is the ticket of {len(sharing)} items "
+            f"({', '.join(sharing)}); syncd writes nothing to it until each names its own"
+        )
     for problem in result.problems:
         out.append(f"Routing: {problem}")
     if applied.calls:

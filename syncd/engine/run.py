@@ -165,6 +165,7 @@ def run_pass(
         stop=stop,
         workspace=workspace,
         checkout=checkout,
+        states={n: f.states for n, f in tickets.facts.items()} if tickets else {},
     )
     applied = apply_plan(plan.steps, world, _WRITES[mode])
     if memo is not None:
@@ -314,6 +315,8 @@ def _policy(cfg: TrackerConfigBase, traits: Traits) -> TrackerPolicy:
         overdue_label=cfg.overdue_label,
         needs_owner_label=cfg.needs_owner_label,
         supports_due=traits.supports_due_date,
+        recreate_deleted=cfg.on_deleted == "recreate",
+        update_adopted=cfg.adopted_tickets == "update",
     )
 
 

@@ -27,6 +27,7 @@ def state_to_json(s: TicketState) -> str:
             "marker": s.marker,
             "assignees": list(s.assignees),
             "due": s.due.isoformat() if s.due else None,
+            "deleted": s.deleted,
         }
     )
 
@@ -51,6 +52,7 @@ def state_from_json(text: str) -> TicketState:
         marker=d["marker"],
         assignees=tuple(d["assignees"]),
         due=date.fromisoformat(d["due"]) if d["due"] else None,
+        deleted=d.get("deleted", False),
     )
 
 

@@ -61,6 +61,7 @@ class TicketState:
     assignees: tuple[str, ...] = ()
     due: date | None = None
     moved_from: str | None = None  # the id asked for, when the ticket moved (this is the new)
+    deleted: bool = False  # the tracker says it is gone (404/410); set by the engine
 
 
 @dataclass(frozen=True, slots=True)

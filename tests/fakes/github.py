@@ -474,7 +474,8 @@ class FakeGitHub(FakeServer):
         assignees: list[str],
         state: str = "open",
     ) -> dict[str, Any]:
-        n = max(self.issues, default=0) + 1
+        # GitHub never gives a number twice, also after a delete or a transfer.
+        n = max([*self.issues, *self.deleted, *self.transferred], default=0) + 1
         now = _stamp(self._now())
         api = f"{self.api}/repos/{self.repo}/issues/{n}"
         issue: dict[str, Any] = {

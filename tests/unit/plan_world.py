@@ -72,6 +72,7 @@ def settings(**overrides: object) -> Settings:
 class World:
     texts: dict[str, str]  # review path → Markdown
     tickets: dict[str, TicketState] = field(default_factory=dict)  # id → state
+    stored: dict[str, TicketState] | None = None  # what the store had; default: `tickets`
     links: dict[str, str] = field(default_factory=dict)  # item key → ticket id
     stored_links: dict[str, Link] = field(default_factory=dict)
     episodes: dict[tuple[str, str], Episode] = field(default_factory=dict)
@@ -89,7 +90,8 @@ class World:
         gathered = GatheredReviews(reviews, (), (), (), (), len(reviews), 0)
         if not self.tracked:
             return gathered, None, judge_all(reviews, TODAY, RULES)
-        facts = TrackerFacts(GH, ok=self.ok, states=dict(self.tickets), stored=dict(self.tickets))
+        stored = dict(self.tickets if self.stored is None else self.stored)
+        facts = TrackerFacts(GH, ok=self.ok, states=dict(self.tickets), stored=stored)
         keys = {i.key for r in reviews if not r.draft for i in r.items}
         links = {k: (GH, tid) for k, tid in self.links.items() if k in keys}
         tickets = GatheredTickets(

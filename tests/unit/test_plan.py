@@ -29,11 +29,14 @@ from syncd.engine.plan.steps import (
     EndEpisode,
     LinkFound,
     RecordStatuses,
+    Relink,
+    SavePacing,
     SaveTickets,
     SetLabel,
     Step,
     UpdateTicket,
 )
+from syncd.engine.plan.tickets import TrackerPolicy
 from syncd.model import Status
 from syncd.records.parse import ParseOptions
 from syncd.store.database import Store
@@ -157,15 +160,76 @@ def _linked(item: str, **state: object) -> tuple[World, str]:
     return world, key
 
 
-def test_an_adopted_ticket_is_mirrored_and_its_title_follows_the_review() -> None:
-    world, _ = _linked("- [ ] Add alert — owner: @priya — due: 2026-06-20")
-    world.tickets["5"] = ticket(5, title="Old title")
-    plan = world.plan()
-    (update,) = of(plan.steps, UpdateTicket)
+def test_a_ticket_syncd_filed_follows_the_reviews_title() -> None:
+    world, key = _linked("- [ ] Add alert — owner: @priya — due: 2026-06-20")
+    world.tickets["5"] = ticket(5, title="Old title", marker=key)
+    (update,) = of(world.plan().steps, UpdateTicket)
     assert update.change.title == "Add alert"
+
+
+def test_an_adopted_ticket_is_mirrored_but_gets_no_review_field_unless_configured() -> None:
+    world, _ = _linked("- [ ] Add alert — owner: @priya — due: 2026-06-20")
+    world.tickets["5"] = ticket(5, title="A person's own title")  # no syncd marker
+    plan = world.plan()
+    assert not of(plan.steps, UpdateTicket)  # adopted_tickets: mirror_only
     (edit,) = of(plan.steps, EditReview)
     assert edit.marks[0].suffix is not None
     assert edit.marks[0].suffix.ticket_url == "https://github.test/acme/ops/issues/5"
+    update_policy = {GH: TrackerPolicy(supports_due=False, update_adopted=True)}
+    (update,) = of(world.plan(policies=update_policy).steps, UpdateTicket)
+    assert update.change.title == "Add alert"
+
+
+def test_two_items_linking_one_ticket_push_nothing_to_it() -> None:
+    world = World(
+        review("- [ ] Add alert — owner: @a — due: 2026-06-01", "- [ ] Add runbook — owner: @b")
+    )
+    first, second = world.reviews()[0].items
+    world.tickets["5"] = ticket(5, title="Something else", marker=first.key)
+    world.links[first.key] = world.links[second.key] = "5"
+    plan = world.plan()
+    assert not [s for s in plan.steps if isinstance(s, (UpdateTicket, SetLabel, Comment))]
+    assert plan.reconciled is not None
+    assert plan.reconciled.shared == {(GH, "5"): tuple(sorted((first.key, second.key)))}
+
+
+def test_two_open_tickets_with_one_marker_keep_the_oldest_and_close_the_other() -> None:
+    world, key = _linked("- [ ] Add alert — owner: @priya — due: 2026-06-20")
+    world.tickets["9"] = ticket(9, title="Add alert", marker=key)  # filed by a second store
+    world.links[key] = "9"
+    plan = world.plan()
+    (close,) = [s for s in of(plan.steps, UpdateTicket) if s.change.close is not None]
+    assert (close.ticket_id, close.change.close, close.change.duplicate_of) == (
+        "9",
+        CloseAs.DUPLICATE,
+        "5",
+    )
+    assert [r.state.id for r in of(plan.steps, Relink)] == ["5"]  # the item keeps the oldest
+
+
+def test_a_moved_ticket_is_relinked_and_written_where_it_is_now() -> None:
+    world, key = _linked("- [ ] Add alert — owner: @priya — due: 2026-06-01")
+    moved = ticket(3, marker=key, title="Add alert", project="acme/new", moved_from="5")
+    world.tickets["5"] = world.tickets["3"] = moved  # gather keeps it under the old id too
+    plan = world.plan()
+    (relink,) = of(plan.steps, Relink)
+    assert relink.state.id == "3"
+    (label,) = of(plan.steps, SetLabel)
+    assert label.ticket_id == "3"
+
+
+def test_a_deleted_ticket_is_reported_once_and_gets_no_write() -> None:
+    world, key = _linked("- [ ] Add alert — owner: @priya — due: 2026-06-01")
+    world.stored = dict(world.tickets)
+    world.tickets["5"] = ticket(5, marker=key, deleted=True)  # the tracker said 404 this pass
+    plan = world.plan()
+    assert not [s for s in plan.steps if isinstance(s, (UpdateTicket, SetLabel, Comment))]
+    assert plan.tickets is not None and plan.tickets.deleted == ((key, GH, "acme/ops#5", False),)
+    recreate = {GH: TrackerPolicy(supports_due=False, recreate_deleted=True)}
+    assert of(world.plan(policies=recreate).steps, CreateTicket)
+    world.stored = None  # a later pass: the store knows it is deleted
+    again = world.plan()
+    assert again.tickets is not None and again.tickets.deleted == ()  # reported once
 
 
 def test_done_is_mirrored_with_its_date_and_the_checkbox() -> None:
@@ -376,7 +440,7 @@ def worlds(draw: st.DrawFn) -> World:
 
 
 def _writes(plan_steps: Sequence[Step]) -> list[Step]:
-    bookkeeping = (SaveTickets, RecordStatuses, CacheReviews)
+    bookkeeping = (SaveTickets, RecordStatuses, CacheReviews, SavePacing)
     return [s for s in plan_steps if not isinstance(s, bookkeeping)]
 
 

@@ -12,6 +12,7 @@ Guards, each in one place:
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,13 +29,14 @@ from syncd.engine.plan.steps import (
     CreateTicket,
     DeliverReviews,
     EditReview,
+    SavePacing,
     SaveTickets,
     SetLabel,
     Step,
     Target,
     UpdateTicket,
 )
-from syncd.errors import RateLimited, SyncdError, TrackerError
+from syncd.errors import RateLimited, SyncdError, TicketGone, TrackerError
 from syncd.repo.deliver import Delivered
 from syncd.repo.workspace import Checkout, Workspace
 from syncd.store.database import Store
@@ -109,6 +111,7 @@ class World:
     stop: Callable[[], bool] = lambda: False  # asked to stop: finish the step, run no more
     workspace: Workspace | None = None  # records.repo: the clone the reviews were read from
     checkout: Checkout | None = None
+    states: Mapping[str, Mapping[str, TicketState]] = field(default_factory=dict)  # as gathered
 
 
 _TRACKER_STEPS = (CreateTicket, UpdateTicket, SetLabel, Comment)
@@ -137,6 +140,8 @@ def apply_plan(steps: tuple[Step, ...], world: World, writes: Writes) -> Applied
             if index == last_review and writes.reviews:
                 failpoint("after_review")
             applied.outcomes.append(StepOutcome(step, Result.DONE))
+        elif isinstance(step, SavePacing):
+            _save_pacing(step, world, writes, applied)
         elif not writes.allows(step.target) or (
             isinstance(step, SaveTickets) and step.tracker in applied.broken
         ):
@@ -145,6 +150,16 @@ def apply_plan(steps: tuple[Step, ...], world: World, writes: Writes) -> Applied
             run_store_step(step, world.store, world.now, learned)
             applied.outcomes.append(StepOutcome(step, Result.DONE))
     return applied
+
+
+def _save_pacing(step: SavePacing, world: World, writes: Writes, applied: Applied) -> None:
+    tracker = world.trackers.get(step.tracker)
+    state = tracker.pacer.state() if tracker is not None else None
+    if not writes.allows(step.target) or state is None or state == step.before:
+        applied.outcomes.append(StepOutcome(step, Result.NOOP))
+        return
+    world.store.set_meta(f"pacing:{step.tracker}", state)
+    applied.outcomes.append(StepOutcome(step, Result.DONE))
 
 
 def _deliver(step: DeliverReviews, world: World, writes: Writes, applied: Applied) -> None:
@@ -186,6 +201,16 @@ def _tracker_step(
     applied.writes[name] = done + 1  # a failed write counts too: a broken tracker costs little
     try:
         outcome, state = run_tracker_step(step, world.trackers[name], world.store, world.now)
+    except TicketGone as exc:
+        # Deleted: no write will ever succeed. Remembered as deleted (the next pass reports
+        # it and writes nothing to it) instead of failing every pass from now on.
+        applied.writes[name] = done
+        known = world.states.get(name, {}).get(exc.ticket_id)
+        if known is not None:
+            learned[(name, exc.ticket_id)] = dataclasses.replace(known, deleted=True)
+        applied.outcomes.append(StepOutcome(step, Result.SKIPPED, "the ticket was deleted"))
+        _log.warning("ticket_deleted", tracker=name, ticket=exc.ticket_id)
+        return
     except RateLimited as exc:
         applied.broken[name] = str(exc)  # stop writing there; resume next pass
         applied.failed.append((describe(step), str(exc)))

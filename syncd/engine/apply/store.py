@@ -12,6 +12,7 @@ from syncd.engine.plan.steps import (
     EndEpisode,
     LinkFound,
     RecordStatuses,
+    Relink,
     SaveTickets,
     StoreStep,
 )
@@ -35,6 +36,9 @@ def run_store_step(
             store.save_link(
                 Link(step.item_key, s.tracker, s.id, s.key, s.url, step.review_path, now)
             )
+    elif isinstance(step, Relink):
+        s = step.state
+        store.save_link(Link(step.item_key, s.tracker, s.id, s.key, s.url, step.review_path, now))
     elif isinstance(step, ConfirmReminder):
         store.mark_episode_commented(step.item_key, step.episode)
     elif isinstance(step, EndEpisode):

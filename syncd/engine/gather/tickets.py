@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from syncd import log
@@ -41,6 +41,8 @@ class TrackerFacts:
     cursor: str | None = None  # to pass next time
     previous_cursor: str | None = None  # as the store had it
     full: bool = False
+    unlisted: set[str] = field(default_factory=set)  # known, but missing from a full listing
+    pacing: str | None = None  # the tracker's pacing state as the store had it
 
     def fail(self, exc: Exception) -> None:
         self.ok, self.error = False, str(exc)
@@ -92,6 +94,9 @@ def gather_tickets(
     versions = store.versions() if memo is not None else {}
     for name, tracker in trackers.items():
         facts[name].states = _stored_states(store, name, memo, versions)
+        # Holds and creation windows outlive a process (GitHub's hourly limit under cron).
+        facts[name].pacing = store.get_meta(f"pacing:{name}")
+        tracker.pacer.restore(facts[name].pacing)
         _list(facts[name], tracker, store, full_every, now)
     items = [item for review in syncable for item in review.items]
     stored = _stored_links(store, memo, versions)
@@ -188,6 +193,8 @@ def _list(
     facts.cursor = listing.cursor
     for state in listing.tickets:
         facts.states[state.id] = state
+    if facts.full:  # a known ticket missing from everything listed: deleted, or moved away?
+        facts.unlisted = set(facts.stored) - {s.id for s in listing.tickets}
     _log.debug(
         "tracker_listed",
         tracker=name,
@@ -228,16 +235,25 @@ def _fetch_missing(
     wanted: dict[str, set[str]] = {}
     for name, ticket_id in links.values():
         known = facts.get(name)
-        if known is not None and known.ok and ticket_id not in known.states:
+        if known is None or not known.ok:
+            continue
+        seen = known.states.get(ticket_id)
+        if seen is None or (ticket_id in known.unlisted and not seen.deleted):
             wanted.setdefault(name, set()).add(ticket_id)
     for name, ids in wanted.items():
         try:
-            for state in trackers[name].fetch(sorted(ids)).tickets:
-                facts[name].states[state.id] = state
-                if state.moved_from is not None:  # followed: the link still names the old id
-                    facts[name].states[state.moved_from] = state
+            fetched = trackers[name].fetch(sorted(ids))
         except (TrackerError, RateLimited) as exc:
             facts[name].fail(exc)
+            continue
+        states = facts[name].states
+        for state in fetched.tickets:
+            states[state.id] = state
+            if state.moved_from is not None:  # followed: the link still names the old id
+                states[state.moved_from] = state
+        for ticket_id in fetched.gone:
+            if ticket_id in states:  # the tracker says it is deleted: remembered as such
+                states[ticket_id] = replace(states[ticket_id], deleted=True)
     return sum(len(ids) for ids in wanted.values())
 
 

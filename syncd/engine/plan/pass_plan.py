@@ -4,7 +4,8 @@ The one place a pass is decided. It puts together, in the order the writer runs 
 
     1. the journal's bookkeeping   an intent whose ticket was found is linked; a reminder
                                    found on its ticket counts as sent; an episode whose mark
-                                   no longer applies ends
+                                   no longer applies ends; plan/reconcile.py: a moved ticket
+                                   is relinked, duplicates are closed, shared ones left alone
     2. tracker writes              plan/tickets.py: create, mirror, label, remind, close orphans
     3. what the trackers said      per tracker that answered: snapshots, cursor, full time
     4. review writes               plan/reviews.py: the suffix (and checkbox) of each item;
@@ -24,6 +25,7 @@ from datetime import date, datetime, timedelta
 
 from syncd.engine.gather.reviews import GatheredReviews
 from syncd.engine.gather.tickets import GatheredTickets, Lookup
+from syncd.engine.plan.reconcile import Reconciled, reconcile
 from syncd.engine.plan.reviews import ReviewInputs, plan_reviews
 from syncd.engine.plan.steps import (
     CacheReviews,
@@ -33,6 +35,7 @@ from syncd.engine.plan.steps import (
     EndEpisode,
     LinkFound,
     RecordStatuses,
+    SavePacing,
     SaveTickets,
     Step,
 )
@@ -61,7 +64,8 @@ class Settings:
 class Plan:
     steps: tuple[Step, ...]
     reviews: ReviewInputs  # for a re-plan of one review the writer found changed
-    tickets: SyncPlan | None  # deferred creations, orphans, gone (for the report)
+    tickets: SyncPlan | None  # deferred creations, orphans, gone, deleted (for the report)
+    reconciled: Reconciled | None = None  # moved, duplicates, shared tickets (for the report)
 
 
 def plan_pass(
@@ -76,6 +80,7 @@ def plan_pass(
     """`recorded`: the statuses the store's history already holds, when the caller knows."""
     steps: list[Step] = []
     sync_plan: SyncPlan | None = None
+    fixed: Reconciled | None = None
     review_inputs = ReviewInputs(write_back=settings.write_back, linked={})
     if tickets is not None:
         ok = frozenset(name for name, f in tickets.facts.items() if f.ok)
@@ -84,11 +89,21 @@ def plan_pass(
         sent, episode_steps = _episodes(tickets, reports)
         steps.extend(episode_steps)
         orphans, gone = _orphans(tickets.stored_links, gathered.reviews, tickets.links)
+        review_of = {r.item.key: r.review.path for r in reports}
+        states = {n: f.states for n, f in tickets.facts.items()}
+        fixed = reconcile(tickets.links, states, ok, review_of)
+        steps.extend(fixed.relinks)
+        newly_deleted = frozenset(
+            (name, tid)
+            for name, f in tickets.facts.items()
+            for tid, state in f.states.items()
+            if state.deleted and not (tid in f.stored and f.stored[tid].deleted)
+        )
         sync_plan = compute_sync_plan(
             SyncInputs(
                 reports=reports,
                 routes=tickets.routes,
-                links=tickets.links,
+                links=fixed.links,
                 states={n: f.states for n, f in tickets.facts.items()},
                 ok=ok,
                 deferred=deferred,
@@ -101,25 +116,29 @@ def plan_pass(
                 orphans=orphans,
                 close_orphans=settings.close_orphans,
                 gone=gone,
+                shared=frozenset(fixed.shared),
+                newly_deleted=newly_deleted,
             )
         )
         steps.extend(sync_plan.steps)
-        writing = {s.tracker for s in sync_plan.steps}
+        steps.extend(fixed.closes)
+        writing = {s.tracker for s in sync_plan.steps} | {s.tracker for s in fixed.closes}
         for name, facts in tickets.facts.items():
             if not facts.ok:
                 continue  # what a failed tracker said is not saved
             changed = tuple(s for k, s in facts.states.items() if facts.stored.get(k) is not s)
             if changed or name in writing or facts.full or facts.cursor != facts.previous_cursor:
                 steps.append(SaveTickets(name, changed, facts.cursor, now if facts.full else None))
+        steps.extend(SavePacing(name, f.pacing) for name, f in tickets.facts.items())
         review_inputs = ReviewInputs(
             write_back=settings.write_back,
             linked={
                 key: tickets.facts[name].states[tid]
-                for key, (name, tid) in tickets.links.items()
+                for key, (name, tid) in fixed.links.items()
                 if name in ok and tid in tickets.facts[name].states
             },
             frozen=frozenset(k for k, name in tickets.routes.items() if name not in ok)
-            | frozenset(k for k, (name, _) in tickets.links.items() if name not in ok),
+            | frozenset(k for k, (name, _) in fixed.links.items() if name not in ok),
             creating=frozenset(s.item_key for s in sync_plan.steps if isinstance(s, CreateTicket)),
         )
     steps.extend(plan_reviews(reports, review_inputs))
@@ -130,7 +149,7 @@ def plan_pass(
     observed = {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft}
     if observed != recorded:
         steps.append(RecordStatuses(observed, now))
-    return Plan(tuple(steps), review_inputs, sync_plan)
+    return Plan(tuple(steps), review_inputs, sync_plan, fixed if tickets is not None else None)
 
 
 def _intents(

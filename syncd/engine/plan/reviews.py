@@ -113,12 +113,13 @@ def plan_reviews(reports: Sequence[ItemReport], inputs: ReviewInputs) -> tuple[E
         checked: bool | None = None
         created: ItemReport | None = None
         wanted: Suffix | None
-        if state is not None:
+        if item.key in inputs.creating:  # a new ticket (also for a deleted one: recreate)
+            wanted = desired_marks(report)
+            created = report  # the writer links it once the ticket exists
+        elif state is not None:
             wanted, checked = linked_marks(report, state)
         else:
             wanted = desired_marks(report)
-            if item.key in inputs.creating:
-                created = report  # the writer links it once the ticket exists
         if wanted == item.suffix and checked is None and created is None:
             continue  # already shown: idempotent
         reviews[review.path] = review

@@ -99,6 +99,27 @@ class LinkFound:
 
 
 @dataclass(frozen=True, slots=True)
+class Relink:
+    """An item's ticket is another one now (it moved, or a duplicate of it was closed)."""
+
+    item_key: str
+    state: TicketState
+    review_path: str
+    reason: str
+    target = Target.TRACKER_STATE
+
+
+@dataclass(frozen=True, slots=True)
+class SavePacing:
+    """What a tracker's pacing must remember across processes (GitHub's hourly creation
+    window, a rate-limit hold): saved when it changed since the pass restored it."""
+
+    tracker: str
+    before: str | None
+    target = Target.TRACKER_STATE
+
+
+@dataclass(frozen=True, slots=True)
 class ConfirmReminder:
     """A reminder whose answer was lost was found on its ticket: it counts as sent."""
 
@@ -185,5 +206,14 @@ class RecordStatuses:
     target = Target.HISTORY
 
 
-StoreStep = LinkFound | ConfirmReminder | EndEpisode | SaveTickets | CacheReviews | RecordStatuses
+StoreStep = (
+    LinkFound
+    | Relink
+    | SavePacing
+    | ConfirmReminder
+    | EndEpisode
+    | SaveTickets
+    | CacheReviews
+    | RecordStatuses
+)
 Step = TrackerStep | StoreStep | EditReview | DeliverReviews

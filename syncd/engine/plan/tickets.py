@@ -3,9 +3,14 @@
 Decision table for one syncable item (first matching row wins; reason in each branch):
 
     routed tracker did not answer this pass        → nothing (never conclude from a failure)
+    linked to a deleted ticket                     → report it (on_deleted: report), or file a
+                                                     new one (on_deleted: recreate)
+    linked to a ticket another item links too      → nothing (two items would fight over it)
     linked (review suffix, user reference, store,  → mirror: push review-owned fields that
-      or a marker found in the tracker)              differ, overdue label on/off, one reminder
-                                                     per overdue episode, one "reason?" comment
+      or a marker found in the tracker)              differ (only to tickets syncd created,
+                                                     unless adopted_tickets: update), overdue
+                                                     label on/off, one reminder per overdue
+                                                     episode, one "reason?" comment
     open intent whose lookup was not conclusive    → defer (never create while unsure)
     item already done / dropped in the record      → nothing (no ticket for finished work)
     otherwise                                      → create (journalled, budgeted)
@@ -39,6 +44,8 @@ class TrackerPolicy:
     overdue_label: str = "overdue"
     needs_owner_label: str = "needs-owner"
     supports_due: bool = True
+    recreate_deleted: bool = False  # on_deleted: recreate
+    update_adopted: bool = False  # adopted_tickets: update
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +65,8 @@ class SyncInputs:
     orphans: Sequence[tuple[str, str, str]] = ()  # (item key, tracker, ticket id)
     close_orphans: bool = False
     gone: Sequence[tuple[str, str, str, str]] = ()  # (…, review path): its file is gone
+    shared: frozenset[tuple[str, str]] = frozenset()  # tickets linked from several items
+    newly_deleted: frozenset[tuple[str, str]] = frozenset()  # deleted since the last pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,26 +75,35 @@ class SyncPlan:
     deferred: tuple[str, ...] = ()  # item keys not created this pass (a ticket may exist)
     orphans: tuple[tuple[str, str, str], ...] = ()
     gone: tuple[tuple[str, str, str, str], ...] = ()  # reported only: never closed
+    deleted: tuple[tuple[str, str, str, bool], ...] = ()  # (item, tracker, key, recreated)
 
 
 def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
     steps: list[TrackerStep] = []
     deferred: list[str] = []
+    deleted: list[tuple[str, str, str, bool]] = []
     for report in inputs.reports:
         key = report.item.key
         tracker = inputs.routes.get(key)
         if tracker is None or tracker not in inputs.ok:
             continue  # not synced, or its tracker failed this pass: change nothing
         link = inputs.links.get(key)
+        state = inputs.states.get(link[0], {}).get(link[1]) if link is not None else None
+        if link is not None and state is not None and state.deleted:
+            recreate = inputs.policies[tracker].recreate_deleted and not _finished(report)
+            if link in inputs.newly_deleted:
+                deleted.append((key, link[0], state.key, recreate))
+            if recreate:
+                steps.append(_create(report, tracker, inputs))  # on_deleted: recreate
+            continue  # on_deleted: report — nothing to write to a deleted ticket
         if link is not None:
-            state = inputs.states.get(link[0], {}).get(link[1])
-            if state is not None and link[0] in inputs.ok:
+            if state is not None and link[0] in inputs.ok and link not in inputs.shared:
                 steps.extend(_mirror(report, state, inputs))
-            continue
+            continue  # a ticket two items link gets nothing from either
         if key in inputs.deferred:
             deferred.append(key)  # a ticket may exist that we cannot see yet
             continue
-        if report.item.marker in (Status.DONE, Status.DEPRIORITIZED):
+        if _finished(report):
             continue  # finished or dropped before syncd saw it: no ticket
         steps.append(_create(report, tracker, inputs))
     # An orphan is a ticket still open after its item left the review (DESIGN §2): once it
@@ -105,7 +123,11 @@ def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
             )
     # Creates first: near a write budget, new links matter more than label churn.
     steps.sort(key=lambda s: 0 if isinstance(s, CreateTicket) else 1)
-    return SyncPlan(tuple(steps), tuple(deferred), orphans, gone)
+    return SyncPlan(tuple(steps), tuple(deferred), orphans, gone, tuple(deleted))
+
+
+def _finished(report: ItemReport) -> bool:
+    return report.item.marker in (Status.DONE, Status.DEPRIORITIZED)
 
 
 def _is_open(orphan: tuple[str, ...], inputs: SyncInputs) -> bool:
@@ -167,7 +189,11 @@ def _mirror(report: ItemReport, state: TicketState, inputs: SyncInputs) -> list[
     item, key, tracker = report.item, report.item.key, state.tracker
     policy = inputs.policies[tracker]
     steps: list[TrackerStep] = []
-    change = _review_owned_change(report, state, inputs, policy)
+    # A ticket syncd did not create (it carries no syncd marker: a person's ticket the review
+    # references) gets no review-owned field pushed unless the config says so
+    # (adopted_tickets: update). A reworded item keeps the ticket syncd filed for it.
+    owned = state.marker is not None or policy.update_adopted
+    change = _review_owned_change(report, state, inputs, policy) if owned else None
     if change is not None:
         steps.append(UpdateTicket(tracker, state.id, key, change, "the review changed"))
     is_open = state.status in (Status.OPEN, Status.IN_PROGRESS)
