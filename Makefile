@@ -32,10 +32,15 @@ fmt: $(STAMP)
 	$(BIN)/ruff format syncd tests bench
 	$(BIN)/ruff check --fix syncd tests bench
 
+## docs: regenerate docs/config-reference.md from the config models
+docs: $(STAMP)
+	$(BIN)/python -m syncd.config.reference > docs/config-reference.md
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_records.py
 	$(BIN)/python bench/bench_trackers.py
 	$(BIN)/python bench/bench_digest.py
+	$(BIN)/python bench/bench_service.py
 
 ## screenshot: pictures of the HTML digest email (desktop, phone) in docs/; needs Debian's chromium
 screenshot: $(STAMP)

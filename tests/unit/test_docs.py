@@ -102,3 +102,17 @@ def test_example_config_shows_every_top_level_section() -> None:
     sections = set(config_schema()["properties"])
     shown = set(re.findall(r"(?m)^(?:#: )?([a-z_]+):", text))
     assert sections <= shown, sorted(sections - shown)
+
+
+def test_the_generated_config_reference_is_up_to_date() -> None:
+    from syncd.config.reference import render
+
+    committed = (ROOT / "docs" / "config-reference.md").read_text(encoding="utf-8")
+    assert committed == render(), "regenerate it: make docs"
+
+
+def test_the_generated_reference_names_every_key() -> None:
+    from syncd.config.reference import render
+
+    named = set(re.findall(r"(?m)^\| `([^`]+)` \|", render()))
+    assert schema_key_paths() <= named, sorted(schema_key_paths() - named)
