@@ -106,8 +106,8 @@ def _type(node: dict[str, Any], defs: dict[str, Any]) -> str:
         return "section" if "properties" in node else "map"
     if node.get("pattern") and kind == "string":
         return "duration" if "smhd" in node["pattern"] else "string"
-    names = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
-    return names.get(str(kind), "null" if kind == "null" else "value")
+    plain = ("string", "integer", "number", "boolean", "null")
+    return str(kind) if kind in plain else "value"
 
 
 def _default(node: dict[str, Any], required: bool) -> str:
