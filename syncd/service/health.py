@@ -19,6 +19,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from prometheus_client import make_wsgi_app
 
 from syncd import log
+from syncd.service.leader import Standing
 from syncd.service.metrics import Metrics
 
 _log = log.get("syncd.service")
@@ -64,16 +65,10 @@ def pass_health(
     )
 
 
-def standby_health(
-    interval: int,
-    error: str | None,
-    failing: float | None,
-    silent: float | None,
-    holder: str | None,
-) -> Health:
-    """/healthz of a standby: healthy (a standby is ready to take over) unless it could not
-    reach the store for three intervals (`failing` s, with `error`). `silent`: it holds the
-    lock but its check has not answered for that long; `holder`: who leads, if known."""
+def standby_health(interval: int, standing: Standing) -> Health:
+    """/healthz of a replica that does not lead: healthy (ready to take over) unless it could
+    not reach the store for three intervals."""
+    error, failing = standing.error, standing.failing_for
     if error is not None and failing is not None:
         if failing > 3 * interval:
             return Health(
@@ -81,9 +76,12 @@ def standby_health(
                 f"standby: cannot reach the store to elect a leader for {failing:.0f} s: {error}",
             )
         return Health(True, f"ok: standby; cannot reach the store yet: {error}")
-    if silent is not None:
+    if standing.silent_for is not None:
+        silent = standing.silent_for
         return Health(True, f"ok: standby; the lock connection has not answered for {silent:.0f} s")
-    who = f" ({holder})" if holder else ""
+    if not standing.decided:
+        return Health(True, "ok: starting, electing a leader")
+    who = f" ({standing.holder})" if standing.holder else ""
     return Health(True, f"ok: standby; leader is another replica{who}")
 
 

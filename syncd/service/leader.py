@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
@@ -57,6 +58,17 @@ _HOLDER = (
 class Role(enum.StrEnum):
     LEADER = "leader"
     STANDBY = "standby"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What a replica that does not lead knows, for /healthz."""
+
+    decided: bool  # a round has answered: another replica leads, or this one lost the lock
+    holder: str | None  # the leader's application_name, when the standby could see it
+    error: str | None  # why the last round could not reach the database
+    failing_for: float | None  # seconds the rounds have been failing
+    silent_for: float | None  # holds the lock, but no check has answered for this long
 
 
 def lock_key(database: str, schema: str) -> int:
@@ -133,6 +145,11 @@ class Election:
         (its check hangs); None otherwise."""
         age = self._monotonic() - self._renewed
         return age if self._held and age >= self.lease else None
+
+    def standing(self) -> Standing:
+        now = self._monotonic()
+        failing = None if self.failing_since is None else now - self.failing_since
+        return Standing(self._role is not None, self.holder, self.error, failing, self.silent_for())
 
     def next_in(self) -> float:
         """Seconds until the next round: a heartbeat, or a retry with jitter."""

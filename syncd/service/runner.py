@@ -177,10 +177,7 @@ class Service:
         store; 503 and why otherwise. Says which of the two this replica is."""
         now, interval, election = self._monotonic(), self._interval(), self._election
         if election is not None and not election.leading():
-            failing = None if election.failing_since is None else now - election.failing_since
-            return standby_health(
-                interval, election.error, failing, election.silent_for(), election.holder
-            )
+            return standby_health(interval, election.standing())
         last = self._last_finished
         done = None if last is None or last < self._since else now - last
         return pass_health(
@@ -296,6 +293,7 @@ class Service:
         )
         self._election = election
         election.step()
+        self._elected.clear()  # elected now: the first pass runs at the start anyway
         stop = threading.Event()
         thread = threading.Thread(
             target=keep_electing, args=(election, stop), name="syncd-leader", daemon=True

@@ -185,9 +185,7 @@ def test_a_hung_lock_connection_ends_leadership_when_the_lease_ends(
     wait_until(lambda: replicas.roles["syncd a"] == [Role.LEADER, Role.STANDBY], within=5)
 
 
-def test_the_lease_is_counted_by_the_clock_alone(
-    url: str, replicas: Replicas
-) -> None:
+def test_the_lease_is_counted_by_the_clock_alone(url: str, replicas: Replicas) -> None:
     now = [100.0]
     a = replicas.new(url, "syncd a", lease=10, monotonic=lambda: now[0])
     a.step()
