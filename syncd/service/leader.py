@@ -179,23 +179,16 @@ class Election:
         return self.leading()
 
     def resign(self) -> None:
-        """Give the lock up and close the connection (on shutdown, after the last pass)."""
-        got = self._io.acquire(timeout=self.lease)  # a hung check: closing frees it anyway
-        try:
-            was = self._held
-            self._held = False
-            conn, self._conn = self._conn, None
-            if conn is not None:
-                try:
-                    if was:
-                        conn.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
-                finally:
-                    conn.close()
-        except Exception as exc:  # closing is all that matters; the server frees the lock
-            _log.warning("leader_resign_failed", error=_describe(exc))
-        finally:
-            if got:
-                self._io.release()
+        """Give the lock up (on shutdown, after the last pass): close the session, which frees
+        it at once. No unlock first: on a connection whose check hangs it would hang too."""
+        was = self._held
+        self._held = False
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception as exc:  # the socket is gone: the server frees the lock itself
+                _log.warning("leader_resign_failed", error=_describe(exc))
         if was:
             _log.info("leader_resigned", lock_connection=self.shown)
 

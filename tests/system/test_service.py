@@ -49,7 +49,9 @@ def test_the_service_serves_health_and_metrics_runs_passes_and_stops_on_sigterm(
     service = start(_config(project))
     service.wait_for(lambda: service.passes("problems") + service.passes("ok") >= 2)
     status, body = service.get("/healthz")
-    assert status == 200 and body.startswith("ok: last pass finished")
+    assert status == 200 and body.startswith("ok: last pass finished")  # no election on SQLite
+    status, body = service.get("/livez")
+    assert status == 200 and body.startswith("ok: alive, main loop ticked")
     _, metrics = service.get("/metrics")
     for name in (
         "syncd_items",
@@ -63,6 +65,7 @@ def test_the_service_serves_health_and_metrics_runs_passes_and_stops_on_sigterm(
     ):
         assert f"\n{name}" in metrics, name
     assert service.metric('syncd_items{status="open"}') >= 1
+    assert service.metric("syncd_leader") == 1  # the one process on a SQLite store leads
     assert service.get("/nothing")[0] == 404
     # One line per pass at info: nothing else when nothing changed.
     events = Counter(re.findall(r'"event": "(\w+)"', service.log()))
@@ -193,6 +196,7 @@ def test_a_tracker_outage_is_survived_and_health_says_so(
     service.wait_for(lambda: service.passes("incomplete") >= 3)
     service.wait_for(lambda: service.get("/healthz")[0] == 503, within=10)
     assert "more than 3 intervals" in service.get("/healthz")[1]
+    assert service.get("/livez")[0] == 200  # restarting the process would not help
     assert service.metric('syncd_tracker_requests_total{outcome="failed",tracker="gh"}') >= 1
     github.set_faults(Faults())
     service.wait_for(lambda: service.get("/healthz")[0] == 200)

@@ -157,6 +157,20 @@ def test_confirm_sees_a_lost_connection_before_the_next_heartbeat(
     assert replicas.roles["syncd a"] == [Role.LEADER, Role.STANDBY]
 
 
+def test_a_session_that_no_longer_holds_the_lock_stops_leading(
+    url: str, replicas: Replicas
+) -> None:
+    """What a transaction-mode pooler does: the connection answers, but the server session
+    behind it is not the one that took the lock. Simulated by releasing the lock inside the
+    leader's own session (the only way to take it from a live session)."""
+    a = replicas.new(url, "syncd a")
+    a.step()
+    assert a._conn is not None
+    a._conn.execute("SELECT pg_advisory_unlock_all()")
+    assert a.confirm() is False
+    assert replicas.roles["syncd a"] == [Role.LEADER, Role.STANDBY]
+
+
 def test_a_hung_lock_connection_ends_leadership_when_the_lease_ends(
     url: str, proxy: Proxy, replicas: Replicas
 ) -> None:
