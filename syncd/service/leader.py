@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import make_url
 
 from syncd import log
+from syncd.errors import StoreError
 from syncd.store.keepalive import LOCK_KEEPALIVES, set_server_keepalives_sql, with_defaults
 from syncd.store.lock import key64
 
@@ -110,6 +111,12 @@ class Election:
         monotonic: Callable[[], float] = time.monotonic,
         name: str | None = None,
     ) -> None:
+        try:
+            import psycopg  # noqa: F401  (an optional dependency: say so at the start)
+        except ImportError as exc:
+            raise StoreError(
+                "electing a leader on PostgreSQL needs psycopg: pip install 'syncd[postgres]'"
+            ) from exc
         self.retry, self.lease = retry, lease
         self.heartbeat = lease / 5
         self.name = (name or f"syncd {socket.gethostname()} pid {os.getpid()}")[:63]
@@ -288,13 +295,43 @@ class Election:
         self._on_change(role)
 
 
+class Elector:
+    """An Election and the `syncd-leader` thread that runs its rounds, for the service."""
+
+    def __init__(self, election: Election) -> None:
+        self.election = election
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=keep_electing, args=(election, self._stop), name="syncd-leader", daemon=True
+        )
+
+    def start(self) -> None:
+        """The first round now (so the first pass knows its role), then rounds on the thread."""
+        _round(self.election)
+        self._thread.start()
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def close(self) -> None:
+        """Stop the rounds, then give the lock up (call it after the last write)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=self.election.lease)
+        self.election.resign()
+
+
 def keep_electing(election: Election, stop: threading.Event) -> None:
-    """Run election rounds until `stop` is set (the service's `syncd-leader` thread)."""
+    """Run election rounds until `stop` is set."""
     while not stop.wait(election.next_in()):
-        try:
-            election.step()
-        except Exception:  # a bug must not end the election: the replica would never lead
-            _log.exception("leader_election_crashed")
+        _round(election)
+
+
+def _round(election: Election) -> None:
+    try:
+        election.step()
+    except Exception:  # a bug must not end the election: the replica would never lead
+        _log.exception("leader_election_crashed")
 
 
 def _describe(exc: BaseException) -> str:

@@ -41,7 +41,7 @@ from syncd.service.health import (
     pass_health,
     standby_health,
 )
-from syncd.service.leader import Election, Role, keep_electing
+from syncd.service.leader import Election, Elector, Role
 from syncd.service.metrics import Metrics
 from syncd.service.scheduler import build_scheduler, run_soon, schedule
 from syncd.store.database import Store
@@ -100,8 +100,7 @@ class Service:
         self._last_error: str | None = None
         self._tick: float | None = None  # the main loop's last tick; None while not running
         self._scheduler: BaseScheduler | None = None
-        self._election: Election | None = None  # None: no election, this process leads
-        self._electing: tuple[threading.Thread, threading.Event] | None = None
+        self._elector: Elector | None = None  # None: no election, this process leads
 
     # --- what the signal handlers call (only set events: handlers must do no work) ---------
 
@@ -125,7 +124,7 @@ class Service:
         scheduler = build_scheduler(self._setup.ctx.clock.zone)
         self._scheduler = scheduler
         try:
-            self._start_election()  # the first round now: the first pass knows its role
+            self._start_election()
             self._schedule(scheduler)
             scheduler.start()
             _log.info(
@@ -158,13 +157,17 @@ class Service:
         _log.info("service_stopped")
         return 0
 
+    @property
+    def _election(self) -> Election | None:
+        return self._elector.election if self._elector is not None else None
+
     def leading(self) -> bool:
         """May this replica write now? Always, without an election."""
         return self._election is None or self._election.leading()
 
     def liveness(self) -> Health:
         """/livez: the main loop ticks and the scheduler and the election still run."""
-        threads_ok = self._electing is None or self._electing[0].is_alive()
+        threads_ok = self._elector is None or self._elector.alive()
         scheduler = self._scheduler
         return liveness(
             self._tick,
@@ -282,7 +285,7 @@ class Service:
         settings = loaded.config.service
         url = loaded.store_url()
         if settings.leader == "off" or make_url(url).get_backend_name() != "postgresql":
-            self._election = None  # SQLite has one writer host anyway; the pass lock stays
+            self._elector = None  # SQLite has one writer host anyway; the pass lock stays
             return
         election = Election(
             url,
@@ -291,25 +294,14 @@ class Service:
             on_change=self._role_changed,
             monotonic=self._monotonic,
         )
-        self._election = election
-        election.step()
-        self._elected.clear()  # elected now: the first pass runs at the start anyway
-        stop = threading.Event()
-        thread = threading.Thread(
-            target=keep_electing, args=(election, stop), name="syncd-leader", daemon=True
-        )
-        self._electing = (thread, stop)
-        thread.start()
+        self._elector = Elector(election)
+        self._elector.start()
+        self._elected.clear()  # elected in the first round: the first pass runs at start anyway
 
     def _stop_election(self) -> None:
-        election, electing = self._election, self._electing
-        self._electing = None
-        if electing is not None:
-            thread, stop = electing
-            stop.set()
-            thread.join(timeout=election.lease if election else None)
-        if election is not None:
-            election.resign()
+        """Give leadership up; until another election starts this replica does not lead."""
+        if self._elector is not None:
+            self._elector.close()
 
     def _role_changed(self, role: Role) -> None:
         if role is Role.LEADER:
