@@ -62,6 +62,10 @@ EXPOSE 9464
 # /healthz on the address of `service.listen` (set it to 0.0.0.0:9464 in the config). slim has
 # no curl: Python's urllib, one line of reason and exit 1 on any failure, never a traceback.
 # SYNCD_HEALTHCHECK_URL overrides the address when the config listens elsewhere.
+# /healthz, not /livez: Docker and compose only show "unhealthy" (and gate `depends_on`), never
+# restart on it, so it should say whether syncd does its job — passes failing for three
+# intervals is worth seeing in `docker ps`. Where unhealthy means restart (Swarm, autoheal),
+# set SYNCD_HEALTHCHECK_URL=http://127.0.0.1:9464/livez.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["python", "-c", "import os, sys, urllib.error, urllib.request\nurl = os.environ.get('SYNCD_HEALTHCHECK_URL', 'http://127.0.0.1:9464/healthz')\ntry:\n    urllib.request.urlopen(url, timeout=4).close()\nexcept urllib.error.HTTPError as exc:\n    sys.exit(f'unhealthy: HTTP {exc.code}: ' + exc.read(300).decode('utf-8', 'replace').strip())\nexcept Exception as exc:\n    sys.exit(f'unhealthy: {url}: {exc}')"]
 

@@ -18,6 +18,7 @@ from datetime import datetime, tzinfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -38,8 +39,15 @@ def jitter_for(interval: float) -> float:
     return min(30.0, interval / 10)
 
 
+def run_soon(scheduler: BaseScheduler, now: datetime) -> None:
+    """Run the interval pass now (a replica that just became leader), then on its interval."""
+    job = scheduler.get_job(SYNC_JOB)
+    if job is not None:
+        job.modify(next_run_time=now)
+
+
 def schedule(
-    scheduler: BackgroundScheduler,
+    scheduler: BaseScheduler,
     job: Callable[[str], None],
     interval: float,
     digests: Mapping[str, str],

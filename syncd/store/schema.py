@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 from syncd.model import Status
+from syncd.store.keepalive import POOL_KEEPALIVES, set_server_keepalives_sql, with_defaults
 from syncd.store.types import StatusType, TextTuple, UTCDateTime
 
 _BUSY_TIMEOUT_MS = 10_000
@@ -333,7 +334,11 @@ def create_engine(url: sa.URL) -> Engine:
         # Set here, not in the Index above: naming a dialect's option loads that dialect, and
         # the PostgreSQL one costs every SQLite pass ~18 ms of start-up.
         _OPEN_INTENT.dialect_kwargs["postgresql_where"] = intents.c.state == "open"
-        return sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(
+            url, pool_pre_ping=True, connect_args=with_defaults(url.query, POOL_KEEPALIVES)
+        )
+        _configure_postgresql(engine)
+        return engine
     database = url.database or ""
     if database in ("", ":memory:"):
         engine = sa.create_engine(
@@ -344,6 +349,17 @@ def create_engine(url: sa.URL) -> Engine:
         engine = sa.create_engine(url)
     _configure_sqlite(engine)
     return engine
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The pass lock lives on a pooled connection: a replica whose host vanished must not
+        # keep it for the two hours of the OS's keepalive defaults (store/keepalive.py).
+        cursor = dbapi_connection.cursor()
+        cursor.execute(set_server_keepalives_sql())
+        cursor.close()
+        dbapi_connection.commit()  # a SET rolled back with the pool's reset would not stay
 
 
 def _configure_sqlite(engine: Engine) -> None:

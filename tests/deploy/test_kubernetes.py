@@ -1,7 +1,7 @@
 """The Kubernetes manifests: rendered like `kubectl apply -k`, schema-valid for the supported
 Kubernetes versions (kubernetes-validate, offline, strict: a misspelt field fails), and
 checked for what matters to syncd: one writer on SQLite, two Ready replicas on PostgreSQL,
-probes on /healthz, a restricted security context, a CronJob that never overlaps."""
+probes on /livez and /healthz, a restricted security context, a CronJob that never overlaps."""
 
 from __future__ import annotations
 
@@ -118,18 +118,20 @@ def find_configmap(docs: list[Doc], name: str) -> Doc:
 
 
 def worker_problems(docs: list[Doc]) -> list[str]:
-    """The long-running worker: probes on /healthz at the port the config listens on."""
+    """The long-running worker: start-up and liveness probes on /livez (a tracker outage
+    must not restart the pod), readiness on /healthz, at the port the config listens on."""
     (deployment,) = find(docs, "Deployment")
     problems = pod_problems(deployment, docs)
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
     if container.get("args") != ["run"]:
         problems.append("Deployment: the container must run `syncd run`")
     ports = {p.get("name"): p["containerPort"] for p in container.get("ports", [])}
-    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+    paths = {"startupProbe": "/livez", "livenessProbe": "/livez", "readinessProbe": "/healthz"}
+    for probe, path in paths.items():
         get = container.get(probe, {}).get("httpGet", {})
         port = ports.get(get.get("port"), get.get("port"))
-        if get.get("path") != "/healthz" or port != PORT:
-            problems.append(f"Deployment: {probe} must GET /healthz on port {PORT}")
+        if get.get("path") != path or port != PORT:
+            problems.append(f"Deployment: {probe} must GET {path} on port {PORT}")
     for service in find(docs, "Service"):
         selector = service["spec"]["selector"]
         labels = deployment["spec"]["template"]["metadata"]["labels"]
@@ -193,6 +195,10 @@ def postgres_problems(docs: list[Doc]) -> list[str]:
         for p in pdbs
     ):
         problems.append("postgres: a PodDisruptionBudget minAvailable 1 selecting the pods")
+    if any(p["spec"].get("unhealthyPodEvictionPolicy") != "AlwaysAllow" for p in pdbs):
+        # Readiness is /healthz: both pods are NotReady during a long tracker outage, and the
+        # default policy would then block every drain until the tracker is back.
+        problems.append("postgres: the PodDisruptionBudget must AlwaysAllow evicting unready pods")
     return problems
 
 
@@ -329,6 +335,11 @@ BROKEN: dict[str, tuple[str, Callable[[list[Doc]], None], str]] = {
         lambda docs: _container(docs)["livenessProbe"]["httpGet"].update(path="/health"),
         "livenessProbe",
     ),
+    "liveness on healthz": (
+        "postgres",
+        lambda docs: _container(docs)["livenessProbe"]["httpGet"].update(path="/healthz"),
+        "livenessProbe must GET /livez",
+    ),
     "writable root": (
         "postgres",
         lambda docs: _container(docs)["securityContext"].update(readOnlyRootFilesystem=False),
@@ -343,6 +354,11 @@ BROKEN: dict[str, tuple[str, Callable[[list[Doc]], None], str]] = {
         "postgres",
         _set("spec.template.spec.terminationGracePeriodSeconds", 5),
         "terminationGracePeriodSeconds",
+    ),
+    "drains wait for readiness": (
+        "postgres",
+        lambda docs: find(docs, "PodDisruptionBudget")[0]["spec"].pop("unhealthyPodEvictionPolicy"),
+        "AlwaysAllow",
     ),
     "one postgres replica": ("postgres", _set("spec.replicas", 1), "two replicas"),
     "password in url": (

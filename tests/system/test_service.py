@@ -6,11 +6,8 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,82 +18,9 @@ from syncd.store.database import Store
 from tests.fakes.base import Faults, Request
 from tests.fakes.github import FakeGitHub
 from tests.system.conftest import SYNCD, backdate, write
+from tests.system.service_env import Service, free_port, start
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Service:
-    """A running `syncd run` and what it serves."""
-
-    def __init__(self, base: Path, env: dict[str, str] | None = None) -> None:
-        text = (base / "syncd.yaml").read_text(encoding="utf-8")
-        self.port = int(re.search(r"listen: \"127\.0\.0\.1:(\d+)\"", text).group(1))  # type: ignore[union-attr]
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("SYNCD_")}
-        full_env.update(env or {})
-        self.err = open(base / "service.log", "w+", encoding="utf-8")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [str(SYNCD), "run"], cwd=base, env=full_env, stdout=subprocess.DEVNULL, stderr=self.err
-        )
-
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
-
-    def metric(self, name: str) -> float:
-        _, text = self.get("/metrics")
-        found = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
-        return float(found.group(1)) if found else 0.0
-
-    def wait_for(self, what: Callable[[], bool], within: float = 20.0) -> None:
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log()
-            try:
-                if what():
-                    return
-            except OSError:
-                pass  # not listening yet
-            time.sleep(0.1)
-        raise AssertionError(f"timed out; service log:\n{self.log()}")
-
-    def passes(self, result: str = "ok") -> float:
-        return self.metric(f'syncd_passes_total{{result="{result}"}}')
-
-    def stop(self, within: float = 10.0) -> tuple[int, float]:
-        started = time.monotonic()
-        self.proc.send_signal(signal.SIGTERM)
-        code = self.proc.wait(timeout=within + 5)
-        return code, time.monotonic() - started
-
-    def log(self) -> str:
-        self.err.flush()
-        return (Path(self.err.name)).read_text(encoding="utf-8")
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.err.close()
-
-
-@pytest.fixture
-def start() -> Iterator[Callable[..., Service]]:
-    started: list[Service] = []
-
-    def _start(base: Path, env: dict[str, str] | None = None) -> Service:
-        started.append(Service(base, env))
-        return started[-1]
-
-    yield _start
-    for service in started:
-        service.close()
+__all__ = ["start"]  # a fixture
 
 
 def _config(base: Path, extra: str = "", interval: str = "1s") -> Path:
@@ -109,7 +33,7 @@ def _config(base: Path, extra: str = "", interval: str = "1s") -> Path:
         sync:
           interval: {interval}
         service:
-          listen: "127.0.0.1:{_free_port()}"
+          listen: "127.0.0.1:{free_port()}"
           lock_wait: 1s
         """,
     )
@@ -125,7 +49,9 @@ def test_the_service_serves_health_and_metrics_runs_passes_and_stops_on_sigterm(
     service = start(_config(project))
     service.wait_for(lambda: service.passes("problems") + service.passes("ok") >= 2)
     status, body = service.get("/healthz")
-    assert status == 200 and body.startswith("ok: last pass finished")
+    assert status == 200 and body.startswith("ok: last pass finished")  # no election on SQLite
+    status, body = service.get("/livez")
+    assert status == 200 and body.startswith("ok: alive, main loop ticked")
     _, metrics = service.get("/metrics")
     for name in (
         "syncd_items",
@@ -139,6 +65,7 @@ def test_the_service_serves_health_and_metrics_runs_passes_and_stops_on_sigterm(
     ):
         assert f"\n{name}" in metrics, name
     assert service.metric('syncd_items{status="open"}') >= 1
+    assert service.metric("syncd_leader") == 1  # the one process on a SQLite store leads
     assert service.get("/nothing")[0] == 404
     # One line per pass at info: nothing else when nothing changed.
     events = Counter(re.findall(r'"event": "(\w+)"', service.log()))
@@ -269,6 +196,7 @@ def test_a_tracker_outage_is_survived_and_health_says_so(
     service.wait_for(lambda: service.passes("incomplete") >= 3)
     service.wait_for(lambda: service.get("/healthz")[0] == 503, within=10)
     assert "more than 3 intervals" in service.get("/healthz")[1]
+    assert service.get("/livez")[0] == 200  # restarting the process would not help
     assert service.metric('syncd_tracker_requests_total{outcome="failed",tracker="gh"}') >= 1
     github.set_faults(Faults())
     service.wait_for(lambda: service.get("/healthz")[0] == 200)

@@ -615,3 +615,16 @@ def test_recursive_alias_is_a_problem_not_a_hang() -> None:
     assert problems("records:\n  paths: &p [*p]\n") == (
         "syncd.yaml:2 records.paths[0]: an alias refers to itself",
     )
+
+
+def test_service_election_defaults_and_bounds() -> None:
+    service = parse("").service
+    assert (service.leader, service.leader_retry_seconds, service.lease_seconds) == ("auto", 5, 10)
+    assert problems("service:\n  lease: 30s\n  leader: maybe\n") == (
+        "syncd.yaml:2 service.lease: must be between 2s and 20s: the leader must stop before "
+        "PostgreSQL frees its lock, 25 s or more after it went silent",
+        "syncd.yaml:3 service.leader: must be one of `auto`, `off` (got `maybe`)",
+    )
+    assert (
+        parse("service: {lease: 20s, leader: off, leader_retry: 1s}\n").service.lease_seconds == 20
+    )
