@@ -18,18 +18,34 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2,
 
 
 class Ctx:
-    def __init__(self, config: Path | None, log_level: str | None, log_format: str | None):
+    """What the global options say; filled in by `options.global_options` wherever they are
+    given on the command line."""
+
+    def __init__(
+        self,
+        config: Path | None = None,
+        log_level: str | None = None,
+        log_format: str | None = None,
+    ):
         self.config_path = config
         self.log_level = log_level
         self.log_format = log_format
+        self.configured: tuple[str | None, str] = (None, "auto")  # log.level, log.format
 
-    def load(self, *, required: bool = True) -> Any:
+    def configure_logging(self, *, service: bool = False) -> None:
+        """--log-level, else the config's log.level, else `warning` for a command (its output
+        is its report; a log line would only come before it) and `info` for the service."""
+        level = self.log_level or self.configured[0] or ("info" if service else "warning")
+        log.configure(level, self.log_format or self.configured[1])  # type: ignore[arg-type]
+
+    def load(self, *, required: bool = True, service: bool = False) -> Any:
         from syncd.config.load import load_config
 
         loaded = load_config(self.config_path, os.environ) if required else maybe_load(self)
         if loaded is not None:
             cfg = loaded.config.log
-            log.configure(self.log_level or cfg.level, self.log_format or cfg.format)  # type: ignore[arg-type]
+            self.configured = (cfg.level, cfg.format)
+            self.configure_logging(service=service)
         return loaded
 
 

@@ -193,8 +193,10 @@ class LogConfig(BaseModel):
 
     model_config = _FROZEN
 
-    level: Literal["debug", "info", "warning", "error"] = Field(
-        default="info", description="Least severe level written."
+    level: Literal["debug", "info", "warning", "error"] | None = Field(
+        default=None,
+        description="Least severe level written; unset = `info` for the service (`syncd run`), "
+        "`warning` for the other commands (their output is their report).",
     )
     format: Literal["auto", "console", "json"] = Field(
         default="auto", description="auto = console on a terminal, JSON otherwise."

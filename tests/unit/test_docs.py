@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from syncd.config.load import config_schema, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
