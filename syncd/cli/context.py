@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from syncd import log
-from syncd.errors import UsageError
+from syncd.errors import ConfigError, UsageError
 from syncd.model import Flag, Severity
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -38,14 +38,27 @@ class Ctx:
         level = self.log_level or self.configured[0] or ("info" if service else "warning")
         log.configure(level, self.log_format or self.configured[1])  # type: ignore[arg-type]
 
-    def load(self, *, required: bool = True, service: bool = False) -> Any:
+    def load(self, *, required: bool = True, service: bool = False, reviews: bool = True) -> Any:
+        """The validated config. With `reviews`, `records.paths` must find a review (exit 2
+        otherwise; the service logs it and keeps running, the reviews may come later)."""
+        from syncd.cli.globs import count_reviews
         from syncd.config.load import load_config
 
         loaded = load_config(self.config_path, os.environ) if required else maybe_load(self)
-        if loaded is not None:
-            cfg = loaded.config.log
-            self.configured = (cfg.level, cfg.format)
-            self.configure_logging(service=service)
+        if loaded is None:
+            return None
+        cfg = loaded.config.log
+        self.configured = (cfg.level, cfg.format)
+        self.configure_logging(service=service)
+        if reviews:
+            try:
+                count_reviews(loaded)
+            except ConfigError as exc:
+                if not service:
+                    raise
+                log.get("syncd.cli").warning(
+                    "records_match_nothing", error=str(exc), details=list(exc.problems)
+                )
         return loaded
 
 
@@ -90,14 +103,20 @@ def one_pass(loaded: Any, mode: Any, today: date | None, *, digests: bool = Fals
     ctx = PassContext.build(loaded, Clock(loaded.config.zone(), pinned_today=today))
     with Store.open(loaded.store_url()) as store:
         if mode is Mode.READ:  # reads, and a parse cache any pass may refresh: no lock
-            return run_pass(ctx, store, mode)
-        renderer = None
-        if digests and loaded.config.digests:
-            from syncd.digest.render import Renderer
+            result = run_pass(ctx, store, mode)
+        else:
+            renderer = None
+            if digests and loaded.config.digests:
+                from syncd.digest.render import Renderer
 
-            renderer = Renderer()
-        with store.lock(holder()):
-            return run_pass(ctx, store, mode, digests=renderer)
+                renderer = Renderer()
+            with store.lock(holder()):
+                result = run_pass(ctx, store, mode, digests=renderer)
+    if not result.reviews and loaded.config.records.repo is not None:
+        from syncd.cli.globs import no_reviews_error
+
+        raise no_reviews_error(loaded, None)  # in syncd's clone of records.repo
+    return result
 
 
 def failing(result: Any, fail_on: Sequence[str]) -> list[str]:

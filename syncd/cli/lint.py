@@ -31,7 +31,7 @@ def lint(obj: Ctx, paths: tuple[Path, ...], fmt: str) -> int:
     from syncd.records.lint import exit_code
     from syncd.records.lint_output import format_github, format_json, format_text
 
-    loaded = obj.load(required=not paths)
+    loaded = obj.load(required=not paths, reviews=not paths)
     problems = lint_paths(paths, loaded) if paths else lint_config_reviews(loaded)
     render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
     output = render(problems)
