@@ -37,6 +37,7 @@ def no_reviews_error(loaded: Any, root: Path | None) -> ConfigError:
     under = _shown(root) if root is not None else f"the root of {records.repo.url}"
     problems = []
     for glob in records.paths if root is not None else ():
+        assert root is not None
         matched, _ = discover(root, [glob], [])
         if matched:
             problems.append(
