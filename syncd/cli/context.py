@@ -16,6 +16,19 @@ from syncd.model import Flag, Severity
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
+# Warnings a pass logs that the report of `check` and `sync` prints anyway (tracker line,
+# "Failed", "Not written", "Reviews not delivered"); at the default log level a
+# reporting command drops them, so each is said once.
+REPORTED_EVENTS = frozenset(
+    {
+        "tracker_failed",
+        "tracker_write_failed",
+        "tracker_rate_limited",
+        "review_not_written",
+        "reviews_not_delivered",
+    }
+)
+
 
 class Ctx:
     """What the global options say; filled in by `options.global_options` wherever they are
@@ -31,14 +44,26 @@ class Ctx:
         self.log_level = log_level
         self.log_format = log_format
         self.configured: tuple[str | None, str] = (None, "auto")  # log.level, log.format
+        self.reported: frozenset[str] = frozenset()  # log events the command's report shows
 
     def configure_logging(self, *, service: bool = False) -> None:
         """--log-level, else the config's log.level, else `warning` for a command (its output
-        is its report; a log line would only come before it) and `info` for the service."""
-        level = self.log_level or self.configured[0] or ("info" if service else "warning")
-        log.configure(level, self.log_format or self.configured[1])  # type: ignore[arg-type]
+        is its report; a log line would only come before it) and `info` for the service.
+        At that default, a command that reports a pass does not also log what its report
+        says (a tracker error is printed once, in the report)."""
+        chosen = self.log_level or self.configured[0]
+        level = chosen or ("info" if service else "warning")
+        drop = self.reported if chosen is None else frozenset()
+        log.configure(level, self.log_format or self.configured[1], drop)  # type: ignore[arg-type]
 
-    def load(self, *, required: bool = True, service: bool = False, reviews: bool = True) -> Any:
+    def load(
+        self,
+        *,
+        required: bool = True,
+        service: bool = False,
+        reviews: bool = True,
+        reported: frozenset[str] = frozenset(),
+    ) -> Any:
         """The validated config. With `reviews`, `records.paths` must find a review (exit 2
         otherwise; the service logs it and keeps running, the reviews may come later)."""
         from syncd.cli.globs import count_reviews
@@ -49,6 +74,7 @@ class Ctx:
             return None
         cfg = loaded.config.log
         self.configured = (cfg.level, cfg.format)
+        self.reported = reported
         self.configure_logging(service=service)
         if reviews:
             try:
