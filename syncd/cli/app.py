@@ -12,7 +12,7 @@ from __future__ import annotations
 import click
 
 import syncd
-from syncd.cli import check, config, digest, lint, run, status, sync
+from syncd.cli import check, config, digest, init, lint, run, status, sync
 from syncd.cli.context import Ctx
 from syncd.cli.options import global_options
 
@@ -21,7 +21,7 @@ from syncd.cli.options import global_options
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="""\b
 Quick start:
-  cp config.example.yaml syncd.yaml     # records-only mode works as is
+  syncd init                            # a syncd.yaml for the reviews found here
   syncd lint                            # check the action items are well written
   syncd check                           # one pass: marks overdue items, exit 1 if any
   syncd status --flag overdue           # what is overdue, as a table
@@ -53,6 +53,7 @@ for _command in (
     status.status,
     lint.lint,
     config.config_group,
+    init.init,
 ):
     cli.add_command(_command)
     for _each in (_command, *getattr(_command, "commands", {}).values()):
