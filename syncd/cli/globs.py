@@ -29,24 +29,11 @@ def count_reviews(loaded: Any) -> int | None:
 def no_reviews_error(loaded: Any, root: Path | None) -> ConfigError:
     """The error naming the config file, the `records.paths` line, each glob and what to do.
     `root` is where the globs start; None with `records.repo` (they start in syncd's clone)."""
-    from syncd.records.discover import discover
-
     records = loaded.config.records
     where = _line_of_paths(loaded)
     globs = ", ".join(f'"{g}"' for g in records.paths)
     under = _shown(root) if root is not None else f"the root of {records.repo.url}"
-    problems = []
-    for glob in records.paths if root is not None else ():
-        assert root is not None
-        matched, _ = discover(root, [glob], [])
-        if matched:
-            problems.append(
-                f'"{glob}" matches {_files(len(matched))}, '
-                f"{'all' if len(matched) > 1 else 'it is'} excluded by records.exclude "
-                f"({', '.join(records.exclude)})"
-            )
-        else:
-            problems.append(f'"{glob}" matches no file{_missing_folder(root, glob)}')
+    problems = [] if root is None else [_why_empty(root, g, records.exclude) for g in records.paths]
     problems.append(
         f"what to do: make records.paths ({where}) match the files your reviews are in (globs "
         f'are relative to {under}, e.g. "postmortems/**/*.md"); without a config yet, '
@@ -56,6 +43,20 @@ def no_reviews_error(loaded: Any, root: Path | None) -> ConfigError:
         f"records.paths ({globs}, {where}) matches no review file under {under}, so there "
         "is nothing to check",
         tuple(problems),
+    )
+
+
+def _why_empty(root: Path, glob: str, exclude: tuple[str, ...]) -> str:
+    """Why one glob contributes no review: no file, or only files records.exclude drops."""
+    from syncd.records.discover import discover
+
+    matched, _ = discover(root, [glob], [])
+    if not matched:
+        return f'"{glob}" matches no file{_missing_folder(root, glob)}'
+    return (
+        f'"{glob}" matches {_files(len(matched))}, '
+        f"{'all' if len(matched) > 1 else 'it is'} excluded by records.exclude "
+        f"({', '.join(exclude)})"
     )
 
 
