@@ -20,8 +20,13 @@ _LEVELS = {
 }
 
 
-def configure(level: str = "info", fmt: Literal["auto", "console", "json"] = "auto") -> None:
-    """Configure structlog to write to stderr (stdout is for command output)."""
+def configure(
+    level: str = "info",
+    fmt: Literal["auto", "console", "json"] = "auto",
+    drop: frozenset[str] = frozenset(),
+) -> None:
+    """Configure structlog to write to stderr (stdout is for command output). Events named
+    in `drop` are not written: a command whose report already says them (once) drops them."""
     use_console = sys.stderr.isatty() if fmt == "auto" else fmt == "console"
     renderer: structlog.typing.Processor = (
         structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
@@ -30,6 +35,7 @@ def configure(level: str = "info", fmt: Literal["auto", "console", "json"] = "au
     )
     structlog.configure(
         processors=[
+            *([_dropping(drop)] if drop else []),
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -44,3 +50,14 @@ def configure(level: str = "info", fmt: Literal["auto", "console", "json"] = "au
 def get(name: str) -> structlog.typing.FilteringBoundLogger:
     logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name)
     return logger
+
+
+def _dropping(names: frozenset[str]) -> structlog.typing.Processor:
+    def processor(
+        logger: object, method: str, event: structlog.typing.EventDict
+    ) -> structlog.typing.EventDict:
+        if event.get("event") in names:
+            raise structlog.DropEvent
+        return event
+
+    return processor

@@ -9,21 +9,19 @@ tracker unreachable, tracker write failed); 130 interrupted.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 import syncd
-from syncd import log
-from syncd.cli import check, config, digest, lint, run, status, sync
+from syncd.cli import check, config, digest, init, lint, run, status, sync
 from syncd.cli.context import Ctx
+from syncd.cli.options import global_options
 
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="""\b
 Quick start:
-  cp config.example.yaml syncd.yaml     # records-only mode works as is
+  syncd init                            # a syncd.yaml for the reviews found here
   syncd lint                            # check the action items are well written
   syncd check                           # one pass: marks overdue items, exit 1 if any
   syncd status --flag overdue           # what is overdue, as a table
@@ -35,34 +33,16 @@ failed), 130 interrupted.
 Docs: README.md, docs/configuration.md, docs/record-format.md, docs/lint.md""",
 )
 @click.version_option(syncd.__version__, "--version", prog_name="syncd")
-@click.option(
-    "--config",
-    "-c",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Config file. Default: $SYNCD_CONFIG, else ./syncd.yaml.",
-)
-@click.option(
-    "--log-level",
-    type=click.Choice(["debug", "info", "warning", "error"]),
-    help="Override log.level (logs go to stderr).",
-)
-@click.option(
-    "--log-format",
-    type=click.Choice(["auto", "console", "json"]),
-    help="Override log.format: console on a TTY and JSON otherwise when auto.",
-)
+@global_options
 @click.pass_context
-def cli(
-    ctx: click.Context, config: Path | None, log_level: str | None, log_format: str | None
-) -> None:
+def cli(ctx: click.Context) -> None:
     """syncd keeps postmortem action items honest.
 
     It reads the action items of your post-incident reviews (Markdown in git), judges their
     follow-through (overdue, due soon, needs a decision, no owner, no date), writes the marks
     back into the reviews, and tells you what is rotting.
     """
-    log.configure(log_level or "warning", log_format or "auto")  # type: ignore[arg-type]
-    ctx.obj = Ctx(config, log_level, log_format)
+    ctx.ensure_object(Ctx).configure_logging()
 
 
 for _command in (
@@ -73,5 +53,8 @@ for _command in (
     status.status,
     lint.lint,
     config.config_group,
+    init.init,
 ):
     cli.add_command(_command)
+    for _each in (_command, *getattr(_command, "commands", {}).values()):
+        global_options(_each)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -11,6 +10,7 @@ from syncd.cli.context import (
     EXIT_INCOMPLETE,
     EXIT_OK,
     EXIT_PROBLEMS,
+    REPORTED_EVENTS,
     Ctx,
     failing,
     one_pass,
@@ -52,10 +52,11 @@ def check(
     (`digests:`; --no-digest skips that). Exits 1 when a problem listed in health.fail_on is
     found, 3 when the pass or a digest send could not complete.
     """
-    from syncd.cli.report import check_json, check_text, trackers_text
+    from syncd.cli.report_json import dumps, pass_json
+    from syncd.cli.report_text import check_text
     from syncd.engine.run import Mode
 
-    loaded = obj.load()
+    loaded = obj.load(reported=REPORTED_EVENTS)
     mode = Mode.NO_WRITE if no_write else Mode.SYNC
     result = one_pass(loaded, mode, parse_today(today), digests=not no_digest)
     problems = failing(result, loaded.config.health.fail_on)
@@ -65,10 +66,11 @@ def check(
         code = EXIT_INCOMPLETE
     root, base = loaded.records_root(), loaded.base_dir
     if fmt == "json":
-        text = check_json(result, root, base, problems, code)
-        click.echo(with_digests(text, digests) if digests else text, nl=False)
+        doc = pass_json(result, root, base, problems, code)
+        if digests is not None:
+            doc["digests"] = digests_json(digests)
+        click.echo(dumps(doc), nl=False)
     else:
-        click.echo(trackers_text(result), nl=False)
         click.echo(check_text(result, root, base, problems, code, limit=limit), nl=False)
         if digests is not None:
             from syncd.cli.digest import run_text
@@ -77,9 +79,8 @@ def check(
     return code
 
 
-def with_digests(text: str, run: Any) -> str:
-    doc = json.loads(text)
-    doc["digests"] = [
+def digests_json(run: Any) -> list[dict[str, Any]]:
+    return [
         {
             "digest": r.digest,
             "period": r.period,
@@ -89,4 +90,3 @@ def with_digests(text: str, run: Any) -> str:
         }
         for r in run.results
     ]
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -17,15 +17,26 @@ def config_group() -> None:
 @config_group.command("validate")
 @click.pass_obj
 def config_validate(obj: Ctx) -> int:
-    """Check the config file; print every problem at once as file:line key: message (exit 2)."""
-    loaded = obj.load()
+    """Check the config file; print every problem at once as file:line key: message (exit 2).
+
+    Also exits 2 when records.paths finds no review file (a typo in a glob would otherwise
+    make every later pass a healthy pass over nothing)."""
+    from syncd.cli.globs import count_reviews
+
+    loaded = obj.load(reviews=False)
+    found = count_reviews(loaded)  # none found: exit 2, naming the records.paths line
     trackers = loaded.config.trackers
     mode = (
         "records-only mode (no tracker configured)"
         if not trackers
         else "trackers: " + ", ".join(f"{n} ({t.kind})" for n, t in trackers.items())
     )
-    click.echo(f"{loaded.path}: valid; {mode}")
+    reviews = (
+        "reviews in syncd's clone of records.repo"
+        if found is None
+        else f"records.paths finds {found} review file" + ("s" if found != 1 else "")
+    )
+    click.echo(f"{loaded.path}: valid; {mode}; {reviews}")
     return EXIT_OK
 
 

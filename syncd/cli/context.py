@@ -11,25 +11,80 @@ from typing import Any
 import click
 
 from syncd import log
-from syncd.errors import UsageError
+from syncd.errors import ConfigError, UsageError
 from syncd.model import Flag, Severity
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
+# Warnings a pass logs that the report of `check` and `sync` prints anyway (tracker line,
+# "Failed", "Not written", "Reviews not delivered"); at the default log level a
+# reporting command drops them, so each is said once.
+REPORTED_EVENTS = frozenset(
+    {
+        "tracker_failed",
+        "tracker_write_failed",
+        "tracker_rate_limited",
+        "review_not_written",
+        "reviews_not_delivered",
+    }
+)
+
 
 class Ctx:
-    def __init__(self, config: Path | None, log_level: str | None, log_format: str | None):
+    """What the global options say; filled in by `options.global_options` wherever they are
+    given on the command line."""
+
+    def __init__(
+        self,
+        config: Path | None = None,
+        log_level: str | None = None,
+        log_format: str | None = None,
+    ):
         self.config_path = config
         self.log_level = log_level
         self.log_format = log_format
+        self.configured: tuple[str | None, str] = (None, "auto")  # log.level, log.format
+        self.reported: frozenset[str] = frozenset()  # log events the command's report shows
 
-    def load(self, *, required: bool = True) -> Any:
+    def configure_logging(self, *, service: bool = False) -> None:
+        """--log-level, else the config's log.level, else `warning` for a command (its output
+        is its report; a log line would only come before it) and `info` for the service.
+        At that default, a command that reports a pass does not also log what its report
+        says (a tracker error is printed once, in the report)."""
+        chosen = self.log_level or self.configured[0]
+        level = chosen or ("info" if service else "warning")
+        drop = self.reported if chosen is None else frozenset()
+        log.configure(level, self.log_format or self.configured[1], drop)  # type: ignore[arg-type]
+
+    def load(
+        self,
+        *,
+        required: bool = True,
+        service: bool = False,
+        reviews: bool = True,
+        reported: frozenset[str] = frozenset(),
+    ) -> Any:
+        """The validated config. With `reviews`, `records.paths` must find a review (exit 2
+        otherwise; the service logs it and keeps running, the reviews may come later)."""
+        from syncd.cli.globs import count_reviews
         from syncd.config.load import load_config
 
         loaded = load_config(self.config_path, os.environ) if required else maybe_load(self)
-        if loaded is not None:
-            cfg = loaded.config.log
-            log.configure(self.log_level or cfg.level, self.log_format or cfg.format)  # type: ignore[arg-type]
+        if loaded is None:
+            return None
+        cfg = loaded.config.log
+        self.configured = (cfg.level, cfg.format)
+        self.reported = reported
+        self.configure_logging(service=service)
+        if reviews:
+            try:
+                count_reviews(loaded)
+            except ConfigError as exc:
+                if not service:
+                    raise
+                log.get("syncd.cli").warning(
+                    "records_match_nothing", error=str(exc), details=list(exc.problems)
+                )
         return loaded
 
 
@@ -74,14 +129,20 @@ def one_pass(loaded: Any, mode: Any, today: date | None, *, digests: bool = Fals
     ctx = PassContext.build(loaded, Clock(loaded.config.zone(), pinned_today=today))
     with Store.open(loaded.store_url()) as store:
         if mode is Mode.READ:  # reads, and a parse cache any pass may refresh: no lock
-            return run_pass(ctx, store, mode)
-        renderer = None
-        if digests and loaded.config.digests:
-            from syncd.digest.render import Renderer
+            result = run_pass(ctx, store, mode)
+        else:
+            renderer = None
+            if digests and loaded.config.digests:
+                from syncd.digest.render import Renderer
 
-            renderer = Renderer()
-        with store.lock(holder()):
-            return run_pass(ctx, store, mode, digests=renderer)
+                renderer = Renderer()
+            with store.lock(holder()):
+                result = run_pass(ctx, store, mode, digests=renderer)
+    if not result.reviews and loaded.config.records.repo is not None:
+        from syncd.cli.globs import no_reviews_error
+
+        raise no_reviews_error(loaded, None)  # in syncd's clone of records.repo
+    return result
 
 
 def failing(result: Any, fail_on: Sequence[str]) -> list[str]:

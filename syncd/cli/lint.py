@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from syncd.cli.context import Ctx
+from syncd.cli.context import EXIT_OK, EXIT_PROBLEMS, Ctx
+from syncd.model import Severity
 
 
 @click.command()
@@ -19,22 +20,37 @@ from syncd.cli.context import Ctx
     show_default=True,
     help="github prints workflow annotations for GitHub Actions.",
 )
+@click.option(
+    "--fail-on",
+    type=click.Choice(["warning", "error"]),
+    help="Exit 1 when a problem of this severity or a worse one is found. "
+    "Default: lint.fail_on in the config, else error.",
+)
 @click.pass_obj
-def lint(obj: Ctx, paths: tuple[Path, ...], fmt: str) -> int:
+def lint(obj: Ctx, paths: tuple[Path, ...], fmt: str, fail_on: str | None) -> int:
     """Check that action items are well written: one owner, a real due date, a specific change.
 
     Without PATHS, lints every review the config finds. With PATHS (files or directories),
     lints those — a config file is then optional (pre-commit passes file names). Exits 1 when
-    an error-severity rule fires. Rules and suppression: docs/lint.md.
+    an error-severity rule fires (with --fail-on warning, a warning too). Rules and
+    suppression: docs/lint.md.
     """
     from syncd.engine.lint import lint_config_reviews, lint_paths
-    from syncd.records.lint import exit_code
     from syncd.records.lint_output import format_github, format_json, format_text
 
-    loaded = obj.load(required=not paths)
+    loaded = obj.load(required=not paths, reviews=not paths)
     problems = lint_paths(paths, loaded) if paths else lint_config_reviews(loaded)
     render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
     output = render(problems)
     if output:
         click.echo(output, nl=not output.endswith("\n"))
-    return exit_code(problems)
+    threshold = fail_on or (loaded.config.lint.fail_on if loaded is not None else "error")
+    failing = _FAILING[threshold]
+    return EXIT_PROBLEMS if any(p.severity in failing for p in problems) else EXIT_OK
+
+
+# Which severities fail at each --fail-on (info never does).
+_FAILING = {
+    "error": frozenset({Severity.ERROR}),
+    "warning": frozenset({Severity.ERROR, Severity.WARNING}),
+}

@@ -35,7 +35,8 @@ def run(obj: Ctx, once: bool) -> int:
     """
     from syncd.service.runner import Service
 
-    loaded = obj.load()  # a broken config stops the start with exit 2 and file:line messages
+    # A broken config stops the start with exit 2 and file:line messages.
+    loaded = obj.load(service=True)
     service = Service(obj.config_path or loaded.path, os.environ, around_pass=_collect_after)
     if not once:
         _install_signals(service)

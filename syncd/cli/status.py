@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from syncd.cli.context import EXIT_OK, Ctx, one_pass, parse_today, today_option
@@ -20,7 +18,8 @@ _FLAG_NAMES = [f.value for f in Flag]
     "flags",
     multiple=True,
     type=click.Choice(_FLAG_NAMES),
-    help="Only items with this flag (repeatable: any of them).",
+    help="Only items with this flag (repeatable: any of them). orphaned: open tickets whose "
+    "item left its review, one row each (line 0).",
 )
 @click.option(
     "--status",
@@ -35,7 +34,8 @@ _FLAG_NAMES = [f.value for f in Flag]
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help="table for people; json (one array, one object per item) for scripts.",
+    help="table for people; json (one array, one object per item, `link` the linked ticket) "
+    "for scripts.",
 )
 @today_option
 @click.pass_obj
@@ -55,15 +55,16 @@ def status(
       syncd status --flag overdue --flag needs_decision
       syncd status --owner @priya --format json | jq '.[] | .description'
     """
-    from syncd.cli.report import item_json, status_table
+    from syncd.cli.report_json import dumps, linked_item_json, orphan_json
+    from syncd.cli.report_text import status_table
     from syncd.engine.run import Mode
 
     loaded = obj.load()
-    reports = one_pass(loaded, Mode.READ, parse_today(today)).reports
+    result = one_pass(loaded, Mode.READ, parse_today(today))
     wanted_owner = owner.lstrip("@").casefold() if owner else None
     selected = [
         r
-        for r in reports
+        for r in result.reports
         if (wanted_owner is None or (r.item.owner or "").lstrip("@").casefold() == wanted_owner)
         and (
             review_filter is None
@@ -73,11 +74,19 @@ def status(
         and (not flags or any(Flag(f) in r.flags for f in flags))
         and (not statuses or r.status.value in statuses)
     ]
+    orphans = [
+        o
+        for o in result.orphans
+        if wanted_owner is None
+        and (review_filter is None or review_filter in o.review)
+        and (not flags or Flag.ORPHANED.value in flags)
+        and (not statuses or o.ticket.status.value in statuses)
+    ]
     root, base = loaded.records_root(), loaded.base_dir
     if fmt == "json":
-        click.echo(
-            json.dumps([item_json(r, root, base) for r in selected], indent=2, ensure_ascii=False)
-        )
+        rows = [linked_item_json(r, root, base, result.linked) for r in selected]
+        rows += [orphan_json(o, root, base) for o in orphans]
+        click.echo(dumps(rows), nl=False)
     else:
-        click.echo(status_table(selected, root, base), nl=False)
+        click.echo(status_table(selected, orphans, root, base), nl=False)
     return EXIT_OK

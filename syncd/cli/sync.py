@@ -7,6 +7,7 @@ import click
 from syncd.cli.context import (
     EXIT_INCOMPLETE,
     EXIT_OK,
+    REPORTED_EVENTS,
     Ctx,
     one_pass,
     parse_today,
@@ -19,11 +20,21 @@ from syncd.errors import UsageError
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="Print the review diffs and the tracker calls a pass would make; change nothing.",
+    help="Print the review diffs and the tracker calls a pass would make; change nothing. "
+    "Works with a tracker that cannot be reached (then from the last pass's view of it, "
+    "marked unverified, exit 3).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the shape of `syncd check --format json` (trackers and tickets included).",
 )
 @today_option
 @click.pass_obj
-def sync(obj: Ctx, dry_run: bool, today: str | None) -> int:
+def sync(obj: Ctx, dry_run: bool, fmt: str, today: str | None) -> int:
     """One pass with the trackers: file linked tickets, mirror their status into the reviews.
 
     Creates one ticket per action item (exactly once: journalled, marked, recovered after a
@@ -31,27 +42,36 @@ def sync(obj: Ctx, dry_run: bool, today: str | None) -> int:
     owner, due date), mirrors progress back into the review's suffix and checkbox, and keeps
     the overdue label and reminders in step. Exits 3 if a tracker could not be read or a
     write to it failed (the next pass retries; nothing is created twice).
+
+    With --dry-run nothing is written anywhere. A tracker that cannot be reached is named,
+    and the calls shown for it assume none of its tickets changed since the last pass; the
+    dry run still prints everything, then exits 3 (it could not verify), else 0.
     """
-    from syncd.cli.report import delivery_lines, trackers_text
+    from syncd.cli.report_json import dumps, pass_json
+    from syncd.cli.report_text import written_lines
+    from syncd.cli.report_trackers import trackers_text
     from syncd.engine.run import Mode
 
-    loaded = obj.load()
+    loaded = obj.load(reported=REPORTED_EVENTS)
     if not loaded.config.trackers:
         raise UsageError(
             f"{loaded.path.name} configures no tracker, so there is nothing to sync; add one "
             "under `trackers:` (see docs/trackers/) or use `syncd check` for records-only mode"
         )
     result = one_pass(loaded, Mode.DRY_RUN if dry_run else Mode.SYNC, parse_today(today))
+    code = EXIT_INCOMPLETE if result.incomplete else EXIT_OK
+    if fmt == "json":
+        doc = pass_json(result, loaded.records_root(), loaded.base_dir, [], code)
+        click.echo(dumps({**doc, "dry_run": dry_run}), nl=False)
+        return code
     click.echo(trackers_text(result), nl=False)
-    for diff in result.applied.reviews.diffs:
-        click.echo(diff, nl=False)
-    if result.applied.reviews.written:
+    lines = written_lines(result)
+    if lines:
+        click.echo("\n".join(lines).lstrip("\n"))
+    if dry_run and result.unverified:
+        names = ", ".join(sorted(result.unverified))
         click.echo(
-            f"Updated {len(result.applied.reviews.written)} review(s): "
-            + ", ".join(result.applied.reviews.written)
+            f"\nDry run unverified: {names} could not be read; the calls above assume no ticket "
+            "changed since the last pass (exit 3)"
         )
-    for path, line, why in result.applied.reviews.refused:
-        click.echo(f"Not written: {path}:{line}: {why}")
-    for line in delivery_lines(result):
-        click.echo(line)
-    return EXIT_INCOMPLETE if result.incomplete else EXIT_OK
+    return code

@@ -121,6 +121,11 @@ class LintConfig(BaseModel):
 
     model_config = _FROZEN
 
+    fail_on: Literal["error", "warning"] = Field(
+        default="error",
+        description="`syncd lint` exits 1 when a problem of this severity or a worse one is "
+        "found; `warning` makes warnings fail too (info never does).",
+    )
     max_items: int = Field(default=7, ge=1, description="More action items than this is a smell.")
     vague_words: tuple[str, ...] | None = Field(
         default=None, description="Vague verbs/phrases to flag; unset = the built-in list."
@@ -193,8 +198,10 @@ class LogConfig(BaseModel):
 
     model_config = _FROZEN
 
-    level: Literal["debug", "info", "warning", "error"] = Field(
-        default="info", description="Least severe level written."
+    level: Literal["debug", "info", "warning", "error"] | None = Field(
+        default=None,
+        description="Least severe level written; unset = `info` for the service (`syncd run`), "
+        "`warning` for the other commands (their output is their report).",
     )
     format: Literal["auto", "console", "json"] = Field(
         default="auto", description="auto = console on a terminal, JSON otherwise."

@@ -1,6 +1,6 @@
 """The digest as JSON for scripts and dashboards (README "Digest JSON"): keys are only ever
 added, never renamed or removed. Items carry every field of `syncd status --format json`
-(syncd/cli/report.py `item_json`; a test keeps the two in step) plus `days_overdue`,
+(syncd/cli/report_json.py `item_json`; a test keeps the two in step) plus `days_overdue`,
 `review_url` and the linked ticket."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ from syncd.engine.gather.tickets import (
 )
 from syncd.engine.judge import Progress, judge_all
 from syncd.engine.memo import PassMemo
-from syncd.engine.plan.pass_plan import Plan, Settings, plan_pass
+from syncd.engine.plan.pass_plan import Plan, Settings, find_orphans, plan_pass
 from syncd.engine.plan.steps import RecordStatuses, SaveTickets
 from syncd.engine.plan.tickets import TrackerPolicy
 from syncd.model import ItemReport, Problem, Review, Status
@@ -69,6 +69,16 @@ _WRITES = {
 
 
 @dataclass(frozen=True, slots=True)
+class Orphan:
+    """An open ticket whose item is no longer written in its review (DESIGN §2 `orphaned`)."""
+
+    item_key: str
+    ticket: TicketState  # as last seen
+    review: str  # the review the item was in (records root relative)
+    gone: bool  # the whole review file is no longer found (never closed, only reported)
+
+
+@dataclass(frozen=True, slots=True)
 class PassResult:
     today: date
     reviews: tuple[Review, ...]
@@ -84,6 +94,10 @@ class PassResult:
     parsed: int
     cached: int
     seconds: float
+    orphans: tuple[Orphan, ...] = ()  # open tickets whose item left its review (any mode)
+    # DRY_RUN only: trackers that could not be read, and why; their calls were planned from
+    # the tickets as the store last saw them (assumed unchanged since the last pass).
+    unverified: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def incomplete(self) -> bool:
@@ -99,7 +113,8 @@ class PassResult:
         (deferred creations and writes over budget are not failures)."""
         if self.trackers is None:
             return False
-        return any(not f.ok for f in self.trackers.values()) or bool(self.applied.failed)
+        failed = any(not f.ok for f in self.trackers.values())
+        return failed or bool(self.applied.failed) or bool(self.unverified)
 
 
 def build_trackers(ctx: PassContext) -> dict[str, Tracker]:
@@ -138,6 +153,7 @@ def run_pass(
             ctx = replace(ctx, root=checkout.root)
     gathered = gather_reviews(ctx, store, memo)
     tickets: GatheredTickets | None = None
+    unverified: dict[str, str] = {}
     progress: dict[str, Progress] = {}
     if ctx.loaded.config.trackers and mode is Mode.READ:
         tickets = read_stored_tickets(ctx.loaded.config, store, gathered.reviews)
@@ -146,6 +162,8 @@ def run_pass(
         if trackers is None:
             trackers = build_trackers(ctx)
         tickets = gather_tickets(ctx.loaded.config, store, trackers, gathered.reviews, now, memo)
+        if mode is Mode.DRY_RUN:
+            tickets, unverified = _assume_unchanged(tickets)
         progress = _progress(tickets)
     reports = judge_all(gathered.reviews, today, ctx.rules, progress)
     write_back = mode in (Mode.SYNC, Mode.DRY_RUN)
@@ -220,6 +238,8 @@ def run_pass(
         parsed=gathered.parsed,
         cached=gathered.cached,
         seconds=seconds,
+        orphans=_open_orphans(tickets, gathered.reviews),
+        unverified=unverified,
     )
 
 
@@ -256,6 +276,37 @@ def _remember(
             memo.tickets[name] = (version, states)
         else:
             memo.tickets.pop(name, None)  # read from the store next pass
+
+
+def _assume_unchanged(tickets: GatheredTickets) -> tuple[GatheredTickets, dict[str, str]]:
+    """A dry run still shows what it would do when a tracker cannot be read: its tickets are
+    taken as the store last saw them (read before the failed listing), and it is named."""
+    unverified = {n: f.error or "no answer" for n, f in tickets.facts.items() if not f.ok}
+    if not unverified:
+        return tickets, {}
+    facts = {
+        n: replace(f, ok=True, error=None) if n in unverified else f
+        for n, f in tickets.facts.items()
+    }
+    return replace(tickets, facts=facts), unverified
+
+
+def _open_orphans(tickets: GatheredTickets | None, reviews: Sequence[Review]) -> tuple[Orphan, ...]:
+    """Open tickets whose item left its review, found the way the plan finds them (the same
+    in READ mode, from the store's links and last mirrored states)."""
+    if tickets is None:
+        return ()
+    orphans, gone = find_orphans(tickets.stored_links, reviews, tickets.links)
+    found = [(key, tracker, tid, False) for key, tracker, tid in orphans]
+    found += [(key, tracker, tid, True) for key, tracker, tid, _ in gone]
+    out = []
+    for key, tracker, tid, is_gone in found:
+        facts = tickets.facts.get(tracker)
+        state = facts.states.get(tid) if facts is not None and facts.ok else None
+        if state is None or state.status not in (Status.OPEN, Status.IN_PROGRESS):
+            continue
+        out.append(Orphan(key, state, tickets.stored_links[key].review, is_gone))
+    return tuple(out)
 
 
 def _linked(tickets: GatheredTickets | None) -> dict[str, TicketState]:

@@ -173,7 +173,8 @@ def test_relative_files_are_relative_to_the_config_and_the_clone_sits_by_the_sto
 
 def test_the_example_file_shows_a_working_repo_section() -> None:
     example = Path(__file__).resolve().parents[2] / "config.example.yaml"
-    text = re.sub(r"(?m)^#: ", "", example.read_text(encoding="utf-8"))
+    # Switched on as a person would: delete each `#: `, keeping the indentation around it.
+    text = re.sub(r"(?m)^( *)#: ", r"\1", example.read_text(encoding="utf-8"))
     config = parse_config(
         text,
         name="config.example.yaml",

@@ -160,7 +160,7 @@ def test_removed_item_is_reported_then_closed_as_not_planned(
     after = _sync(run, [gitlab])  # a closed ticket is no longer an open orphan
     assert after.returncode == 0
     assert "Orphaned" not in after.stdout
-    assert "0 write(s)" in after.stdout
+    assert "0 writes" in after.stdout
     assert len(gitlab.tickets()) == 2
 
 
@@ -184,7 +184,7 @@ def test_a_deleted_review_is_reported_and_its_tickets_never_closed(
             f"Orphaned: gl ticket {ticket.id} (item 2026-11-10-deleted#" in result.stdout
             and f"its review reviews/{doomed.name} is no longer found); left open" in result.stdout
         ), result.stdout
-        assert "0 write(s)" in result.stdout
+        assert "0 writes" in result.stdout
     assert not gitlab.ticket("Orphan this").closed  # on_removed: close does not apply
     assert len(gitlab.tickets()) == 2
 

@@ -67,7 +67,7 @@ def test_every_default() -> None:
     assert config.sync.delivery == "working_tree"
     assert config.owners == {}
     assert config.digests == {}
-    assert config.log.level == "info"
+    assert config.log.level is None  # info for the service, warning for a command
     assert config.log.format == "auto"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from syncd.cli.report import item_json
+from syncd.cli.report_json import item_json
 from syncd.digest.jsonout import digest_json
 from syncd.digest.jsonout import item_json as digest_item_json
 from syncd.digest.model import LastChange, Selection

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from syncd.config.load import config_schema, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,11 +79,72 @@ def test_example_config_validates_as_shipped() -> None:
     assert loaded.store_url() == f"sqlite:///{ROOT}/.syncd/state.db"
 
 
+# A switched-off setting: `#: ` anywhere in the indentation. Deleting those three characters
+# (and nothing else) switches it on, as the file's header tells a person to do.
+MARKER = re.compile(r"^(?P<indent> *)#: ")
+
+
+def switch_on(line: str) -> str:
+    return MARKER.sub(r"\g<indent>", line)
+
+
+def marker_runs(lines: list[str]) -> list[range]:
+    """Each run of consecutive switched-off lines: what a person switches on together."""
+    runs: list[range] = []
+    start = None
+    for n, line in enumerate([*lines, ""]):
+        if MARKER.match(line) and start is None:
+            start = n
+        elif not MARKER.match(line) and start is not None:
+            runs.append(range(start, n))
+            start = None
+    return runs
+
+
+def test_example_config_markers_are_written_one_way() -> None:
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    odd = [
+        f"{EXAMPLE.name}:{n}: {line!r}"
+        for n, line in enumerate(lines, 1)
+        if line.lstrip().startswith("#:") and not MARKER.match(line)
+    ]
+    assert not odd, f"write every switch-on marker as `#: ` (hash, colon, one space): {odd}"
+    # Inside a run, the marker stays in one column: the column of the section it belongs to.
+    for run in marker_runs(lines):
+        columns = {lines[n].index("#: ") for n in run}
+        assert len(columns) == 1, [lines[n] for n in run]
+
+
+def test_example_config_each_switched_off_block_switches_on_alone() -> None:
+    """A person switches on one block at a time: each must still be valid YAML where it is
+    (indented under its section, not beside it)."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    runs = marker_runs(lines)
+    assert len(runs) > 15
+    for run in runs:
+        edited = [switch_on(line) if n in run else line for n, line in enumerate(lines)]
+        try:
+            data = yaml.safe_load("\n".join(edited))
+        except yaml.YAMLError as exc:
+            raise AssertionError(f"switching on lines {run.start + 1}-{run.stop}: {exc}") from None
+        key = switch_on(lines[run.start]).split(":")[0]
+        section = next(
+            (lines[n] for n in range(run.start - 1, -1, -1) if re.match(r"^[a-z_]+:", lines[n])),
+            None,
+        )
+        where = data if not key.startswith(" ") or section is None else data[section[:-1]]
+        assert key.strip() in where, f"line {run.start + 1}: `{key.strip()}` did not land"
+
+
 def test_example_config_validates_with_every_option_switched_on() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
-    switched_on = re.sub(r"(?m)^#: ", "", text)
+    switched_on = "\n".join(switch_on(line) for line in text.splitlines())
     assert switched_on != text
     config = parse_config(switched_on, name=EXAMPLE.name, env=EXAMPLE_ENV)
+    records = config.records
+    assert records.date_order == "dmy"  # nested keys are switched on and validated too
+    assert records.sections == ("Action Items", "Follow-ups", "Corrective actions")
+    assert records.repo is not None and records.repo.delivery == "push"
     assert set(config.trackers) == {"github", "gitlab", "jira-cloud", "jira-dc"}
     assert {t.kind for t in config.trackers.values()} == {"github", "gitlab", "jira"}
     assert config.routing.default == "github"

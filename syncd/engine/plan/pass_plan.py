@@ -88,7 +88,7 @@ def plan_pass(
         steps.extend(found)
         sent, episode_steps = _episodes(tickets, reports)
         steps.extend(episode_steps)
-        orphans, gone = _orphans(tickets.stored_links, gathered.reviews, tickets.links)
+        orphans, gone = find_orphans(tickets.stored_links, gathered.reviews, tickets.links)
         review_of = {r.item.key: r.review.path for r in reports}
         states = {n: f.states for n, f in tickets.facts.items()}
         fixed = reconcile(tickets.links, states, ok, review_of)
@@ -213,7 +213,7 @@ def _episodes(
     return frozenset(sent), steps
 
 
-def _orphans(
+def find_orphans(
     stored: Mapping[str, Link],
     reviews: Sequence[Review],
     links: Mapping[str, tuple[str, str]],
