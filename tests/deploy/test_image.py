@@ -193,7 +193,7 @@ def test_default_command_is_a_syncd_subcommand(image: Image) -> None:
 
 def test_build_fails_when_the_build_stage_misses_a_file(tmp_path: Path) -> None:
     text = DOCKERFILE.read_text(encoding="utf-8")
-    broken = text.replace("COPY pyproject.toml README.md ./", "COPY README.md ./")
+    broken = text.replace("COPY pyproject.toml README.md LICENSE ./", "COPY README.md LICENSE ./")
     assert broken != text
     with pytest.raises(AssertionError, match="pip wheel"):
         build_image(broken, tmp_path)
