@@ -10,7 +10,7 @@ syncd owns, per item:
 Every other byte of the text is left as it is. An item that cannot be edited safely is
 reported as an `EditProblem` and left untouched; the other items are still edited.
 
-Line model shared with parse.py: line i is `text.split("\\n")[i]` of the decoded text (BOM
+Line model shared with parse/reader.py: line i is `text.split("\\n")[i]` of the decoded text (BOM
 removed), so a CRLF file keeps its "\\r" at the end of each line.
 """
 
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from syncd.errors import EditRefused
 from syncd.model import ActionItem, ItemShape, Span, Suffix
-from syncd.records import suffix as suffixes
 from syncd.records.atomic import write_if_unchanged
+from syncd.records.parse import suffix as suffixes
 
 __all__ = ["EditProblem", "ItemEdit", "apply_edits", "encode", "write_if_unchanged"]
 

@@ -1,7 +1,7 @@
 """What reading a review needs before any parsing: the options, the default action-item
 section headings, and how a file's bytes become text. PURE.
 
-Kept apart from parse.py so that a pass served entirely from the parse cache (the warm
+Kept apart from the parse package so that a pass served entirely from the parse cache (the warm
 `syncd check`) can fingerprint its options without importing the parser (~30 ms of start-up).
 """
 

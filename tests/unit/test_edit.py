@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from syncd.model import ActionItem, ItemShape, Span, Status, Suffix
-from syncd.records import suffix as suffixes
 from syncd.records.edit import EditProblem, ItemEdit, apply_edits, encode
+from syncd.records.parse import suffix as suffixes
 
 LINK = Suffix(ticket_label="acme/ops#12", ticket_url="https://github.com/acme/ops/issues/12")
 IN_PROGRESS = Suffix(

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syncd.model import ActionItem, ItemShape, Status, Suffix
-from syncd.records import suffix as suffixes
 from syncd.records.edit import ItemEdit, apply_edits
+from syncd.records.parse import suffix as suffixes
 from tests.unit.test_edit import make_item
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

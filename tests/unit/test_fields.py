@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syncd.model import Status, TicketRef
-from syncd.records.fields import Fields, extract, parse_marker
-from syncd.records.owners import parse_owner, parse_type
-from syncd.records.tickets import find_tickets
+from syncd.records.parse.fields import Fields, extract, parse_marker
+from syncd.records.parse.owners import parse_owner, parse_type
+from syncd.records.parse.tickets import find_tickets
 
 REVIEW = date(2026, 5, 20)
 GH = "https://git.example.org"

@@ -718,7 +718,7 @@ def test_suppression_in_a_code_block_only_shows_the_syntax() -> None:
 
 
 def test_suppression_codes_reads_codes_names_and_all() -> None:
-    from syncd.records.rules import suppression_codes
+    from syncd.records.lint.rules import suppression_codes
 
     assert suppression_codes("SYN105 vague-action") == {"SYN105", "SYN106"}
     assert suppression_codes("(syn004), Missing-Owner;") == {"SYN004", "SYN101"}

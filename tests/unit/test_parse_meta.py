@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from syncd.records.meta import file_date, normalize_severity
 from syncd.records.parse import ParseOptions, parse_text
+from syncd.records.parse.meta import file_date, normalize_severity
 
 
 @pytest.mark.parametrize(
@@ -135,7 +135,7 @@ def test_an_impossible_date_inside_a_front_matter_list_names_its_line() -> None:
 def test_front_matter_reads_as_yaml_safe_load_does(front: str) -> None:
     import yaml
 
-    from syncd.records.meta import read_front_matter
+    from syncd.records.parse.meta import read_front_matter
 
     lines = ["---", *front.split("\n"), "---", "# Body"]
     assert dict(read_front_matter(lines).data) == yaml.safe_load(front)

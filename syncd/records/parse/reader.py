@@ -20,15 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from syncd.model import ActionItem, ItemShape, Problem, Review, ReviewMeta, Severity, Span
-from syncd.records.dates import parse_due
-from syncd.records.fields import Fields, extract, parse_marker
-from syncd.records.items import Collector, Draft
 from syncd.records.keys import item_key
-from syncd.records.meta import FrontMatter, build_meta, file_date, file_stem, read_front_matter
-from syncd.records.owners import parse_owner, parse_type
-from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
-from syncd.records.rules import suppression_codes
-from syncd.records.sections import (
+from syncd.records.lint.rules import suppression_codes
+from syncd.records.parse.dates import parse_due
+from syncd.records.parse.fields import Fields, extract, parse_marker
+from syncd.records.parse.items import Collector, Draft
+from syncd.records.parse.meta import (
+    FrontMatter,
+    build_meta,
+    file_date,
+    file_stem,
+    read_front_matter,
+)
+from syncd.records.parse.owners import parse_owner, parse_type
+from syncd.records.parse.sections import (
     CODE,
     COMMENT,
     LIST,
@@ -38,7 +43,8 @@ from syncd.records.sections import (
     name_set,
     scan,
 )
-from syncd.records.tickets import find_tickets
+from syncd.records.parse.tickets import find_tickets
+from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
 
 __all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_review"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from syncd.model import TicketRef
-from syncd.records.separators import pre_sep, skip_space
+from syncd.records.parse.separators import pre_sep, skip_space
 
 __all__ = [
     "BUG",

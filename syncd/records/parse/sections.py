@@ -267,7 +267,7 @@ def _pseudo_section(
                 display(stripped), i, i + 1, _list_end(lines, kinds, headings, nxt), 7, "plain"
             )
     if "|" in line and i + 1 < total and kinds[i + 1] == TEXT and TABLE_SEP.match(lines[i + 1]):
-        from syncd.records.tables import is_action_header
+        from syncd.records.parse.tables import is_action_header
 
         if is_action_header(line, require_owner=True):
             end = i + 2

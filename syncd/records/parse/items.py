@@ -22,14 +22,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from syncd.model import ItemShape, Problem, Severity, Suffix
-from syncd.records import suffix as suffixes
-from syncd.records.blocks import LINK_FIRST, ListItem, Paragraph, SubHeading, Table, read_blocks
-from syncd.records.dates import parse_due
-from syncd.records.fields import Fields, extract, parse_marker
-from syncd.records.owners import parse_owner, parse_type
-from syncd.records.sections import Heading, Section, display, matches
-from syncd.records.tables import Columns, cells_of, columns
-from syncd.records.tickets import find_tickets
+from syncd.records.parse import suffix as suffixes
+from syncd.records.parse.blocks import (
+    LINK_FIRST,
+    ListItem,
+    Paragraph,
+    SubHeading,
+    Table,
+    read_blocks,
+)
+from syncd.records.parse.dates import parse_due
+from syncd.records.parse.fields import Fields, extract, parse_marker
+from syncd.records.parse.owners import parse_owner, parse_type
+from syncd.records.parse.sections import Heading, Section, display, matches
+from syncd.records.parse.tables import Columns, cells_of, columns
+from syncd.records.parse.tickets import find_tickets
 
 _FIELD_LINE = re.compile(
     r"^[*_]*(?:owners?|assignees?|assigned to|who|dri|due(?: date)?|deadline|target(?: date)?"

@@ -16,8 +16,8 @@ import re
 from datetime import date
 
 from syncd.model import Status
-from syncd.records.dates import match_date, parse_due
-from syncd.records.markers import (
+from syncd.records.parse.dates import match_date, parse_due
+from syncd.records.parse.markers import (
     LEAD_BOX,
     LEAD_LABEL,
     LEAD_STATUS,
@@ -28,7 +28,7 @@ from syncd.records.markers import (
     status_tail,
     word_status,
 )
-from syncd.records.owners import (
+from syncd.records.parse.owners import (
     INLINE_LINK,
     LEAD_BRACKET,
     LEAD_PAREN,
@@ -41,7 +41,7 @@ from syncd.records.owners import (
     parse_type,
     split_owners,
 )
-from syncd.records.separators import (
+from syncd.records.parse.separators import (
     EDGE,
     drop_empty_parens,
     end_of,
@@ -49,7 +49,13 @@ from syncd.records.separators import (
     pre_sep,
     remove_spans,
 )
-from syncd.records.tickets import LEAD_TICKET, TICKET_LABEL, lead_ok, may_lead_ticket, ticket_tail
+from syncd.records.parse.tickets import (
+    LEAD_TICKET,
+    TICKET_LABEL,
+    lead_ok,
+    may_lead_ticket,
+    ticket_tail,
+)
 
 __all__ = ["Work"]
 

@@ -16,10 +16,10 @@ from datetime import date
 from typing import NamedTuple
 
 from syncd.model import Status, TicketRef
-from syncd.records.markers import CELL_NOISE, WORD_STATUS
-from syncd.records.rules import suppression_codes
-from syncd.records.tickets import BUG, KEY, LINK, URL, find_tickets
-from syncd.records.work import Work
+from syncd.records.lint.rules import suppression_codes
+from syncd.records.parse.markers import CELL_NOISE, WORD_STATUS
+from syncd.records.parse.tickets import BUG, KEY, LINK, URL, find_tickets
+from syncd.records.parse.work import Work
 
 __all__ = ["Fields", "extract", "parse_marker"]
 
@@ -44,7 +44,7 @@ class Fields(NamedTuple):
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
-# `ignore-file` is not the item's: parse.py applies it to the whole file.
+# `ignore-file` is not the item's: reader.py applies it to the whole file.
 _IGNORE = re.compile(r"\s*syncd\s*:\s*ignore\b(?!-file)(.*)", re.DOTALL | re.IGNORECASE)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 

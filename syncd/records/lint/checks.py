@@ -18,8 +18,8 @@ from typing import NamedTuple, Protocol
 from syncd.errors import ConfigError
 from syncd.model import ActionItem, Problem, Review, Severity, Status
 from syncd.records.keys import normalize
-from syncd.records.rules import RULES, Rule, find_rule
-from syncd.records.wording import DEFAULT_VAGUE, Vagueness, is_placeholder, judge_wording
+from syncd.records.lint.rules import RULES, Rule, find_rule
+from syncd.records.lint.wording import DEFAULT_VAGUE, Vagueness, is_placeholder, judge_wording
 
 __all__ = [
     "DEFAULT_DUE_DEFAULTS",
@@ -35,7 +35,7 @@ __all__ = [
 
 
 _BY_CODE = {rule.code: rule for rule in RULES}
-# Parser problems (SYN0xx) are configurable too, though their catalogue lives in parse.py.
+# Parser problems (SYN0xx) are configurable too, though their catalogue lives in parse/reader.py.
 _PARSER_CODE = re.compile(r"^SYN0\d\d$")
 
 DEFAULT_DUE_DEFAULTS: Mapping[str, int] = {"SEV-1": 15, "SEV-2": 30, "SEV-3": 60}

@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 
 from syncd.model import ReviewMeta
-from syncd.records.dates import parse_date
-from syncd.records.sections import COMMENT, TEXT, Heading, Section, display
-from syncd.records.tables import cells_of
+from syncd.records.parse.dates import parse_date
+from syncd.records.parse.sections import COMMENT, TEXT, Heading, Section, display
+from syncd.records.parse.tables import cells_of
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from syncd.model import Status
-from syncd.records.separators import pre_sep
-from syncd.records.tickets import REF
+from syncd.records.parse.separators import pre_sep
+from syncd.records.parse.tickets import REF
 
 __all__ = [
     "CELL_NOISE",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from syncd.records.dates import match_date
+from syncd.records.parse.dates import match_date
 
 __all__ = [
     "INLINE_LINK",
