@@ -12,13 +12,17 @@ The readers live beside this module: `tickets` (references), `markers` (status w
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import NamedTuple
 
 from syncd.model import Status, TicketRef
 from syncd.records.lint.rules import suppression_codes
+from syncd.records.parse.comments import comments, strip_comments
+from syncd.records.parse.links import NO_LINKS
 from syncd.records.parse.markers import CELL_NOISE, WORD_STATUS
-from syncd.records.parse.tickets import BUG, KEY, LINK, URL, find_tickets
+from syncd.records.parse.ticket_places import labelled_links
+from syncd.records.parse.tickets import BUG, KEY, LINK, URL, find_refs, identity, is_ticket
 from syncd.records.parse.work import Work
 
 __all__ = ["Fields", "extract", "parse_marker"]
@@ -41,9 +45,11 @@ class Fields(NamedTuple):
     marker: Status | None
     reason: str | None
     suppressed: frozenset[str]
+    # How the first ticket is written (`[OPS-1](url)`): the key of an item that has no
+    # description comes from it, as it did when `TicketRef.raw` held the Markdown.
+    written: str = ""
 
 
-_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 # `ignore-file` is not the item's: reader.py applies it to the whole file.
 _IGNORE = re.compile(r"\s*syncd\s*:\s*ignore\b(?!-file)(.*)", re.DOTALL | re.IGNORECASE)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -69,23 +75,29 @@ def parse_marker(cell: str) -> tuple[Status | None, str | None]:
 
 
 def extract(
-    text: str, *, checkbox: bool | None, review_date: date | None, date_order: str | None
+    text: str,
+    *,
+    checkbox: bool | None,
+    review_date: date | None,
+    date_order: str | None,
+    links: Mapping[str, str] = NO_LINKS,
 ) -> Fields:
-    """Take one item's text apart (list marker, checkbox and syncd suffix already removed)."""
+    """Take one item's text apart (list marker, checkbox and syncd suffix already removed).
+
+    `links` holds the review's link reference definitions (`links.definitions`)."""
     suppressed: frozenset[str] = frozenset()
     if "<" in text:
         if "<!--" in text:
             codes: set[str] = set()
-            for comment in _COMMENT.findall(text):
+            for comment in comments(text):
                 ignore = _IGNORE.match(comment)
                 if ignore is not None:
                     codes.update(suppression_codes(ignore[1]))
             suppressed = frozenset(codes)
-            text = _COMMENT.sub(" ", text)
+            text = strip_comments(text)
         if "<br" in text or "<BR" in text:
             text = _BR.sub(" ", text)
-    tickets = find_tickets(text)
-    work = Work(text, review_date, date_order)
+    work = Work(text, review_date, date_order, links)
     work.strip_wont()
     work.strip_keys()
     work.strip_trailing()
@@ -93,7 +105,10 @@ def extract(
     if "~~" in work.text and work.unstrike():
         work.strip_trailing()
         work.strip_leading(checkbox)
+    if "](" in work.text:
+        work.whole_link()
     owners = work.owners
+    tickets, written = _placed_tickets(text, work.refs, links)
     return Fields(  # positional: the order of the fields above
         work.describe(),
         owners[0] if owners else None,
@@ -105,4 +120,32 @@ def extract(
         work.status(checkbox),
         work.reason,
         suppressed,
+        written,
     )
+
+
+def _placed_tickets(
+    text: str, parts: list[str], links: Mapping[str, str]
+) -> tuple[tuple[TicketRef, ...], str]:
+    """The tickets named in ticket positions (`ticket_places`), in the order they are written,
+    and how the first is written."""
+    if "](" in text:
+        parts = parts + labelled_links(text)
+    if not parts:
+        return (), ""
+    found: list[tuple[int, TicketRef, str]] = []
+    for part in parts:
+        at = text.find(part)
+        found.extend((at + off, ref, markdown) for off, ref, markdown in find_refs(part, links))
+    found.sort(key=lambda one: one[0])
+    seen: set[str] = set()
+    tickets: list[TicketRef] = []
+    written = ""
+    for _, ref, markdown in found:
+        name = identity(ref)
+        if name in seen or not is_ticket(ref):
+            continue
+        seen.add(name)
+        tickets.append(ref)
+        written = written or markdown
+    return tuple(tickets), written

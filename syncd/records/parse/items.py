@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from syncd.model import ItemShape, Problem, Severity, Suffix
@@ -33,10 +33,11 @@ from syncd.records.parse.blocks import (
 )
 from syncd.records.parse.dates import parse_due
 from syncd.records.parse.fields import Fields, extract, parse_marker
+from syncd.records.parse.links import NO_LINKS
 from syncd.records.parse.owners import parse_owner, parse_type
 from syncd.records.parse.sections import Heading, Section, display, matches
 from syncd.records.parse.tables import Columns, cells_of, columns
-from syncd.records.parse.tickets import find_tickets
+from syncd.records.parse.tickets import find_refs, find_tickets, identity, is_ticket
 
 _FIELD_LINE = re.compile(
     r"^[*_]*(?:owners?|assignees?|assigned to|who|dri|due(?: date)?|deadline|target(?: date)?"
@@ -119,6 +120,7 @@ class Collector:
     review_date: date | None
     date_order: str | None
     problems: list[Problem]
+    links: Mapping[str, str] = field(default_factory=lambda: NO_LINKS)
 
     def collect(self, section: Section) -> list[Draft]:
         drafts: list[Draft] = []
@@ -197,9 +199,7 @@ class Collector:
         texts[-1], suffix = suffixes.split(texts[-1])
         text = "\n".join(texts).strip()
         joined = text + "".join(f" — {e}" for e in extra) if extra else text
-        fields = extract(
-            joined, checkbox=item.checkbox, review_date=self.review_date, date_order=self.date_order
-        )
+        fields = self._extract(joined, item.checkbox)
         if _placeholder(fields):
             return
         shape = ItemShape.CHECKBOX if item.checkbox_col is not None else ItemShape.BULLET
@@ -255,7 +255,7 @@ class Collector:
         return False, None, False
 
     def _reads_as_item(self, text: str) -> bool:
-        if len(text) <= 400 and find_tickets(text):
+        if len(text) <= 400 and find_tickets(text, self.links):
             return True
         words = text.split()
         sentence = text.rstrip(".").strip()
@@ -272,9 +272,7 @@ class Collector:
         texts = list(texts)
         texts[-1], suffix = suffixes.split(texts[-1])
         text = "\n".join(texts).strip()
-        fields = extract(
-            text, checkbox=None, review_date=self.review_date, date_order=self.date_order
-        )
+        fields = self._extract(text, None)
         if _placeholder(fields):
             return False
         last = first + len(texts) - 1
@@ -328,7 +326,7 @@ class Collector:
         text = values[desc]
         if not text.strip() and not cell(cols.ticket).strip():
             return
-        f = extract(text, checkbox=None, review_date=self.review_date, date_order=self.date_order)
+        f = self._extract(text, None)
         owner, owners = (
             parse_owner(cell(cols.owner)) if cols.owner is not None else (f.owner, f.owners)
         )
@@ -338,11 +336,13 @@ class Collector:
             else (f.due, f.due_raw)
         )
         kind = parse_type(cell(cols.type)) if cols.type is not None else f.type
-        tickets = f.tickets
+        tickets, written = f.tickets, f.written
         if cols.ticket is not None:
-            raws = {t.raw for t in f.tickets}
-            extra = [t for t in find_tickets(values[cols.ticket]) if t.raw not in raws]
-            tickets += tuple(extra)
+            known = {identity(t) for t in f.tickets}
+            for _, ref, markdown in find_refs(values[cols.ticket], self.links):
+                if is_ticket(ref) and identity(ref) not in known:
+                    tickets += (ref,)
+                    written = written or markdown
         marker, reason = f.marker, f.reason
         for where in (cols.status, cols.ticket):
             if where is not None:
@@ -351,7 +351,17 @@ class Collector:
                     marker, reason = said, why or f.reason
                     break
         f = Fields(
-            f.description, owner, owners, due, due_raw, kind, tickets, marker, reason, f.suppressed
+            f.description,
+            owner,
+            owners,
+            due,
+            due_raw,
+            kind,
+            tickets,
+            marker,
+            reason,
+            f.suppressed,
+            written,
         )
         if _placeholder(f):
             return
@@ -369,6 +379,15 @@ class Collector:
                 status_cell=cols.status,
                 ticket_cell=cols.ticket,
             )
+        )
+
+    def _extract(self, text: str, checkbox: bool | None) -> Fields:
+        return extract(
+            text,
+            checkbox=checkbox,
+            review_date=self.review_date,
+            date_order=self.date_order,
+            links=self.links,
         )
 
     def _problem(self, index: int, code: str, severity: Severity, message: str) -> None:

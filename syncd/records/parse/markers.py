@@ -11,7 +11,7 @@ import re
 
 from syncd.model import Status
 from syncd.records.parse.separators import pre_sep
-from syncd.records.parse.tickets import REF
+from syncd.records.parse.ticket_places import REF
 
 __all__ = [
     "CELL_NOISE",

@@ -34,6 +34,10 @@ _KEY_WORDS = {
     ),
     **dict.fromkeys(("担当", "担当者", "オーナー"), "owner"),
     **dict.fromkeys(("due", "deadline", "eta", "prazo", "frist", "期限"), "due"),
+    **dict.fromkeys(
+        ("ticket", "tickets", "issue", "issues", "tracking", "jira", "pr", "prs", "link", "links"),
+        "ticket",
+    ),
     "type": "type",
     "reason": "reason",
 }

@@ -25,6 +25,7 @@ from syncd.records.lint.rules import suppression_codes
 from syncd.records.parse.dates import parse_due
 from syncd.records.parse.fields import Fields, extract, parse_marker
 from syncd.records.parse.items import Collector, Draft
+from syncd.records.parse.links import NO_LINKS, definitions
 from syncd.records.parse.meta import (
     FrontMatter,
     build_meta,
@@ -43,7 +44,7 @@ from syncd.records.parse.sections import (
     name_set,
     scan,
 )
-from syncd.records.parse.tickets import find_tickets
+from syncd.records.parse.tickets import find_refs, identity, is_ticket
 from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
 
 __all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_review"]
@@ -130,6 +131,7 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
         review_date=meta.date,
         date_order=options.date_order,
         problems=problems,
+        links=definitions(lines, found.kinds) if "]:" in text else NO_LINKS,
     )
     drafts = _front_matter_drafts(front, meta.date, options.date_order)
     for section in sections:
@@ -154,7 +156,7 @@ def _items(
     items: list[ActionItem] = []
     for d in drafts:
         f = d.fields
-        basis = f.description if f.description.strip() else (f.tickets[0].raw if f.tickets else "")
+        basis = f.description if f.description.strip() else f.written
         key = item_key(review_id, basis)
         seen[key] = occurrence = seen.get(key, 0) + 1
         if occurrence > 1:
@@ -222,7 +224,10 @@ def _front_matter_drafts(
             f = _replace(f, marker=parse_marker(status))
         ticket = _first(entry, "ticket", "issue", "link", "url", "tracking")
         if ticket:
-            f = _replace(f, tickets=f.tickets + find_tickets(ticket))
+            known = {identity(t) for t in f.tickets}
+            for _, ref, markdown in find_refs(ticket):
+                if is_ticket(ref) and identity(ref) not in known:
+                    f = f._replace(tickets=(*f.tickets, ref), written=f.written or markdown)
         if f.description.strip() or f.tickets:
             drafts.append(Draft(line, line, line, text, f, ItemShape.FRONT_MATTER, "front matter"))
     return drafts

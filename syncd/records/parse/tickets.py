@@ -1,46 +1,77 @@
-"""Ticket references in an item's text: where they are, and where a trailing one starts.
+"""Ticket references: what a piece of an item's text refers to, and which of it is a ticket.
 
-Pure; used by `fields.extract` and the table reader. A bare `KEY-123` needs two letters before
-the dash and a prefix not in `_NOT_KEYS` (SEV-1, UTF-8, ISO-8601, CVE-…); dashless (KM512) and
-date-like (23Q1-07) keys are only taken from a link label.
+Pure; used on the parts of an item that sit in a ticket position (`ticket_places`), on table
+Ticket cells and on front-matter `ticket:` values. A reference is a ticket when it names one:
+an issue, pull or merge request URL, a Jira `/browse/KEY-1`, a Trello card, a Linear, YouTrack,
+Azure DevOps, Shortcut or Bugzilla issue, a link whose label is a key (`[KM512](…)`), a bare
+`KEY-123`, `#12`, `owner/repo#12` or `Bug 1234567`. A link to a repository, a document, a
+commit or another review is not (record-formats.md §4.3), whatever its label says.
+
+`TicketRef.raw` is the reference itself — the URL of a link or autolink, the key or number as
+written — never the Markdown around it. A bare `KEY-123` needs two letters before the dash and
+a prefix not in `_NOT_KEYS` (SEV-1, UTF-8, ISO-8601, CVE-…); dashless (KM512) and date-like
+(23Q1-07) keys are only taken from a link label.
+
+Every pattern here runs in linear time on a line of any length (tests/unit/test_long_lines.py):
+where a pattern starts with a repeated class, a lookbehind for that class lets the regex engine
+start only at the class's first character instead of at each one.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from syncd.model import TicketRef
-from syncd.records.parse.separators import pre_sep, skip_space
+from syncd.records.parse.links import NO_LINKS, label_key
 
 __all__ = [
     "BUG",
     "KEY",
-    "LEAD_TICKET",
     "LINK",
-    "REF",
-    "TICKET_LABEL",
     "URL",
+    "Found",
+    "find_refs",
     "find_tickets",
+    "identity",
     "is_key",
-    "lead_ok",
-    "may_lead_ticket",
-    "ticket_tail",
+    "is_ticket",
+    "ref_from_url",
 ]
 
 LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 # LINK without its optional leading "!": a literal first "[" lets the regex engine skip ahead.
 # A "!" just before a match makes it an image (LINK would have matched from the "!").
 _LINK_AT = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+# `[#1234]`, `[text][#1234]`: reference-style links (`links.definitions` says where they point).
+_REFERENCE = re.compile(r"\[([^\[\]\n]{1,200})\](?:\[([^\[\]\n]{0,200})\])?(?![(\[:])")
+_BARE_LABEL = re.compile(r"#\d+|[A-Z][A-Z0-9_]*-\d+")
 _AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
-URL = re.compile(r"https?://[^\s<>()\[\]]+")
+URL = re.compile(r"(?<![\w.+-])https?://[^\s<>()\[\]]+")
 _HASH = re.compile(r"#(\d+)\b")
-_REPO_PATH = re.compile(r"(?:[\w.-]+/)+[\w.-]+")
-KEY = re.compile(r"([A-Z][A-Z0-9_]*)-(\d+)(?![\w-])")
+_REPO_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+KEY = re.compile(r"(?<![\w/.-])([A-Z][A-Z0-9_]*)-(\d+)(?![\w-])")
 BUG = re.compile(r"\b(?:Bugzilla\s+)?[Bb]ug:?\s+\d{4,}\b")
 _ISSUE_URL = re.compile(
     r"https?://[^/\s]+/(?P<repo>[^\s?#]+?)/(?:-/)?(?:issues|pull|pulls|merge_requests)/(?P<n>\d+)"
     r"(?![\w])"
 )
+# URL shapes that name one ticket, beside _ISSUE_URL and Jira's /browse/ (checked first).
+_TICKET_URL = re.compile(
+    r"""https?://[^/\s]+/(?:
+        (?:[^\s?#]+/)?(?:issues?|tickets?)/\d+                       # Redmine, Gitea, Trac
+      | c/[A-Za-z0-9]+                                             # Trello card
+      | [^\s/?#]+/issue/[A-Z][A-Z0-9_]*-\d+                        # Linear
+      | issue/[A-Z][A-Z0-9_]*-\d+                                  # YouTrack
+      | (?:[^\s?#]+/)?_workitems/edit/\d+                          # Azure DevOps
+      | [^\s/?#]+/story/\d+                                        # Shortcut
+      | T\d+/?$                                                    # Phabricator
+    )""",
+    re.VERBOSE,
+)
+_LINEAR_KEY = re.compile(r"/issue/([A-Z][A-Z0-9_]*-\d+)")
+_BUGZILLA = re.compile(r"show_bug\.cgi\?(?:[^\s#]*&)?id=\d+")
+_JIRA_QUERY = re.compile(r"[?&]selectedIssue=([A-Z][A-Z0-9_]*-\d+)")
 # What BUG and _ISSUE_URL cannot match without, found cheaply before running them.
 _BUG_HINT = re.compile(r"ug:?\s+\d{4}")
 _ISSUE_HINT = re.compile(r"/(?:issues|pulls?|merge_requests)/")
@@ -55,71 +86,129 @@ _NOT_KEYS = frozenset(
         "ASCII ID PR MR",
     )
 )
-_HASH_DELIMITERS = " \t\n([<{,;:'\"*"
+_HASH_TOKEN = re.compile(r"[^\s(\[<{,;:'\"*]+")
+
+Found = tuple[int, TicketRef, str]
+"""(offset, reference, the Markdown it was written as)"""
 
 
-def find_tickets(text: str) -> tuple[TicketRef, ...]:
-    """Every ticket reference in `text`, in order of appearance; commit links go last."""
-    found: list[tuple[int, TicketRef]] = []
+def find_tickets(text: str, links: Mapping[str, str] = NO_LINKS) -> tuple[TicketRef, ...]:
+    """The ticket references in `text`, in order of appearance, each once."""
+    return tuple(ref for _, ref, _ in find_refs(text, links) if is_ticket(ref))
+
+
+def find_refs(text: str, links: Mapping[str, str] = NO_LINKS) -> list[Found]:
+    """Every reference in `text` (tickets or not), in order of appearance, each once.
+
+    `links` holds the review's link reference definitions (`links.definitions`)."""
+    found: list[Found] = []
     masked = text
-    if "](" in text:
+    if "[" in text:
         spans = []
-        for m in _LINK_AT.finditer(text):
-            start = m.start()
-            if start and text[start - 1] == "!":  # an image is not a ticket
-                spans.append((start - 1, m.end()))
-            else:
-                spans.append((start, m.end()))
-                found.append((start, _from_link(m[0], m[1], m[2])))
-        masked = _mask(text, spans)
+        if "](" in text:
+            for m in _LINK_AT.finditer(text):
+                start = m.start()
+                if start and text[start - 1] == "!":  # an image is not a ticket
+                    spans.append((start - 1, m.end()))
+                else:
+                    spans.append((start, m.end()))
+                    found.append((start, _from_link(m[1], m[2]), m[0]))
+            masked = _mask(text, spans)
+            spans = []
+        for m in _REFERENCE.finditer(masked):
+            ref = _from_reference(m[1], m[2], links)
+            if ref is not None:
+                spans.append(m.span())
+                found.append((m.start(), ref, m[0]))
+        masked = _mask(masked, spans)
     if "<http" in masked:
         spans = []
         for m in _AUTOLINK.finditer(masked):
             spans.append(m.span())
-            found.append((m.start(), _from_url(m[0], m[1])))
+            found.append((m.start(), ref_from_url(m[1]), m[0]))
         masked = _mask(masked, spans)
     if "://" in masked:
         spans = []
         for m in URL.finditer(masked):
             spans.append(m.span())
             url = m[0].rstrip(".,;:!?'\"*_")
-            found.append((m.start(), _from_url(url, url)))
+            found.append((m.start(), ref_from_url(url), url))
         masked = _mask(masked, spans)
     if "#" in masked:
-        for m in _HASH.finditer(masked):
-            start = m.start()
-            while start and masked[start - 1] not in _HASH_DELIMITERS:
-                start -= 1
-            if start == m.start():
-                found.append((start, TicketRef(m[0], number=int(m[1]))))
-            elif _REPO_PATH.fullmatch(masked, start, m.start()):
-                repo = masked[start : m.start()]
-                found.append((start, TicketRef(repo + m[0], repo=repo, number=int(m[1]))))
+        found.extend(_hash_refs(masked))
     if _has_dash_digit(masked):
-        for m in KEY.finditer(masked):
-            start = m.start()
-            if is_key(m[1]) and not (
-                start and (masked[start - 1].isalnum() or masked[start - 1] in "/.-_")
-            ):
-                found.append((start, TicketRef(m[0], key=m[0])))
+        found.extend(
+            (m.start(), TicketRef(m[0], key=m[0]), m[0])
+            for m in KEY.finditer(masked)
+            if is_key(m[1])
+        )
     if "ug" in masked and _BUG_HINT.search(masked):
-        found.extend((m.start(), TicketRef(m[0])) for m in BUG.finditer(masked))
-    if not found:
-        return ()
+        found.extend((m.start(), TicketRef(m[0]), m[0]) for m in BUG.finditer(masked))
     if len(found) > 1:
-        found.sort(key=lambda pair: (_is_commit(pair[1]), pair[0]))
+        found.sort(key=lambda one: one[0])
     seen: set[str] = set()
-    refs: list[TicketRef] = []
-    for _, ref in found:
-        identity = ref.url or ref.key or (f"{ref.repo}#{ref.number}" if ref.number else ref.raw)
-        if identity not in seen:
-            seen.add(identity)
-            refs.append(ref)
-    return tuple(refs)
+    unique: list[Found] = []
+    for one in found:
+        name = identity(one[1])
+        if name not in seen:
+            seen.add(name)
+            unique.append(one)
+    return unique
+
+
+def _hash_refs(masked: str) -> list[Found]:
+    """`#12` and `owner/repo#12`: only the first `#` of a token can start one (what comes
+    before a later `#` holds a `#`, which no repository path does)."""
+    found: list[Found] = []
+    for token in _HASH_TOKEN.finditer(masked):
+        start = token.start()
+        word = token[0]
+        at = word.find("#")
+        if at < 0:
+            continue
+        m = _HASH.match(word, at)
+        if m is None:
+            continue
+        if at == 0:
+            found.append((start, TicketRef(m[0], number=int(m[1])), m[0]))
+        elif _is_repo_path(word[:at]):
+            ref = word[: m.end()]
+            found.append((start, TicketRef(ref, repo=word[:at], number=int(m[1])), ref))
+    return found
+
+
+def _is_repo_path(text: str) -> bool:
+    parts = text.split("/")
+    return len(parts) >= 2 and all(part and _REPO_CHARS.issuperset(part) for part in parts)
+
+
+def is_ticket(ref: TicketRef) -> bool:
+    """True when the reference names one ticket (module docstring), not a page or a commit."""
+    if ref.url is None:
+        return True  # a key, a number or a bug number as written
+    if not ref.url.startswith(("https://", "http://")):
+        return False  # a file next to the review (`./PM2020-004.md`)
+    if ref.key is not None or ref.number is not None:
+        return True
+    url = ref.url
+    return _TICKET_URL.match(url) is not None or _BUGZILLA.search(url) is not None
+
+
+def identity(ref: TicketRef) -> str:
+    """What two references to the same ticket have in common (within one review)."""
+    if ref.repo is not None and ref.number is not None:
+        return f"{ref.repo.casefold()}#{ref.number}"
+    if ref.key is not None:
+        return ref.key
+    if ref.url is not None:
+        return ref.url.rstrip("/")
+    return ref.raw
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     """`text` with the spans blanked, so later patterns neither see them nor shift positions."""
+    if not spans:
+        return text
     parts: list[str] = []
     last = 0
     for start, end in spans:
@@ -142,143 +231,45 @@ def is_key(prefix: str) -> bool:
     return prefix not in _NOT_KEYS and sum(c.isalpha() for c in prefix) >= 2
 
 
-def _is_commit(ref: TicketRef) -> bool:
-    return ref.url is not None and ("/commit/" in ref.url or "/commits/" in ref.url)
-
-
-def _from_url(raw: str, url: str) -> TicketRef:
+def ref_from_url(url: str) -> TicketRef:
+    """The reference a URL makes: repository and number, or key, when the URL says them."""
     issue = _ISSUE_URL.match(url) if _ISSUE_HINT.search(url) else None
     if issue is not None:
-        return TicketRef(raw, url=url, repo=issue["repo"], number=int(issue["n"]))
-    browse = _BROWSE_URL.search(url) if "/browse/" in url else None
-    return TicketRef(raw, url=url, key=browse[1] if browse else None)
+        return TicketRef(url, url=url, repo=issue["repo"], number=int(issue["n"]))
+    key = None
+    if "/browse/" in url and (browse := _BROWSE_URL.search(url)):
+        key = browse[1]
+    elif "/issue/" in url and (linear := _LINEAR_KEY.search(url)):
+        key = linear[1]
+    elif "selectedIssue=" in url and (query := _JIRA_QUERY.search(url)):
+        key = query[1]
+    return TicketRef(url, url=url, key=key)
 
 
-def _from_link(raw: str, label: str, url: str) -> TicketRef:
-    ref = _from_url(raw, url)
+def _from_link(label: str, url: str) -> TicketRef:
+    ref = ref_from_url(url)
     if ref.key or ref.number:
         return ref  # the URL says more than a label such as "jira" or "PR"
     label = label.strip()
     if _LABEL_KEY.fullmatch(label):
-        return TicketRef(raw, url=url, key=label)
+        return TicketRef(url, url=url, key=label)
     number = _LABEL_NUMBER.search(label)
     if number is not None:
-        return TicketRef(raw, url=url, repo=number[1], number=int(number[2]))
+        return TicketRef(url, url=url, repo=number[1], number=int(number[2]))
     return ref
 
 
-# Link labels that name the ticket rather than describe the work.
-TICKET_LABEL = re.compile(
-    r"""\s*(?:
-        (?i:jira|pr|mr|ticket|issue|bug|trello(?:\s+card)?|card|link|here|github|gitlab|commit
-          |pull\s+request|merge\s+request|tracking(?:\s+issue)?|(?:jira|github|gitlab)\s+(?:issue|ticket))
-        (?:\s*\#?\d+)?
-      | (?i:pr|mr|issue|bug|ticket)?\s*(?:[\w.-]+/)*[\w.-]*\#\d+
-      | [A-Z0-9][A-Z0-9_]*-?\d+
-      | https?://\S+
-    )\s*""",
-    re.VERBOSE,
-)
-REF = (
-    r"(?:\[[^\[\]\n]*\]\([^()\s]+\)|<https?://[^>\s]+>|https?://[^\s<>]+"
-    r"|(?:[\w.-]+/)+[\w.-]+\#\d+|\#\d+|[A-Z][A-Z0-9_]+-\d+)"
-)
-_T_DOUBLE = re.compile(r"\[\[[^\[\]\n]*\]\([^()\s]+\)\]")
-_T_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\s]+\)")
-_T_AUTO = re.compile(r"<https?://[^>\s]+>")
-_T_PAREN = re.compile(
-    r"\(\s*(?:(?i:ticket(?:\s+no\.?)?|issue|bug|jira|pr|see|tracked\s+in)[:.]?\s*)?"
-    rf"(?:https?://[^\s()]+|{REF})(?:\s*(?:,|and|&)\s*{REF})*\s*\)"
-)
-_T_BARE = re.compile(r"https?://[^\s()<>]+|(?:[\w.-]+/)*[\w.-]*\#\d+|(?P<key>[A-Z][A-Z0-9_]*)-\d+")
-_T_WORDS = frozenset(("ticket", "tracking", "issue", "see", "jira", "bug", "pr", "mr", "ref"))
-_T_PAIRS = frozenset((("tracked", "in"), ("tracked", "by"), ("ticket", "no")))
-LEAD_TICKET = re.compile(
-    r"""(?:
-        \[\[[^\[\]\n]*\]\([^()\s]+\)\]
-      | \[(?P<label>[^\[\]\n]*)\]\([^()\s]+\)
-      | <https?://[^>\s]+> | https?://[^\s<>]+
-      | (?:[\w.-]+/)+[\w.-]+\#\d+ | \#\d+ | (?P<key>[A-Z][A-Z0-9_]*)-\d+ | [Bb]ug:?\s+\d{4,}
-    )(?:\s*[-—–:|]\s+|\s*$|(?<=\])\s+)""",
-    re.VERBOSE,
-)
+def _from_reference(text: str, label: str | None, links: Mapping[str, str]) -> TicketRef | None:
+    """`[text]` or `[text][label]`: the link its definition makes, or a bare `[#12]`."""
+    target = links.get(label_key(label or text)) if links else None
+    if target is not None:
+        return _from_link(text, target)
+    if label is None and _BARE_LABEL.fullmatch(text):
+        return _from_bare(text)
+    return None
 
 
-def ticket_tail(text: str) -> int | None:
-    """Where a trailing ticket reference starts, with its keyword ("Ticket") and separator."""
-    body = text.rstrip(".,;")
-    last = body[-1:]
-    key = None
-    if last == "]":
-        start = body.rfind("[[")
-        ok = start >= 0 and _T_DOUBLE.fullmatch(body, start) is not None
-    elif last == ")":
-        start = body.rfind("](")
-        start = body.rfind("[", 0, start) if start > 0 else -1
-        link = _T_LINK.fullmatch(body, start) if start >= 0 else None
-        ok = link is not None and TICKET_LABEL.fullmatch(link[1]) is not None
-        if link is None:
-            start = body.rfind("(")
-            paren = _T_PAREN.fullmatch(body, start) if start >= 0 else None
-            ok = paren is not None and _names_real_ticket(paren[0])
-    elif last == ">":
-        start = body.rfind("<")
-        ok = start >= 0 and _T_AUTO.fullmatch(body, start) is not None
-    elif last.isdigit() or "://" in body[-60:]:
-        start = max(body.rfind(" "), body.rfind("\n"), body.rfind("\t")) + 1
-        bare = _T_BARE.fullmatch(body, start)
-        ok = bare is not None and (bare["key"] is None or is_key(bare["key"]))
-        key = bare["key"] if bare else None
-    else:
-        return None
-    if not ok:
-        return None
-    end = start
-    while end and text[end - 1] in " \t\n":
-        end -= 1
-    for joint in (" and", ",", " &"):  # "See [PR #12](…) and [PR #13](…)": take both
-        if text.endswith(joint, 0, end) and (earlier := ticket_tail(text[: end - len(joint)])):
-            return earlier
-    cut, word = end, False
-    probe = end - 1 if end and text[end - 1] in ":." else end
-    start = _word_start(text, probe)
-    last = text[start:probe].lower()
-    if last in _T_WORDS:
-        cut, word = start, True
-    elif last in ("in", "by", "no"):
-        first = _word_start(text, skip_space(text, start))
-        if (text[first : skip_space(text, start)].lower(), last) in _T_PAIRS:
-            cut, word = first, True
-    sep = pre_sep(text, cut)
-    if key is not None and not word and sep == skip_space(text, cut):
-        return None  # "… reported in OPS-12" reads as prose; "… — OPS-12" is a reference
-    return sep
-
-
-def _word_start(text: str, end: int) -> int:
-    while end and text[end - 1].isalpha():
-        end -= 1
-    return end
-
-
-def _names_real_ticket(paren: str) -> bool:
-    if "://" in paren or "#" in paren or "](" in paren:
-        return True
-    key = KEY.search(paren)
-    return key is not None and is_key(key[1])
-
-
-def may_lead_ticket(text: str) -> bool:
-    first = text[0]
-    return (
-        first in "[<#bB"
-        or text.startswith("http")
-        or "#" in text[:80]
-        or (first.isupper() and "-" in text[:24])
-    )
-
-
-def lead_ok(m: re.Match[str]) -> bool:
-    if m["label"] is not None:
-        return TICKET_LABEL.fullmatch(m["label"]) is not None
-    return m["key"] is None or is_key(m["key"])
+def _from_bare(text: str) -> TicketRef:
+    if text.startswith("#"):
+        return TicketRef(text, number=int(text[1:]))
+    return TicketRef(text, key=text)

@@ -13,10 +13,12 @@ sentence is not ("<date> due to …", okctl 0003, record-formats.md §4.2).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from syncd.model import Status
 from syncd.records.parse.dates import match_date, parse_due
+from syncd.records.parse.links import NO_LINKS
 from syncd.records.parse.markers import (
     LEAD_BOX,
     LEAD_LABEL,
@@ -49,12 +51,15 @@ from syncd.records.parse.separators import (
     pre_sep,
     remove_spans,
 )
-from syncd.records.parse.tickets import (
+from syncd.records.parse.ticket_places import (
     LEAD_TICKET,
+    REF,
     TICKET_LABEL,
+    dangling_link,
     lead_ok,
     may_lead_ticket,
     ticket_tail,
+    trailing_link,
 )
 
 __all__ = ["Work"]
@@ -70,6 +75,11 @@ _DIGIT = re.compile(r"\d")
 _PAREN_FIELDS = re.compile(r"\(([^()\n]+)\)\.?")
 _PARTS = re.compile(r"[,;]")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_WHOLE_LINK = re.compile(r"\[[^\[\]\n]+\]\([^()\s]+\)")
+_TICKET_VALUE = re.compile(rf"(?:{REF}|[Bb]ug:?\s+\d{{4,}})(?:\s*(?:,|and|&)\s*{REF})*")
+# Trailing or leading parts cut one at a time: a real item has a handful; a line of thousands
+# (`DONE DONE DONE …`) must not cost a copy of the line for each.
+_MAX_PARTS = 24
 
 
 class Work:
@@ -81,19 +91,28 @@ class Work:
         "dropped",
         "due",
         "due_raw",
+        "links",
         "owners",
         "positional",
         "reason",
+        "refs",
         "review_date",
         "text",
         "type",
         "words",
     )
 
-    def __init__(self, text: str, review_date: date | None = None, date_order: str | None = None):
+    def __init__(
+        self,
+        text: str,
+        review_date: date | None = None,
+        date_order: str | None = None,
+        links: Mapping[str, str] = NO_LINKS,
+    ):
         self.text = text
         self.review_date = review_date
         self.date_order = date_order
+        self.links = links
         self.owners: tuple[str, ...] = ()
         self.due: date | None = None
         self.due_raw: str | None = None
@@ -103,6 +122,7 @@ class Work:
         self.dropped = False
         self.box: bool | None = None
         self.positional = False  # a trailing date field was found, so a name before it is an owner
+        self.refs: list[str] = []  # the parts cut from ticket positions (ticket_places)
 
     def status(self, checkbox: bool | None) -> Status | None:
         box = self.box if checkbox is None else checkbox
@@ -178,6 +198,12 @@ class Work:
         elif kind == "owner":
             end = end_of(_OWNER_END, text, start, limit)
             self.owners = self.owners or split_owners(text[start:end])
+        elif kind == "ticket":
+            found_ref = _TICKET_VALUE.match(text, start)
+            if found_ref is None or found_ref.end() > limit:
+                return None  # "root issue: the loader" is prose, not a field
+            end = found_ref.end()
+            self.refs.append(text[start:end])
         elif kind == "type":
             word = WORD.match(text, start)
             kind_of = parse_type(word[0]) if word else None
@@ -211,22 +237,30 @@ class Work:
         return text
 
     def strip_trailing(self) -> None:
-        while True:
+        for _ in range(_MAX_PARTS):
             text = self.text.rstrip()
             self.text = text
             if not text:
                 return
             found = status_tail(text)
             cut = found[0] if found is not None else None
-            if found is not None and found[1] is not None:
-                self.words.add(found[1])
+            if found is not None:
+                if found[1] is not None:
+                    self.words.add(found[1])
+                self.refs.append(text[cut:])  # `DONE in [PR #812](…)` names the ticket
             if cut is None:
-                cut = ticket_tail(text)
+                cut = ticket_tail(text, self.links)
+                if cut is not None:
+                    self.refs.append(text[cut:])
             if cut is None:
                 cut = self._field_tail(text)
+            if cut is None:
+                cut = dangling_link(text)
             if cut is None and (text[-1] in "—–|·,;:" or text[-2:] in (" -", "-")):
                 cut = len(text) - 1
             if cut is None:
+                if text[-1] in ").,;" and (link := trailing_link(text)):
+                    self.refs.append(link)
                 return
             self.text = text[:cut]
 
@@ -277,7 +311,7 @@ class Work:
         return (found[1],) if found is not None and found[0] == len(text) else None
 
     def strip_leading(self, checkbox: bool | None) -> None:
-        while True:
+        for _ in range(_MAX_PARTS):
             text = lstrip_separators(self.text)
             self.text = text
             if not text:
@@ -298,10 +332,9 @@ class Work:
             elif first in "*_SMLNIsmlni" and (m := LEAD_TERM.match(text)):
                 if self.due_raw is None:  # "Long term:" is a timeframe; lint reports it as no date
                     self.due_raw = m["t"]
-            elif not (
-                (may_lead_ticket(text) and (m := LEAD_TICKET.match(text)) and lead_ok(m))
-                or (not self.owners and (m := self._leading_owner(text)))
-            ):
+            elif may_lead_ticket(text) and (m := LEAD_TICKET.match(text)) and lead_ok(m):
+                self.refs.append(m[0])
+            elif self.owners or not (m := self._leading_owner(text)):
                 return
             self.text = text[m.end() :]
 
@@ -346,6 +379,13 @@ class Work:
         while text.startswith("[") and (box := LEAD_BOX.match(text)):  # one hidden in **…**
             text = text[box.end() :]
         return text
+
+    def whole_link(self) -> None:
+        """An item that is one link (`[Shard the audit log #9120](…/issues/9120)`) is both
+        its description and its ticket: the link stands first and last."""
+        text = self.text.strip()
+        if text.startswith("[") and text.endswith(")") and (m := _WHOLE_LINK.fullmatch(text)):
+            self.refs.append(m[0])
 
     def unstrike(self) -> bool:
         """A description struck through as a whole (`~~…~~`) was consciously dropped."""
