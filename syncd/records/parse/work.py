@@ -75,6 +75,13 @@ _DIGIT = re.compile(r"\d")
 _PAREN_FIELDS = re.compile(r"\(([^()\n]+)\)\.?")
 _PARTS = re.compile(r"[,;]")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+# `@sam @jorge move runners …`, `@ana: add …`: handles leading an item are its owners.
+_HANDLE = re.compile(r"@\w[\w.-]*(?:/[\w.-]+)?")
+_LEAD_HANDLES = re.compile(
+    r"(@\w[\w.-]*(?:/[\w.-]+)?(?:(?:[ \t]*[,&][ \t]*|[ \t]+and[ \t]+|[ \t]+)"
+    r"@\w[\w.-]*(?:/[\w.-]+)?){0,9})[ \t]*[:：,—–-]?[ \t]+(?=\S)"
+)
+_BRACKETED = re.compile(r"\[[^\[\]]+\]")
 _WHOLE_LINK = re.compile(r"\[[^\[\]\n]+\]\([^()\s]+\)")
 _TICKET_VALUE = re.compile(rf"(?:{REF}|[Bb]ug:?\s+\d{{4,}})(?:\s*(?:,|and|&)\s*{REF})*")
 # Trailing or leading parts cut one at a time: a real item has a handful; a line of thousands
@@ -332,15 +339,36 @@ class Work:
             elif first in "*_SMLNIsmlni" and (m := LEAD_TERM.match(text)):
                 if self.due_raw is None:  # "Long term:" is a timeframe; lint reports it as no date
                     self.due_raw = m["t"]
+            elif first == "[" and (m := self._leading_date(text)):
+                pass
             elif may_lead_ticket(text) and (m := LEAD_TICKET.match(text)) and lead_ok(m):
                 self.refs.append(m[0])
             elif self.owners or not (m := self._leading_owner(text)):
                 return
             self.text = text[m.end() :]
 
+    def _leading_date(self, text: str) -> re.Match[str] | None:
+        """`[2026-05-28]`, `[Sep 16]`: the lightweight template's `- [Owner] [Due date] …`
+        puts the due date in a leading bracket; a bracket that is all date is never an owner."""
+        m = LEAD_BRACKET.match(text)
+        if m is None or not m[1][:1].isalnum():
+            return None
+        inside = m[1].strip()
+        found = match_date(inside, 0, self.review_date, self.date_order)
+        if found is None or found[0] != len(inside):
+            return None
+        if self.due_raw is None:
+            self.due, self.due_raw = found[1], inside
+        return m
+
     def _leading_owner(self, text: str) -> re.Match[str] | None:
         first = text[0]
-        if first == "[":
+        if first == "@":
+            m = _LEAD_HANDLES.match(text)
+            if m is None:
+                return None
+            owners = tuple(h.rstrip(".-") for h in _HANDLE.findall(m[1]))
+        elif first == "[":
             m = LEAD_BRACKET.match(text)
             if m is None or NOT_OWNER.fullmatch(m[1].strip()) or TICKET_LABEL.fullmatch(m[1]):
                 return None
@@ -378,6 +406,8 @@ class Work:
             text = (text[2:] if text.startswith("- ") else text[:-2]).strip(EDGE)
         while text.startswith("[") and (box := LEAD_BOX.match(text)):  # one hidden in **…**
             text = text[box.end() :]
+        if text.startswith("[") and text.endswith("]") and _BRACKETED.fullmatch(text):
+            text = text[1:-1].strip()  # the template's third slot: `[Specific fix]`
         return text
 
     def whole_link(self) -> None:
