@@ -263,7 +263,7 @@ CASES = {
     ),
     "p9_japanese": Case(
         "[対策内容] (期限: 2024-05-31, 担当: 佐藤)",
-        "[対策内容]",
+        "対策内容",  # the template's description slot, brackets dropped like `[Specific fix]`
         False,
         {
             "owner": "佐藤",
