@@ -406,8 +406,8 @@ class Work:
             text = (text[2:] if text.startswith("- ") else text[:-2]).strip(EDGE)
         while text.startswith("[") and (box := LEAD_BOX.match(text)):  # one hidden in **…**
             text = text[box.end() :]
-        if text.startswith("[") and text.endswith("]") and _BRACKETED.fullmatch(text):
-            text = text[1:-1].strip()  # the template's third slot: `[Specific fix]`
+        if (self.owners or self.due_raw) and text[:1] == "[" and _BRACKETED.fullmatch(text):
+            text = text[1:-1].strip()  # the template's slot after `[Owner] [Due date]`
         return text
 
     def whole_link(self) -> None:
