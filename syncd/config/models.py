@@ -34,6 +34,7 @@ from syncd.config.values import (
     owner_key,
     rule_shorthand,
 )
+from syncd.config.vocabulary import VocabularyConfig
 from syncd.trackers.registry import TrackerConfig
 
 DEFER_REFERENCES = "syncd_defer_references"
@@ -67,6 +68,10 @@ class RecordsConfig(BaseModel):
     date_order: Literal["dmy", "mdy"] | None = Field(
         default=None,
         description="How to read ambiguous numeric dates like 04/05/2026; unset = leave unparsed.",
+    )
+    vocabulary: VocabularyConfig = Field(
+        default_factory=VocabularyConfig,
+        description="Words added to the built-in ones: section names, field keys, status words.",
     )
     max_file_bytes: int = Field(
         default=5_000_000, ge=1, description="Larger files are reported and skipped."

@@ -193,9 +193,9 @@ def test_draft_and_syncd_false_are_not_synced() -> None:
 
 
 def test_custom_section_names() -> None:
-    text = "## Ações Corretivas\n- Adicionar alerta de fila\n"
+    text = "## Tiltak\n- Legg til varsel for køen\n"
     assert parse_text(text, "r.md", OPTIONS).items == ()
-    custom = ParseOptions(sections=("Ações Corretivas",))
+    custom = ParseOptions(sections=("Tiltak",))
     assert len(parse_text(text, "r.md", custom).items) == 1
 
 

@@ -20,9 +20,10 @@ from syncd.model import Status, TicketRef
 from syncd.records.lint.rules import suppression_codes
 from syncd.records.parse.comments import comments, strip_comments
 from syncd.records.parse.links import NO_LINKS
-from syncd.records.parse.markers import CELL_NOISE, WORD_STATUS
+from syncd.records.parse.markers import CELL_NOISE
 from syncd.records.parse.ticket_places import labelled_links
 from syncd.records.parse.tickets import BUG, KEY, LINK, URL, find_refs, identity, is_ticket
+from syncd.records.parse.words import BUILT_IN, Words, fold_word
 from syncd.records.parse.work import Work
 
 __all__ = ["Fields", "extract", "parse_marker"]
@@ -55,9 +56,10 @@ _IGNORE = re.compile(r"\s*syncd\s*:\s*ignore\b(?!-file)(.*)", re.DOTALL | re.IGN
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
-def parse_marker(cell: str) -> tuple[Status | None, str | None]:
-    """Status words in a table cell (`n/a **DONE**`, `Bug 7721034 TODO`, `Won't do: replaced`)."""
-    work = Work(cell)
+def parse_marker(cell: str, words: Words = BUILT_IN) -> tuple[Status | None, str | None]:
+    """Status words in a table cell (`n/a **DONE**`, `Bug 7721034 TODO`, `Won't do: replaced`,
+    `完了`, `em andamento`)."""
+    work = Work(cell, vocab=words)
     work.strip_wont()
     work.strip_keys()
     work.strip_trailing()
@@ -66,10 +68,10 @@ def parse_marker(cell: str) -> tuple[Status | None, str | None]:
         return work.status(None), work.reason
     rest = URL.sub(" ", LINK.sub(" ", work.text))
     rest = BUG.sub(" ", KEY.sub(" ", rest)).lower()
-    words = CELL_NOISE.sub(" ", rest).split()
+    said = CELL_NOISE.sub(" ", rest).split()
     for size in (3, 2, 1):
-        status = WORD_STATUS.get(" ".join(words[-size:]))
-        if status is not None and len(words) >= size:
+        status = words.statuses.get(fold_word(" ".join(said[-size:])))
+        if status is not None and len(said) >= size:
             return status, work.reason
     return None, work.reason
 
@@ -81,10 +83,12 @@ def extract(
     review_date: date | None,
     date_order: str | None,
     links: Mapping[str, str] = NO_LINKS,
+    words: Words = BUILT_IN,
 ) -> Fields:
     """Take one item's text apart (list marker, checkbox and syncd suffix already removed).
 
-    `links` holds the review's link reference definitions (`links.definitions`)."""
+    `links` holds the review's link reference definitions (`links.definitions`), `words`
+    the keys and status words it knows (`words.words_for`)."""
     suppressed: frozenset[str] = frozenset()
     if "<" in text:
         if "<!--" in text:
@@ -97,7 +101,7 @@ def extract(
             text = strip_comments(text)
         if "<br" in text or "<BR" in text:
             text = _BR.sub(" ", text)
-    work = Work(text, review_date, date_order, links)
+    work = Work(text, review_date, date_order, links, words)
     work.strip_wont()
     work.strip_keys()
     work.strip_trailing()

@@ -38,6 +38,7 @@ from syncd.records.parse.owners import parse_owner, parse_type
 from syncd.records.parse.sections import Heading, Section, display, matches
 from syncd.records.parse.tables import Columns, cells_of, columns
 from syncd.records.parse.tickets import find_refs, find_tickets, identity, is_ticket
+from syncd.records.parse.words import BUILT_IN, Words
 
 _FIELD_LINE = re.compile(
     r"^[*_]*(?:owners?|assignees?|assigned to|who|dri|due(?: date)?|deadline|target(?: date)?"
@@ -121,6 +122,7 @@ class Collector:
     date_order: str | None
     problems: list[Problem]
     links: Mapping[str, str] = field(default_factory=lambda: NO_LINKS)
+    words: Words = BUILT_IN
 
     def collect(self, section: Section) -> list[Draft]:
         drafts: list[Draft] = []
@@ -283,7 +285,7 @@ class Collector:
 
     def _table(self, table: Table, section: str, drafts: list[Draft]) -> None:
         header = self.lines[table.header]
-        cols = columns(header)
+        cols = columns(header, self.words)
         desc = cols.description
         if desc is None:
             known = {cols.owner, cols.due, cols.type, cols.ticket, cols.status}
@@ -328,7 +330,9 @@ class Collector:
             return
         f = self._extract(text, None)
         owner, owners = (
-            parse_owner(cell(cols.owner)) if cols.owner is not None else (f.owner, f.owners)
+            parse_owner(cell(cols.owner), self.words)
+            if cols.owner is not None
+            else (f.owner, f.owners)
         )
         due, due_raw = (
             parse_due(cell(cols.due), self.review_date, self.date_order)
@@ -346,7 +350,7 @@ class Collector:
         marker, reason = f.marker, f.reason
         for where in (cols.status, cols.ticket):
             if where is not None:
-                said, why = parse_marker(values[where])
+                said, why = parse_marker(values[where], self.words)
                 if said is not None:
                     marker, reason = said, why or f.reason
                     break
@@ -388,6 +392,7 @@ class Collector:
             review_date=self.review_date,
             date_order=self.date_order,
             links=self.links,
+            words=self.words,
         )
 
     def _problem(self, index: int, code: str, severity: Severity, message: str) -> None:

@@ -45,6 +45,7 @@ from syncd.records.parse.sections import (
     scan,
 )
 from syncd.records.parse.tickets import find_refs, identity, is_ticket
+from syncd.records.parse.words import Words, words_for
 from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
 
 __all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_review"]
@@ -112,7 +113,9 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
         line, message = front.error
         problems.append(Problem(path, line, "SYN005", Severity.ERROR, message))
     found = scan(lines, front.end)
-    sections = find(lines, found, name_set(options.sections))
+    words = words_for(options.vocabulary)
+    names = name_set(options.section_names)
+    sections = find(lines, found, names, words)
     meta = build_meta(
         path,
         lines=lines,
@@ -127,13 +130,14 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
         lines=lines,
         kinds=found.kinds,
         headings={h.line: h for h in found.headings},
-        names=name_set(options.sections),
+        names=names,
         review_date=meta.date,
         date_order=options.date_order,
         problems=problems,
         links=definitions(lines, found.kinds) if "]:" in text else NO_LINKS,
+        words=words,
     )
-    drafts = _front_matter_drafts(front, meta.date, options.date_order)
+    drafts = _front_matter_drafts(front, meta.date, options.date_order, words)
     for section in sections:
         drafts.extend(collector.collect(section))
     line_codes, file_codes = _suppressions(lines, found.kinds) if "syncd" in text else ({}, _NONE)
@@ -201,16 +205,18 @@ def _items(
 
 
 def _front_matter_drafts(
-    front: FrontMatter, review_date: date | None, date_order: str | None
+    front: FrontMatter, review_date: date | None, date_order: str | None, words: Words
 ) -> list[Draft]:
     """P16 `action_items:` entries (read-only: syncd never edits front matter)."""
     drafts: list[Draft] = []
     for line, entry in front.items:
         text = _first(entry, "description", "action", "task", "title", "summary") or ""
-        f = extract(text, checkbox=None, review_date=review_date, date_order=date_order)
+        f = extract(
+            text, checkbox=None, review_date=review_date, date_order=date_order, words=words
+        )
         owner = _first(entry, "owner", "assigned_to", "assignee")
         if owner:
-            f = _replace(f, owner=parse_owner(owner))
+            f = _replace(f, owner=parse_owner(owner, words))
         due = entry.get("deadline", entry.get("due", entry.get("due_date")))
         if isinstance(due, date):
             f = _replace(f, due=(due, due.isoformat()))
@@ -221,7 +227,7 @@ def _front_matter_drafts(
             f = _replace(f, type=parse_type(kind))
         status = _first(entry, "status", "state")
         if status:
-            f = _replace(f, marker=parse_marker(status))
+            f = _replace(f, marker=parse_marker(status, words))
         ticket = _first(entry, "ticket", "issue", "link", "url", "tracking")
         if ticket:
             known = {identity(t) for t in f.tickets}

@@ -23,6 +23,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from syncd.records.parse.words import Words
 
 # Line kinds (a bytearray per file; 0 is the common case).
 TEXT, BLANK, CODE, COMMENT, FRONT = range(5)
@@ -41,6 +45,7 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TRAILING_PAREN = re.compile(r"^(.*?)[ \t]*\(([^()]*(?:\([^()]*\)[^()]*)*)\)[ \t]*$")
 _LEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")
 _NON_WORD = re.compile(r"[^\w&]+")
+_ACCENTS = re.compile(r"[\u0300-\u036f]+")  # Latin combining accents only, not kana marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +153,8 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _LINK.sub(r"\1", text)
     text = _LEADING_NUMBER.sub("", text.strip())
+    if not text.isascii():  # `Acoes corretivas` is how many write `Ações corretivas`
+        text = unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFD", text)))
     return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
@@ -181,7 +188,9 @@ def display(text: str) -> str:
     return " ".join(text.strip().strip("*_").strip().rstrip(":").split())
 
 
-def find(lines: Sequence[str], found: Scan, names: frozenset[str]) -> list[Section]:
+def find(
+    lines: Sequence[str], found: Scan, names: frozenset[str], words: Words | None = None
+) -> list[Section]:
     """Every action-item section, in file order; sections never overlap."""
     kinds = found.kinds
     total = len(lines)
@@ -209,7 +218,7 @@ def find(lines: Sequence[str], found: Scan, names: frozenset[str]) -> list[Secti
         if i and kinds[i - 1] == TEXT and "**" not in line and "|" not in line:
             i += 1  # inside a paragraph, no bold key, no table: _pseudo_section says None
             continue
-        pseudo = _pseudo_section(lines, kinds, heading_lines, i, names)
+        pseudo = _pseudo_section(lines, kinds, heading_lines, i, names, words)
         if pseudo is None:
             i += 1
             continue
@@ -229,6 +238,7 @@ def _pseudo_section(
     headings: dict[int, Heading],
     i: int,
     names: frozenset[str],
+    words: Words | None,
 ) -> Section | None:
     line = lines[i]
     stripped = line.strip()
@@ -268,8 +278,9 @@ def _pseudo_section(
             )
     if "|" in line and i + 1 < total and kinds[i + 1] == TEXT and TABLE_SEP.match(lines[i + 1]):
         from syncd.records.parse.tables import is_action_header
+        from syncd.records.parse.words import BUILT_IN
 
-        if is_action_header(line, require_owner=True):
+        if is_action_header(line, require_owner=True, words=words or BUILT_IN):
             end = i + 2
             while end < total and kinds[end] == TEXT and "|" in lines[end]:
                 end += 1

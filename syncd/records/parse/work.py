@@ -24,7 +24,6 @@ from syncd.records.parse.markers import (
     LEAD_LABEL,
     LEAD_STATUS,
     LEAD_TERM,
-    PAREN_STATUS,
     PRIORITY,
     WONT,
     status_tail,
@@ -61,6 +60,7 @@ from syncd.records.parse.ticket_places import (
     ticket_tail,
     trailing_link,
 )
+from syncd.records.parse.words import BUILT_IN, Words, fold_word
 
 __all__ = ["Work"]
 
@@ -106,6 +106,7 @@ class Work:
         "review_date",
         "text",
         "type",
+        "vocab",
         "words",
     )
 
@@ -115,11 +116,13 @@ class Work:
         review_date: date | None = None,
         date_order: str | None = None,
         links: Mapping[str, str] = NO_LINKS,
+        vocab: Words = BUILT_IN,
     ):
         self.text = text
         self.review_date = review_date
         self.date_order = date_order
         self.links = links
+        self.vocab = vocab
         self.owners: tuple[str, ...] = ()
         self.due: date | None = None
         self.due_raw: str | None = None
@@ -169,7 +172,7 @@ class Work:
                 # not a URL's scheme, not inside `code`
                 code = ticks and text.count("`", 0, at) % 2 and text.find("`", at) >= 0
                 plain = text[at + 1 : at + 3] != "//" and not code
-                found = key_before(text, at) if plain else None
+                found = key_before(text, at, self.vocab) if plain else None
                 if found is not None:
                     value = at + 1
                     while value < len(text) and text[value] in " \t*_":
@@ -211,6 +214,13 @@ class Work:
                 return None  # "root issue: the loader" is prose, not a field
             end = found_ref.end()
             self.refs.append(text[start:end])
+        elif kind == "status":
+            end = end_of(_DUE_END, text, start, limit)
+            said = self.vocab.statuses.get(fold_word(text[start:end].strip(" .*_")))
+            if said is None and text[start:end].strip(" .*_"):
+                return None  # "status: see the dashboard" says no status
+            if said is not None:
+                self.words.add(said)
         elif kind == "type":
             word = WORD.match(text, start)
             kind_of = parse_type(word[0]) if word else None
@@ -249,7 +259,7 @@ class Work:
             self.text = text
             if not text:
                 return
-            found = status_tail(text)
+            found = status_tail(text, self.vocab)
             cut = found[0] if found is not None else None
             if found is not None:
                 if found[1] is not None:
@@ -328,12 +338,13 @@ class Work:
             if first == "[" and (m := LEAD_BOX.match(text)):
                 if checkbox is None and self.box is None:
                     self.box = m[1] in ("x", "X")
-            elif first in "[✅✔☑*DTW" and (m := LEAD_STATUS.match(text)):
-                word = m["b"] or m["w"]
-                self.words.add(word_status(word) if word else Status.DONE)
-            elif first == "(" and (m := PAREN_STATUS.match(text)):
+            elif first in "✅✔☑*DTW" and (m := LEAD_STATUS.match(text)):
+                self.words.add(word_status(m["w"]) if m["w"] else Status.DONE)
+            elif first in "[【" and (m := self.vocab.bracket_status.match(text)):
+                self.words.add(word_status(m["w"], self.vocab))
+            elif first in "(（" and (m := self.vocab.paren_status.match(text)):
                 if not m["none"]:
-                    self.words.add(word_status(m["w"]))
+                    self.words.add(word_status(m["w"], self.vocab))
             elif first in "*_Aa" and (m := LEAD_LABEL.match(text)):
                 pass
             elif first in "*_SMLNIsmlni" and (m := LEAD_TERM.match(text)):
