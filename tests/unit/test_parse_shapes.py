@@ -100,3 +100,110 @@ def test_a_handle_alone_is_the_description() -> None:
 def test_a_done_box_with_a_leading_handle_stays_done() -> None:
     item = one("- [x] @ana pin the base image digest")
     assert (item.owner, item.marker) == ("@ana", Status.DONE)
+
+
+# --- 3. Plural and qualified forms of the section names; a hint for unlisted headings
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## Remediations",
+        "## Root Cause Remediation(s)",
+        "## Root Cause Remediations",
+        "## Incident Action Items",
+        "## Postmortem Follow-ups",
+        "## Follow-up",
+        "## Corrective Action",
+        "### 2. Next Step",
+    ],
+)
+def test_plural_and_qualified_section_names(heading: str) -> None:
+    review = parse(f"{heading}\n\n- Pin the base image digest")
+    assert [i.description for i in review.items] == ["Pin the base image digest"]
+
+
+@pytest.mark.parametrize(
+    "heading", ["## Follow-up timeline", "## Incident timeline", "## Remediation timeline"]
+)
+def test_a_longer_phrase_that_starts_alike_is_no_section(heading: str) -> None:
+    assert parse(f"{heading}\n\n- 10:05 paged the on-call").items == ()
+
+
+def test_an_unlisted_heading_over_action_items_gets_a_hint() -> None:
+    review = parse("## Improvements\n\n- Add retries to the export client\n- Pin the image")
+    assert review.items == ()
+    (hint,) = [p for p in review.problems if p.code == "SYN011"]
+    assert hint.line == 3
+    assert "'Improvements'" in hint.message and "records.sections" in hint.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "## Timeline\n\n- Add was run at 10:05",  # no action word in the heading
+        "## Improvements\n\nThe cache got faster.",  # no list
+        "## Improvements\n\n- 10:05 cache hit rate up",  # not an action
+        "## Action Items\n\n- Pin the image\n\n### Improvements\n\n- Add retries",  # inside
+    ],
+)
+def test_no_hint_without_an_unlisted_heading_over_actions(body: str) -> None:
+    assert "SYN011" not in [p.code for p in parse(body).problems]
+
+
+# --- 4. A nested sub-bullet under an item is a note of its parent
+
+
+def test_a_note_under_an_item_with_a_ticket_is_no_item() -> None:
+    (item,) = items_of(
+        "* [[Proposal](https://github.com/o/r/issues/87)] set up monitoring of volume usage\n"
+        "  * note that limits are not API-accessible"
+    )
+    assert item.description == "set up monitoring of volume usage"
+    assert item.ticket is not None and item.ticket.number == 87
+    assert item.section == "Action Items"
+
+
+def test_a_note_under_an_action_is_no_item() -> None:
+    (item,) = items_of(
+        "- Rotate the webhook signing key\n  - the old key stays valid for a day, see the runbook"
+    )
+    assert item.description == "Rotate the webhook signing key"
+
+
+def test_sub_tasks_under_an_umbrella_stay_items() -> None:
+    ask, add = items_of(
+        "- Improve backup coverage\n"
+        "    - Ask each team which databases lack backups\n"
+        "    - Add a backup-age panel to the ops dashboard"
+    )
+    assert ask.section == add.section == "Action Items / Improve backup coverage"
+
+
+# --- 5. Status from the section heading
+
+
+@pytest.mark.parametrize(
+    "heading", ["### Immediate Actions (Completed)", "### Done", "### Completed actions"]
+)
+def test_items_under_a_done_heading_are_done(heading: str) -> None:
+    (item,) = items_of(f"{heading}\n\n- Rolled back the pool-limit change")
+    assert item.marker is Status.DONE
+
+
+def test_an_items_own_marker_beats_its_heading() -> None:
+    (item,) = items_of("### Completed\n\n- [ ] Unticked, so still open")
+    assert item.marker is Status.OPEN
+
+
+def test_a_done_group_label_marks_its_children() -> None:
+    done, planned = items_of("- Done\n  - Rolled back the change\n- Planned\n  - Pin the image")
+    assert (done.marker, planned.marker) == (Status.DONE, Status.OPEN)
+
+
+@pytest.mark.parametrize(
+    "heading", ["### Closed-loop monitoring", "### Planned actions (planned or in-progress)"]
+)
+def test_other_headings_say_no_status(heading: str) -> None:
+    (item,) = items_of(f"{heading}\n\n- Add a lag alert")
+    assert item.marker is None

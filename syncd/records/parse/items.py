@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from syncd.model import ItemShape, Problem, Severity, Suffix
+from syncd.model import ItemShape, Problem, Severity, Status, Suffix
 from syncd.records.parse import suffix as suffixes
 from syncd.records.parse.blocks import (
     LINK_FIRST,
@@ -33,9 +33,11 @@ from syncd.records.parse.blocks import (
 )
 from syncd.records.parse.dates import parse_due
 from syncd.records.parse.fields import Fields, extract, parse_marker
+from syncd.records.parse.headings import display, heading_status, matches
+from syncd.records.parse.hints import IMPERATIVE, starts_imperative
 from syncd.records.parse.links import NO_LINKS
 from syncd.records.parse.owners import parse_owner, parse_type
-from syncd.records.parse.sections import Heading, Section, display, matches
+from syncd.records.parse.sections import Heading, Section
 from syncd.records.parse.tables import Columns, cells_of, columns
 from syncd.records.parse.tickets import find_refs, find_tickets, identity, is_ticket
 from syncd.records.parse.words import BUILT_IN, Words
@@ -76,15 +78,6 @@ _PLACEHOLDERS = frozenset(
         "nothing to do",
         "not applicable",
     }
-)
-_IMPERATIVE = frozenset(
-    """add adopt agree alert archive audit automate block build change check clean configure
-    create decide define delete deploy deprecate disable document drop enable enforce ensure
-    extend fix freeze give hold implement introduce limit lower make migrate monitor move
-    notify page pin publish raise rate-limit reduce reject remove rename replace require
-    restrict retire review revert rewrite rotate run schedule send separate set shard split
-    standardise standardize stop switch test track train tune update upgrade use validate
-    verify watch write""".split()  # noqa: SIM905 - a word list reads better as text
 )
 _NON_WORD = re.compile(r"[^\w]+")
 # _fold for ASCII text in one bytes.translate: letters lower-cased, other non-word bytes spaces.
@@ -132,12 +125,16 @@ class Collector:
         blocks = read_blocks(self.lines, self.kinds, self.headings, section.start, section.end)
         named: tuple[dict[int, str], str | None] | None = None
         name = section.name
+        status: Status | None = None
         for block in blocks:
             if named != (subs, label):  # the name changes only after a sub-heading or a label
                 named = (subs, label)
-                name = " / ".join(
-                    [section.name, *(subs[k] for k in sorted(subs))] + ([label] if label else [])
+                parts = [section.name, *(subs[k] for k in sorted(subs))] + (
+                    [label] if label else []
                 )
+                name = " / ".join(parts)
+                status = self._status_of(parts)
+            before = len(drafts)
             if isinstance(block, SubHeading):
                 subs = {k: v for k, v in subs.items() if k < block.level}
                 subs[block.level] = display(block.text)
@@ -153,6 +150,8 @@ class Collector:
                 found, new_label, placeholder = self._paragraph(block, name, drafts)
                 quiet = quiet or placeholder or (not found and new_label is None)
                 label = new_label or label
+            if status is not None:
+                _give_status(drafts, before, status)
         if not drafts and not quiet:
             self._problem(
                 section.head,
@@ -171,20 +170,45 @@ class Collector:
 
     # ----- list items
 
+    def _status_of(self, parts: list[str]) -> Status | None:
+        """What the innermost heading or label says of its items (`### Done`), if anything."""
+        for part in reversed(parts):
+            status = heading_status(part, self.words)
+            if status is not None:
+                return status
+        return None
+
     def _item(self, item: ListItem, section: str, drafts: list[Draft]) -> None:
         fields_lines = [c for c in item.children if _is_field_child(c)]
         others = [c for c in item.children if c not in fields_lines]
-        if others and item.checkbox is None:
+        if others and item.checkbox is None and not self._noted_item(item, others):
             label = display(" ".join(item.text)) if any(item.text) else ""
             inner = f"{section} / {label}" if label else section
+            before = len(drafts)
             for child in others:
                 self._item(child, inner, drafts)
+            if label and (status := heading_status(label, self.words)) is not None:
+                _give_status(drafts, before, status)
             return
         extra = [" ".join(c.text) for c in fields_lines]
         self._add_list_item(item, item.text, extra, section, drafts)
         for child in others:
             if child.checkbox is not None:
                 self._item(child, section, drafts)
+
+    def _noted_item(self, item: ListItem, children: list[ListItem]) -> bool:
+        """A bullet with nested bullets is an item with notes, not a group label (P15), when
+        it names a ticket (`* [[Proposal](…/issues/87)] set up monitoring …`), or reads as an
+        action while none of its children does (`  * note that limits are not …`)."""
+        own = " ".join(item.text).strip()
+        if not own:
+            return False
+        fields = self._extract(own, None)
+        if fields.tickets:
+            return True
+        return starts_imperative(fields.description) and not any(
+            _task_like(child, self.links) for child in children
+        )
 
     def _key_root(self, item: ListItem, section: str, drafts: list[Draft]) -> None:
         m = _BOLD_KEY.match(item.text[0])
@@ -265,7 +289,7 @@ class Collector:
             len(text) <= 200
             and ". " not in sentence
             and bool(words)
-            and words[0].strip("*_").casefold() in _IMPERATIVE
+            and words[0].strip("*_").casefold() in IMPERATIVE
         )
 
     def _add_paragraph(
@@ -397,6 +421,21 @@ class Collector:
 
     def _problem(self, index: int, code: str, severity: Severity, message: str) -> None:
         self.problems.append(Problem(self.path, index + 1, code, severity, message))
+
+
+def _give_status(drafts: list[Draft], start: int, status: Status) -> None:
+    """Items from `start` on without a status of their own take their heading's."""
+    for draft in drafts[start:]:
+        if draft.fields.marker is None:
+            draft.fields = draft.fields._replace(marker=status)
+
+
+def _task_like(child: ListItem, links: Mapping[str, str]) -> bool:
+    """A nested bullet that is a task of its own rather than a note on its parent."""
+    if child.checkbox is not None or child.children:
+        return True
+    text = " ".join(child.text)
+    return starts_imperative(text) or bool(find_tickets(text, links))
 
 
 def _is_field_child(child: ListItem) -> bool:

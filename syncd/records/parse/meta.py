@@ -20,7 +20,8 @@ import yaml
 
 from syncd.model import ReviewMeta
 from syncd.records.parse.dates import parse_date
-from syncd.records.parse.sections import COMMENT, TEXT, Heading, Section, display
+from syncd.records.parse.headings import display
+from syncd.records.parse.sections import COMMENT, TEXT, Heading, Section
 from syncd.records.parse.tables import cells_of
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -24,6 +24,8 @@ from syncd.records.keys import item_key
 from syncd.records.lint.rules import suppression_codes
 from syncd.records.parse.dates import parse_due
 from syncd.records.parse.fields import Fields, extract, parse_marker
+from syncd.records.parse.headings import name_set
+from syncd.records.parse.hints import candidates, unlisted_headings
 from syncd.records.parse.items import Collector, Draft
 from syncd.records.parse.links import NO_LINKS, definitions
 from syncd.records.parse.meta import (
@@ -37,11 +39,7 @@ from syncd.records.parse.owners import parse_owner, parse_type
 from syncd.records.parse.sections import (
     CODE,
     COMMENT,
-    LIST,
-    TEXT,
-    Section,
     find,
-    name_set,
     scan,
 )
 from syncd.records.parse.tickets import find_refs, identity, is_ticket
@@ -51,8 +49,6 @@ from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
 __all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_review"]
 
 _SUPPRESS = re.compile(r"<!--\s*syncd:\s*ignore(-file)?\s+([^>]*?)\s*-->", re.IGNORECASE)
-_CHECKBOX_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?: |x|X|)\](?:[ \t]|$)")
-_CANDIDATE_WORDS = re.compile(r"\b(?:owner|due)\s*:|\bTODO\b", re.IGNORECASE)
 
 
 _NONE: frozenset[str] = frozenset()
@@ -140,6 +136,13 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
     drafts = _front_matter_drafts(front, meta.date, options.date_order, words)
     for section in sections:
         drafts.extend(collector.collect(section))
+    for line, heading in unlisted_headings(lines, found.kinds, found.headings, sections):
+        message = (
+            f"heading '{heading}' holds what look like action items, but it is not an "
+            "action-item section; if they are, add it to records.sections "
+            "(or records.vocabulary.sections)"
+        )
+        problems.append(Problem(path, line + 1, "SYN011", Severity.INFO, message))
     line_codes, file_codes = _suppressions(lines, found.kinds) if "syncd" in text else ({}, _NONE)
     items = _items(meta.id, drafts, line_codes)
     return Review(
@@ -147,7 +150,7 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
         meta=meta,
         items=items,
         problems=tuple(problems),
-        candidates=_candidates(lines, found.kinds, sections),
+        candidates=candidates(lines, found.kinds, sections),
         suppressed=file_codes,
         sha256=sha256,
     )
@@ -280,23 +283,6 @@ def _suppressions(
                 target = i + 1 if kinds[i] == COMMENT else i
                 per_line[target] = per_line.get(target, frozenset()) | codes
     return per_line, frozenset(whole)
-
-
-def _candidates(lines: Sequence[str], kinds: bytearray, sections: list[Section]) -> tuple[int, ...]:
-    inside = bytearray(len(lines))
-    for sec in sections:
-        inside[sec.head : sec.end] = b"\x01" * (sec.end - sec.head)
-    found: list[int] = []
-    for i, line in enumerate(lines):
-        if inside[i] or kinds[i] != TEXT:
-            continue
-        if "[" not in line:  # no checkbox; the words below are ASCII-only, even ignoring case
-            low = line.lower()
-            if "owner" not in low and "due" not in low and "todo" not in low:
-                continue
-        if _CHECKBOX_ITEM.match(line) or (LIST.match(line) and _CANDIDATE_WORDS.search(line)):
-            found.append(i + 1)
-    return tuple(found)
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -18,12 +18,12 @@ Sections are marked in the wild (record-formats.md §2.2) by:
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from syncd.records.parse.headings import display, matches
 
 if TYPE_CHECKING:
     from syncd.records.parse.words import Words
@@ -41,11 +41,6 @@ _BOLD_KEY_ITEM = re.compile(
     r"^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$"
 )
 _BOLD_LINE = re.compile(r"^ {0,3}\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TRAILING_PAREN = re.compile(r"^(.*?)[ \t]*\(([^()]*(?:\([^()]*\)[^()]*)*)\)[ \t]*$")
-_LEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")
-_NON_WORD = re.compile(r"[^\w&]+")
-_ACCENTS = re.compile(r"[\u0300-\u036f]+")  # Latin combining accents only, not kana marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,45 +142,6 @@ def scan(lines: Sequence[str], start: int) -> Scan:
         elif para == "plain" and LIST.match(line):
             para = "other"
     return Scan(kinds, tuple(headings))
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = _LINK.sub(r"\1", text)
-    text = _LEADING_NUMBER.sub("", text.strip())
-    if not text.isascii():  # `Acoes corretivas` is how many write `Ações corretivas`
-        text = unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFD", text)))
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
-
-
-@functools.lru_cache(maxsize=16)
-def name_set(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(_fold(name) for name in names)
-
-
-@functools.lru_cache(maxsize=4096)  # heading texts repeat across reviews ("Summary")
-def matches(text: str, names: frozenset[str]) -> bool:
-    """True when a heading (or key) names an action-item section."""
-    text = unicodedata.normalize("NFKC", _LINK.sub(r"\1", text)).strip().strip("*_ ")
-    text = text.rstrip(":").strip().strip("*_ ").rstrip(":").strip()
-    if _fold(text) in names:
-        return True
-    m = _TRAILING_PAREN.match(text)
-    if m is None:
-        return False
-    # `Action Items (short term):` and the Japanese `再発防止（Action Items）` both count.
-    return _fold(m[1].rstrip(":")) in names or _fold(m[2]) in names
-
-
-def display(text: str) -> str:
-    """A heading as shown in reports: no emphasis, no trailing colon, no link-only aside."""
-    if "[" in text:  # both patterns need a link
-        m = _TRAILING_PAREN.match(text.strip())
-        if m and _LINK.search(m[2]):
-            text = m[1]
-        text = _LINK.sub(r"\1", text)
-    text = text.replace("**", "").replace("__", "")
-    return " ".join(text.strip().strip("*_").strip().rstrip(":").split())
 
 
 def find(
