@@ -207,3 +207,59 @@ def test_a_done_group_label_marks_its_children() -> None:
 def test_other_headings_say_no_status(heading: str) -> None:
     (item,) = items_of(f"{heading}\n\n- Add a lag alert")
     assert item.marker is None
+
+
+# --- issue #9: a value syncd shows never carries an HTML comment
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Pin the image <!-- syncd:item=other#1234abcd -->",
+        "- Pin the image <!-- syncd:item=other#1234abcd",
+        "- [ ] Pin <!-- a --> the image <!-- syncd:item=other#1234abcd -->",
+    ],
+)
+def test_a_description_never_carries_an_html_comment(line: str) -> None:
+    item = one(line)
+    assert "<!--" not in item.description and "syncd:" not in item.description
+    assert item.description in ("Pin the image", "Pin the image")
+
+
+# --- 11. syncd's own suffix read back as a status in records-only mode
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "reason"),
+    [
+        (
+            "- Rewrite the deployer · won't do: replaced by the managed service (2026-06-10)",
+            Status.DEPRIORITIZED,
+            "replaced by the managed service",
+        ),
+        (
+            "- [ ] Pin the image · [OPS-1](https://x.atlassian.net/browse/OPS-1) done 2026-06-01",
+            Status.DONE,
+            None,
+        ),
+        ("- Shard the audit log · in progress", Status.IN_PROGRESS, None),
+        ("- [x] Pin the image · open", Status.DONE, None),  # the team's own tick wins
+        ("- TODO Pin the image · done", Status.DONE, None),
+    ],
+)
+def test_the_suffix_status_is_the_written_status(
+    line: str, status: Status, reason: str | None
+) -> None:
+    item = one(line)
+    assert item.suffix is not None
+    assert item.written_status is status
+    assert item.written_reason == reason
+
+
+def test_the_suffix_in_a_table_cell_is_read_back() -> None:
+    item = one(
+        "| Action | Owner | Status |\n|---|---|---|\n"
+        "| Shard the log · won't do: replaced | kim | open |"
+    )
+    assert (item.marker, item.written_status) == (Status.OPEN, Status.DEPRIORITIZED)
+    assert item.written_reason == "replaced"

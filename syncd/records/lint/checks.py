@@ -12,14 +12,17 @@ import dataclasses
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from syncd.errors import ConfigError
-from syncd.model import ActionItem, Problem, Review, Severity, Status
+from syncd.model import ActionItem, Problem, Review, Severity, Status, TicketRef
 from syncd.records.keys import normalize
-from syncd.records.lint.rules import RULES, Rule, find_rule
+from syncd.records.lint.due import DuePolicy
+from syncd.records.lint.finding import Finding
+from syncd.records.lint.owners import owner_finding
+from syncd.records.lint.rules import FAMILY, RULES, Rule, find_rule
 from syncd.records.lint.wording import DEFAULT_VAGUE, Vagueness, is_placeholder, judge_wording
+from syncd.records.parse.tickets import identity, ref_from_url
 
 __all__ = [
     "DEFAULT_DUE_DEFAULTS",
@@ -91,15 +94,6 @@ def exit_code(problems: Sequence[Problem]) -> int:
     return 1 if any(p.severity is Severity.ERROR for p in problems) else 0
 
 
-class _Finding(NamedTuple):  # not a dataclass: one per problem, and they are many
-    code: str
-    line: int
-    message: str
-    item: ActionItem | None = None  # whose inline suppressions apply
-    keyed: bool = True  # report the item's key (False for review-level findings)
-    soft: bool = False  # a weaker form of the rule: reported as info at most
-
-
 def lint_review(review: Review, settings: LintSettings) -> list[Problem]:
     """Every lint problem of one review, plus its parse problems, sorted by position.
 
@@ -118,10 +112,14 @@ def lint_review(review: Review, settings: LintSettings) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.path, p.line, p.col, p.code))
 
 
-def _resolve(review: Review, finding: _Finding, settings: LintSettings) -> Problem | None:
+def _resolve(review: Review, finding: Finding, settings: LintSettings) -> Problem | None:
     if _suppressed(review, finding.item, finding.code):
         return None
-    severity = settings.severities.get(finding.code, _BY_CODE[finding.code].severity)
+    code = finding.code
+    default = _BY_CODE[code].severity
+    severity = settings.severities.get(
+        code, settings.severities.get(FAMILY.get(code, code), default)
+    )
     if severity is None:
         return None
     if finding.soft:
@@ -134,12 +132,15 @@ def _suppressed(review: Review, item: ActionItem | None, code: str) -> bool:
     if not review.suppressed and (item is None or not item.suppressed):
         return False  # the common case: nothing is suppressed
     codes = review.suppressed | (item.suppressed if item is not None else frozenset())
-    rule = _BY_CODE.get(code)
+    names = {code}
+    if code in FAMILY:  # written before the split: `ignore SYN102` still covers SYN112/113
+        names.add(FAMILY[code])
+    rules = [rule for name in names if (rule := _BY_CODE.get(name)) is not None]
     for written in codes:
         token = written.strip()
-        if token.lower() == "all" or token.upper() == code:
+        if token.lower() == "all" or token.upper() in names:
             return True
-        if rule is not None and token.lower() == rule.name:
+        if any(token.lower() == rule.name for rule in rules):
             return True
     return False
 
@@ -147,21 +148,22 @@ def _suppressed(review: Review, item: ActionItem | None, code: str) -> bool:
 _CLOSED = (Status.DONE, Status.DEPRIORITIZED)
 
 
-def _findings(review: Review, settings: LintSettings) -> Iterator[_Finding]:
+def _findings(review: Review, settings: LintSettings) -> Iterator[Finding]:
     seen: dict[str, int] = {}
-    due_policy = _DuePolicy.of(review, settings.due_defaults) if review.items else None
+    ticketed: dict[str, int] = {}  # ticket identity → line of the first item naming it
+    due_policy = DuePolicy.of(review, settings.due_defaults) if review.items else None
     for item in review.items:
         words = normalize(item.description)
         placeholder = is_placeholder(item.description, words)
         if placeholder:
-            yield _Finding("SYN111", item.line, _placeholder_message(item), item)
+            yield Finding("SYN111", item.line, _placeholder_message(item), item)
         closed = item.marker in _CLOSED or (
             item.suffix is not None and item.suffix.status in _CLOSED
         )
         # A decided item (done or dropped) needs no owner, date or sharper wording any more.
         # Each check finds at most one problem.
         if not placeholder and not closed:
-            if found := _owner_finding(item):
+            if found := owner_finding(item):
                 yield found
             if due_policy is not None and (found := due_policy.finding(item)):
                 yield found
@@ -169,26 +171,44 @@ def _findings(review: Review, settings: LintSettings) -> Iterator[_Finding]:
                 yield found
         if item.marker is Status.DEPRIORITIZED and not _reason(item):
             message = "item is marked won't do without a reason; add `won't do: <why>`"
-            yield _Finding("SYN110", item.line, message, item)
+            yield Finding("SYN110", item.line, message, item)
         if words and not placeholder:
             if words in seen:
                 message = f"item repeats the item on line {seen[words]}; merge or reword them"
-                yield _Finding("SYN108", item.line, message, item)
+                yield Finding("SYN108", item.line, message, item)
             else:
                 seen[words] = item.line
+        for ref in _ticket_refs(item):
+            name = identity(ref)
+            if name in ticketed and ticketed[name] != item.line:
+                message = (
+                    f"item points at the same ticket {ref.raw!r} as the item on line "
+                    f"{ticketed[name]}; one ticket belongs to one item (syncd pushes neither)"
+                )
+                yield Finding("SYN114", item.line, message, item)
+                break
+            ticketed.setdefault(name, item.line)
     if len(review.items) > settings.max_items:
         first = review.items[0]
         message = (
             f"review has {len(review.items)} action items (max {settings.max_items}); "
             "keep the few that matter and move the rest to the backlog"
         )
-        yield _Finding("SYN107", first.line, message, first, keyed=False)
+        yield Finding("SYN107", first.line, message, first, keyed=False)
     for line in review.candidates:
         message = (
             "line looks like an action item but is outside any action-item section; "
             "move it under an `## Action Items` heading or it will not be tracked"
         )
-        yield _Finding("SYN109", line, message)
+        yield Finding("SYN109", line, message)
+
+
+def _ticket_refs(item: ActionItem) -> tuple[TicketRef, ...]:
+    """The item's tickets and the one in syncd's suffix (the ticket syncd linked it to)."""
+    url = item.suffix.ticket_url if item.suffix is not None else None
+    if not url:
+        return item.tickets
+    return (*item.tickets, ref_from_url(url))
 
 
 def _reason(item: ActionItem) -> str | None:
@@ -201,134 +221,7 @@ def _placeholder_message(item: ActionItem) -> str:
     return f"template placeholder {shown!r} left in the review; write the action or delete it"
 
 
-_NO_OWNER = frozenset(
-    {"", "?", "-", "tbd", "tba", "tbc", "unknown", "none", "n/a", "na", "nobody", "unassigned"}
-    | {"owner", "@owner", "name", "xxx"}
-)
-_TEAM_WORDS = frozenset(
-    """team teams squad squads group groups org orgs organisation organization everyone anyone
-    all guild tribe department dept crew staff folks people committee sre sres ops devops
-    oncall lead leads engineers developers devs dev eng engineering management""".split()  # noqa: SIM905
-)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_TEAM_HANDLE = re.compile(r"^@[\w.-]+/[\w.-]+$")  # GitHub `@org/team`
-_SEVERAL = re.compile(r"[,;&+/]|\band\b|\bor\b", re.IGNORECASE)
-_NOTE = re.compile(r"\([^)]*\)")
-_OWNER_WORD = re.compile(r"[a-z0-9]+")
-_NOT_SEVERITY = re.compile(r"[^0-9A-Z]")
-
-
-def _owner_finding(item: ActionItem) -> _Finding | None:
-    owners = [o for o in item.owners if o.strip()] or ([item.owner] if item.owner else [])
-    if not owners or (len(owners) == 1 and owners[0].strip().lower() in _NO_OWNER):
-        shown = f" (owner {owners[0].strip()!r} is a placeholder)" if owners else ""
-        message = f"item names no owner{shown}; add `owner: @handle` naming one person"
-        return _Finding("SYN101", item.line, message, item)
-    if len(owners) > 1:
-        named = ", ".join(owners)
-        message = f"item names {len(owners)} owners ({named}); pick the one person who drives it"
-        return _Finding("SYN102", item.line, message, item)
-    owner = owners[0].strip()
-    why = _owner_doubt(owner)
-    if why:
-        message = f"owner {owner!r} {why}; name the one person who drives it"
-        return _Finding("SYN102", item.line, message, item)
-    return None
-
-
-def _owner_doubt(owner: str) -> str | None:
-    if _TEAM_HANDLE.match(owner):
-        return "is a team handle"
-    person = _EMAIL.sub(" ", owner)
-    # "Priya Shah (SRE)" is a person with a role note; "(platform, data teams)" is all note.
-    outside = _NOTE.sub(" ", person).strip()
-    person = outside or person
-    if _SEVERAL.search(person.strip(" ()[]")):
-        return "names several people or teams"
-    if "?" in person:
-        return "is uncertain"
-    words = _OWNER_WORD.findall(person.lower().replace("on-call", "oncall"))
-    if any(word in _TEAM_WORDS for word in words):
-        return "is a team or role, not a person"
-    return None
-
-
-def _severity_days(review: Review, due_defaults: Mapping[str, int]) -> tuple[str, int] | None:
-    severity = review.meta.severity
-    if not severity:
-        return None
-    wanted = _NOT_SEVERITY.sub("", severity.upper())
-    for key, days in due_defaults.items():
-        if _NOT_SEVERITY.sub("", key.upper()) == wanted:
-            return key, days
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class _DuePolicy:
-    """The due-date checks of one review: its severity deadline, worked out once."""
-
-    no_date: str  # the SYN103 message, with the implied date when there is one
-    deadline: date | None  # review date + the severity's days (SYN105)
-    late: str  # the end of the SYN105 message
-
-    @classmethod
-    def of(cls, review: Review, due_defaults: Mapping[str, int]) -> _DuePolicy:
-        policy = _severity_days(review, due_defaults)
-        no_date = "item has no due date; add `due: YYYY-MM-DD`"
-        reviewed = review.meta.date
-        if policy and reviewed:
-            implied = reviewed + timedelta(days=policy[1])
-            no_date += f" (the {policy[0]} default implies {implied.isoformat()})"
-            late = (
-                f" is later than the {policy[0]} deadline {implied.isoformat()} (review date "
-                f"{reviewed.isoformat()} + {policy[1]} days); bring it forward or split the item"
-            )
-            return cls(no_date, implied, late)
-        if policy:
-            no_date += f" (the {policy[0]} default is {policy[1]} days after the review)"
-        return cls(no_date, None, "")
-
-    def finding(self, item: ActionItem) -> _Finding | None:
-        if item.due is None and not (item.due_raw and item.due_raw.strip()):
-            return _Finding("SYN103", item.line, self.no_date, item)
-        if item.due is None and item.due_raw:
-            return _Finding("SYN104", item.line, _unparsed_message(item.due_raw.strip()), item)
-        if item.due is not None and self.deadline is not None and item.due > self.deadline:
-            return _Finding("SYN105", item.line, f"due {item.due.isoformat()}{self.late}", item)
-        return None
-
-
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})$")
-_DATE_PLACEHOLDER = re.compile(r"^(?:y{2,4}|m{1,2}|d{1,2}|[-./ ])+$", re.IGNORECASE)
-
-
-def _unparsed_message(raw: str) -> str:
-    match = _NUMERIC_DATE.match(raw)
-    if match:
-        first, second, year_text = int(match[1]), int(match[2]), int(match[3])
-        year = year_text + 2000 if len(match[3]) == 2 else year_text
-        try:
-            dmy, mdy = date(year, second, first), date(year, first, second)
-        except ValueError:
-            pass
-        else:
-            if dmy != mdy:
-                return (
-                    f"due date {raw!r} is ambiguous: set records.date_order to dmy or mdy, "
-                    f"or write {dmy.isoformat()} ({_spoken(dmy)}) "
-                    f"or {mdy.isoformat()} ({_spoken(mdy)})"
-                )
-    if _DATE_PLACEHOLDER.match(raw):
-        return f"due date {raw!r} is a template placeholder; write the date as YYYY-MM-DD"
-    return f"due date {raw!r} is not a date syncd can read; write it as YYYY-MM-DD"
-
-
-def _spoken(day: date) -> str:
-    return f"{day.day} {day:%B}"
-
-
-def _wording_finding(item: ActionItem, settings: LintSettings) -> _Finding | None:
+def _wording_finding(item: ActionItem, settings: LintSettings) -> Finding | None:
     if item.tickets or item.ticket is not None:
         # A linked ticket is where the detail lives; the line is only its title.
         return None
@@ -338,11 +231,11 @@ def _wording_finding(item: ActionItem, settings: LintSettings) -> _Finding | Non
             f"vague action ({phrase!r} with no concrete object or threshold); "
             "say what will be true when it is done, e.g. a threshold, a named artifact or a ticket"
         )
-        return _Finding("SYN106", item.line, message, item)
+        return Finding("SYN106", item.line, message, item)
     if verdict is Vagueness.VAGUE_VERB:
         message = (
             f"action starts with the vague verb {phrase!r}; "
             "say which outcome closes it (a decision, a fix, a threshold)"
         )
-        return _Finding("SYN106", item.line, message, item, soft=True)
+        return Finding("SYN106", item.line, message, item, soft=True)
     return None

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from syncd.model import Status, TicketRef
 from syncd.records.lint.rules import suppression_codes
 from syncd.records.parse.comments import comments, strip_comments
+from syncd.records.parse.dates import date_like
 from syncd.records.parse.links import NO_LINKS
 from syncd.records.parse.markers import CELL_NOISE
 from syncd.records.parse.ticket_places import labelled_links
@@ -49,6 +50,7 @@ class Fields(NamedTuple):
     # How the first ticket is written (`[OPS-1](url)`): the key of an item that has no
     # description comes from it, as it did when `TicketRef.raw` held the Markdown.
     written: str = ""
+    unused_date: str | None = None  # date-like text left in the description
 
 
 # `ignore-file` is not the item's: reader.py applies it to the whole file.
@@ -98,7 +100,7 @@ def extract(
                 if ignore is not None:
                     codes.update(suppression_codes(ignore[1]))
             suppressed = frozenset(codes)
-            text = strip_comments(text)
+            text = strip_comments(text, unclosed=True)
         if "<br" in text or "<BR" in text:
             text = _BR.sub(" ", text)
     work = Work(text, review_date, date_order, links, words)
@@ -113,8 +115,9 @@ def extract(
         work.whole_link()
     owners = work.owners
     tickets, written = _placed_tickets(text, work.refs, links)
+    description = work.describe()
     return Fields(  # positional: the order of the fields above
-        work.describe(),
+        description,
         owners[0] if owners else None,
         owners,
         work.due,
@@ -125,6 +128,7 @@ def extract(
         work.reason,
         suppressed,
         written,
+        date_like(description, review_date, date_order) if description else None,
     )
 
 

@@ -390,6 +390,7 @@ class Collector:
             reason,
             f.suppressed,
             written,
+            f.unused_date,
         )
         if _placeholder(f):
             return

@@ -52,6 +52,11 @@ _SUPPRESS = re.compile(r"<!--\s*syncd:\s*ignore(-file)?\s+([^>]*?)\s*-->", re.IG
 
 
 _NONE: frozenset[str] = frozenset()
+_NO_DATE = (
+    "no review date found (front matter `date:`, a `Date:` line, a date in the title or the "
+    "file name): the needs-a-decision check cannot run for its items, and due dates written "
+    "without a year stay unread"
+)
 
 
 def read_review(path: Path, base: Path, options: ParseOptions) -> tuple[Review, bytes | None]:
@@ -102,7 +107,7 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
     if not text.strip():
         problems.append(Problem(path, 0, "SYN007", Severity.INFO, "file is empty"))
         stem = file_stem(path)
-        meta = ReviewMeta(id=stem, date=file_date(stem))
+        meta = ReviewMeta(id=stem, date=file_date(stem, options.date_order))
         return Review(path, meta, problems=tuple(problems), sha256=sha256)
     front = read_front_matter(lines)
     if front.error is not None:
@@ -136,6 +141,8 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
     drafts = _front_matter_drafts(front, meta.date, options.date_order, words)
     for section in sections:
         drafts.extend(collector.collect(section))
+    if meta.date is None and drafts:
+        problems.append(Problem(path, 0, "SYN012", Severity.INFO, _NO_DATE))
     for line, heading in unlisted_headings(lines, found.kinds, found.headings, sections):
         message = (
             f"heading '{heading}' holds what look like action items, but it is not an "
@@ -202,6 +209,7 @@ def _items(
                 reason=f.reason,
                 suffix=d.suffix,
                 suppressed=frozenset(suppressed),
+                unused_date=f.unused_date,
             )
         )
     return tuple(items)
