@@ -35,6 +35,7 @@ from syncd.config.values import (
     rule_shorthand,
 )
 from syncd.config.vocabulary import VocabularyConfig
+from syncd.records.globs import glob_problem
 from syncd.trackers.registry import TrackerConfig
 
 DEFER_REFERENCES = "syncd_defer_references"
@@ -54,9 +55,27 @@ class RecordsConfig(BaseModel):
         default=Path("."),
         description="Directory the globs start from, relative to the config file.",
     )
+    # Before `paths`: the glob check reads it (pydantic validates fields in this order).
+    allow_outside_root: bool = Field(
+        default=False,
+        description="Let `paths` globs leave `root` (`../other/*.md`); off: such a glob is an "
+        "error, so syncd never reads or edits files outside `root` by accident.",
+    )
     paths: Strings = Field(
         default=("reviews/**/*.md",), description="Globs of review files, relative to `root`."
     )
+
+    @field_validator("paths")
+    @classmethod
+    def _globs_stay_inside_root(
+        cls, value: tuple[str, ...], info: ValidationInfo
+    ) -> tuple[str, ...]:
+        allow = bool(info.data.get("allow_outside_root", False))
+        found = [why for glob in value if (why := glob_problem(glob, allow_outside=allow))]
+        if found:
+            raise ValueError("; ".join(found))
+        return value
+
     exclude: Strings = Field(
         default=("**/*template*", "**/README.md", "**/index.md"),
         description="Globs of files that are never reviews (templates, indexes).",
