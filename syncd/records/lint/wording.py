@@ -116,7 +116,7 @@ _CONDITION = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _BACKTICK = re.compile(r"`[^`]+`")
-_QUOTED = re.compile(r"\"[^\"]{2,}\"|“[^”]{2,}”")
+_QUOTED = re.compile(r"\"[^\"]{2,}\"|“[^“”]{2,}”")
 _URL = re.compile(r"https?://|\b[A-Z][A-Z0-9]+-\d+\b|#\d+\b")
 _PATHLIKE = re.compile(r"\b\w+[./]\w+")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|and/or|w/o)\b\.?", re.IGNORECASE)

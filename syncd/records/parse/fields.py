@@ -20,10 +20,18 @@ from syncd.model import Status, TicketRef
 from syncd.records.lint.rules import suppression_codes
 from syncd.records.parse.comments import comments, strip_comments
 from syncd.records.parse.dates import date_like
-from syncd.records.parse.links import NO_LINKS
 from syncd.records.parse.markers import CELL_NOISE
 from syncd.records.parse.ticket_places import labelled_links
-from syncd.records.parse.tickets import BUG, KEY, LINK, URL, find_refs, identity, is_ticket
+from syncd.records.parse.tickets import (
+    BUG,
+    KEY,
+    LINK,
+    NO_LINKS,
+    URL,
+    find_refs,
+    identity,
+    is_ticket,
+)
 from syncd.records.parse.words import BUILT_IN, Words, fold_word
 from syncd.records.parse.work import Work
 

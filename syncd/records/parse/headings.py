@@ -19,12 +19,20 @@ import re
 import unicodedata
 
 from syncd.model import Status
+from syncd.records.keys import strip_links
 from syncd.records.parse.words import Words, fold_word
 
-__all__ = ["display", "fold", "heading_status", "looks_like_actions", "matches", "name_set"]
+__all__ = [
+    "display",
+    "fold",
+    "heading_status",
+    "looks_like_actions",
+    "matches",
+    "name_set",
+    "trailing_paren",
+]
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TRAILING_PAREN = re.compile(r"^(.*?)[ \t]*\(([^()]*(?:\([^()]*\)[^()]*)*)\)[ \t]*$")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")  # only to test for one: strip_links removes
 _LEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")
 _NON_WORD = re.compile(r"[^\w&]+")
 _ACCENTS = re.compile(r"[\u0300-\u036f]+")  # Latin combining accents only, not kana marks
@@ -63,7 +71,7 @@ _ACTION_HINTS = re.compile(
 def fold(text: str) -> str:
     """Lower-case words only: emphasis, links' targets, a leading number and accents gone."""
     text = unicodedata.normalize("NFKC", text)
-    text = _LINK.sub(r"\1", text)
+    text = strip_links(text) if "[" in text else text
     text = _LEADING_NUMBER.sub("", text.strip())
     if not text.isascii():  # `Acoes corretivas` is how many write `Ações corretivas`
         text = unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFD", text)))
@@ -92,15 +100,15 @@ def name_set(names: tuple[str, ...]) -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)  # heading texts repeat across reviews ("Summary")
 def matches(text: str, names: frozenset[str]) -> bool:
     """True when a heading (or key) names an action-item section (module docstring)."""
-    text = unicodedata.normalize("NFKC", _LINK.sub(r"\1", text)).strip().strip("*_ ")
+    text = unicodedata.normalize("NFKC", strip_links(text)).strip().strip("*_ ")
     text = text.rstrip(":").strip().strip("*_ ").rstrip(":").strip()
     if _named(fold(text), names):
         return True
-    m = _TRAILING_PAREN.match(text)
+    m = trailing_paren(text)
     if m is None:
         return False
     # `Action Items (short term):`, `Remediation(s)` and `再発防止（Action Items）` all count.
-    return _named(fold(m[1].rstrip(":")), names) or _named(fold(m[2]), names)
+    return _named(fold(m[0].rstrip(":")), names) or _named(fold(m[1]), names)
 
 
 def _named(folded: str, names: frozenset[str]) -> bool:
@@ -115,13 +123,38 @@ def _named(folded: str, names: frozenset[str]) -> bool:
     return False
 
 
+def trailing_paren(text: str) -> tuple[str, str] | None:
+    """(text before, text inside) of a parenthetical ending `text` (`Action Items (short
+    term)`, `Fixes (see [#1](…))`), nested at most once; None without one.
+
+    A backward scan instead of a lazy `^(.*?)…$` pattern, which retried the rest of the line
+    from every `(` of it.
+    """
+    body = text.rstrip(" \t")
+    if not body.endswith(")"):
+        return None
+    depth = deepest = 0
+    for at in range(len(body) - 1, -1, -1):
+        ch = body[at]
+        if ch == ")":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == "(":
+            depth -= 1
+            if depth == 0:
+                if deepest > 2:
+                    return None
+                return body[:at].rstrip(" \t"), body[at + 1 : -1]
+    return None
+
+
 def display(text: str) -> str:
     """A heading as shown in reports: no emphasis, no trailing colon, no link-only aside."""
-    if "[" in text:  # both patterns need a link
-        m = _TRAILING_PAREN.match(text.strip())
-        if m and _LINK.search(m[2]):
-            text = m[1]
-        text = _LINK.sub(r"\1", text)
+    if "[" in text:  # both steps need a link
+        m = trailing_paren(text.strip())
+        if m and _LINK.search(m[1]):
+            text = m[0]
+        text = strip_links(text)
     text = text.replace("**", "").replace("__", "")
     return " ".join(text.strip().strip("*_").strip().rstrip(":").split())
 
@@ -129,8 +162,8 @@ def display(text: str) -> str:
 def heading_status(text: str, words: Words) -> Status | None:
     """The status a heading or group label gives its items: `Immediate Actions (Completed)`,
     `Done`, `Completed actions`, `完了`; None for every other heading."""
-    m = _TRAILING_PAREN.match(text.strip())
-    if m is not None and (said := words.statuses.get(fold_word(m[2]))) is not None:
+    m = trailing_paren(text.strip())
+    if m is not None and (said := words.statuses.get(fold_word(m[1]))) is not None:
         return said
     folded = fold(text)
     said = words.statuses.get(folded)

@@ -35,11 +35,10 @@ from syncd.records.parse.dates import parse_due
 from syncd.records.parse.fields import Fields, extract, parse_marker
 from syncd.records.parse.headings import display, heading_status, matches
 from syncd.records.parse.hints import IMPERATIVE, starts_imperative
-from syncd.records.parse.links import NO_LINKS
 from syncd.records.parse.owners import parse_owner, parse_type
 from syncd.records.parse.sections import Heading, Section
 from syncd.records.parse.tables import Columns, cells_of, columns
-from syncd.records.parse.tickets import find_refs, find_tickets, identity, is_ticket
+from syncd.records.parse.tickets import NO_LINKS, find_refs, find_tickets, identity, is_ticket
 from syncd.records.parse.words import BUILT_IN, Words
 
 _FIELD_LINE = re.compile(

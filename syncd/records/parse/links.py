@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 
 from syncd.records.parse.sections import TEXT
+from syncd.records.parse.tickets import NO_LINKS, label_key
 
 __all__ = ["NO_LINKS", "definitions", "label_key"]
 
 _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,200})\]:[ \t]*<?([^\s<>]+)>?")
-
-NO_LINKS: Mapping[str, str] = MappingProxyType({})
 
 
 def definitions(lines: Sequence[str], kinds: bytearray) -> Mapping[str, str]:
@@ -29,7 +27,3 @@ def definitions(lines: Sequence[str], kinds: bytearray) -> Mapping[str, str]:
         if m is not None:
             found.setdefault(label_key(m[1]), m[2])
     return found or NO_LINKS
-
-
-def label_key(label: str) -> str:
-    return " ".join(label.casefold().split())

@@ -27,7 +27,7 @@ from syncd.records.parse.fields import Fields, extract, parse_marker
 from syncd.records.parse.headings import name_set
 from syncd.records.parse.hints import candidates, unlisted_headings
 from syncd.records.parse.items import Collector, Draft
-from syncd.records.parse.links import NO_LINKS, definitions
+from syncd.records.parse.links import definitions
 from syncd.records.parse.meta import (
     FrontMatter,
     build_meta,
@@ -42,7 +42,7 @@ from syncd.records.parse.sections import (
     find,
     scan,
 )
-from syncd.records.parse.tickets import find_refs, identity, is_ticket
+from syncd.records.parse.tickets import NO_LINKS, find_refs, identity, is_ticket
 from syncd.records.parse.words import Words, words_for
 from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
 

@@ -47,9 +47,15 @@ def end_of(pattern: re.Pattern[str], text: str, start: int, limit: int) -> int:
 
 
 def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + text[end:]
-    return drop_empty_parens(text)
+    """`text` without the spans (overlapping ones merged), in one pass."""
+    parts: list[str] = []
+    done = 0
+    for start, end in sorted(spans):
+        if start > done:
+            parts.append(text[done:start])
+        done = max(done, end)
+    parts.append(text[done:])
+    return drop_empty_parens("".join(parts))
 
 
 def drop_empty_parens(text: str) -> str:

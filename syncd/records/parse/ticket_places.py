@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from syncd.records.parse.links import NO_LINKS
 from syncd.records.parse.separators import pre_sep, skip_space
-from syncd.records.parse.tickets import KEY, find_refs, is_key, is_ticket
+from syncd.records.parse.tickets import KEY, NO_LINKS, find_refs, is_key, is_ticket
 
 __all__ = [
     "LEAD_TICKET",

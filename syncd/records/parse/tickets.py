@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from syncd.model import TicketRef
-from syncd.records.parse.links import NO_LINKS, label_key
 
 __all__ = [
     "BUG",
     "KEY",
     "LINK",
+    "NO_LINKS",
     "URL",
     "Found",
     "find_refs",
@@ -36,6 +37,7 @@ __all__ = [
     "identity",
     "is_key",
     "is_ticket",
+    "label_key",
     "ref_from_url",
 ]
 
@@ -87,6 +89,8 @@ _NOT_KEYS = frozenset(
     )
 )
 _HASH_TOKEN = re.compile(r"[^\s(\[<{,;:'\"*]+")
+
+NO_LINKS: Mapping[str, str] = MappingProxyType({})  # a review without link definitions
 
 Found = tuple[int, TicketRef, str]
 """(offset, reference, the Markdown it was written as)"""
@@ -267,6 +271,11 @@ def _from_reference(text: str, label: str | None, links: Mapping[str, str]) -> T
     if label is None and _BARE_LABEL.fullmatch(text):
         return _from_bare(text)
     return None
+
+
+def label_key(label: str) -> str:
+    """How link labels compare (CommonMark): case-insensitively, spaces collapsed."""
+    return " ".join(label.casefold().split())
 
 
 def _from_bare(text: str) -> TicketRef:

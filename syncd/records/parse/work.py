@@ -18,7 +18,6 @@ from datetime import date
 
 from syncd.model import Status
 from syncd.records.parse.dates import match_date, parse_due
-from syncd.records.parse.links import NO_LINKS
 from syncd.records.parse.markers import (
     LEAD_BOX,
     LEAD_LABEL,
@@ -60,6 +59,7 @@ from syncd.records.parse.ticket_places import (
     ticket_tail,
     trailing_link,
 )
+from syncd.records.parse.tickets import NO_LINKS
 from syncd.records.parse.words import BUILT_IN, Words, fold_word
 
 __all__ = ["Work"]
@@ -74,7 +74,6 @@ _REASON_END_PAREN = re.compile(r"\s+[—–|·]\s|;|\)")
 _DIGIT = re.compile(r"\d")
 _PAREN_FIELDS = re.compile(r"\(([^()\n]+)\)\.?")
 _PARTS = re.compile(r"[,;]")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 # `@sam @jorge move runners …`, `@ana: add …`: handles leading an item are its owners.
 _HANDLE = re.compile(r"@\w[\w.-]*(?:/[\w.-]+)?")
 _LEAD_HANDLES = re.compile(
@@ -165,12 +164,17 @@ class Work:
     def strip_keys(self) -> None:
         text = self.text
         keys: list[tuple[int, int, str]] = []
-        ticks = "`" in text
+        last_tick = text.rfind("`")
         for colon in (":", "："):
             at = text.find(colon)
+            ticks, counted = 0, 0  # backticks before `at`, counted up to `counted` (linear)
             while at >= 0:
                 # not a URL's scheme, not inside `code`
-                code = ticks and text.count("`", 0, at) % 2 and text.find("`", at) >= 0
+                code = False
+                if last_tick > at:
+                    ticks += text.count("`", counted, at)
+                    counted = at
+                    code = ticks % 2 == 1
                 plain = text[at + 1 : at + 3] != "//" and not code
                 found = key_before(text, at, self.vocab) if plain else None
                 if found is not None:
@@ -229,7 +233,7 @@ class Work:
             end = word.end()
             self.type = self.type or kind_of
         else:
-            paren = text.count("(", 0, key_start) > text.count(")", 0, key_start)
+            paren = _inside_paren(text, key_start) if "(" in text else False
             end = end_of(_REASON_END_PAREN if paren else _REASON_END, text, start, limit)
             self.reason = self.reason or text[start:end].strip(" \t\n.*_") or None
         return pre_sep(text, key_start), end
@@ -409,7 +413,7 @@ class Work:
         if "](" in text or "][" in text:
             text = INLINE_LINK.sub(r"\1", text)
         if "**" in text:
-            text = _BOLD.sub(r"\1", text)
+            text = _unbold(text)
         text = " ".join(text.split())
         text = drop_empty_parens(text)
         text = text.strip(EDGE)
@@ -436,3 +440,43 @@ class Work:
             self.text = text[2:-2]
             return True
         return False
+
+
+def _inside_paren(text: str, at: int) -> bool:
+    """More `(` than `)` before `at`: a field inside a parenthesis (`(reason: …)`). Counted
+    from the nearest line start back, so a line of many keys is not recounted per key."""
+    start = text.rfind("\n", 0, at) + 1
+    return text.count("(", start, at) > text.count(")", start, at)
+
+
+def _unbold(text: str) -> str:
+    """`**bold**` → `bold` on one line, in linear time: what the lazy pattern
+    `[*][*](?=[^ ])(.+?)(?<=[^ ])[*][*]` did, without rescanning the line from every
+    unclosed `**` (tests/unit/test_long_lines.py checks both agree)."""
+    marks: list[int] = []
+    at = text.find("**")
+    while at >= 0:
+        marks.append(at)
+        at = text.find("**", at + 1)
+    # A mark can close when a non-space comes before it; each opener takes the first such
+    # mark at least one character after it on its line. The closer index only moves forward.
+    closers = [m for m in marks if m and not text[m - 1].isspace()]
+    parts: list[str] = []
+    done = 0
+    k = 0
+    for mark in marks:
+        if mark < done or mark + 2 >= len(text) or text[mark + 2].isspace():
+            continue
+        while k < len(closers) and closers[k] < mark + 3:
+            k += 1
+        if k == len(closers):
+            break
+        close = closers[k]
+        if "\n" in text[mark:close]:
+            continue
+        parts += (text[done:mark], text[mark + 2 : close])
+        done = close + 2
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
