@@ -137,8 +137,8 @@ class ActionItem:
     reason: str | None = None  # `won't do: reason` or `reason:` in the item
     suffix: Suffix | None = None  # syncd's suffix as currently written
     suppressed: frozenset[str] = frozenset()  # lint codes ignored inline for this item
-    # Date-like text on the item's line that is not its due date (`by end of sprint 12/3`,
-    # `Q3`, `next Friday`, a date in the sentence): marks must not rest on an implied date.
+    # Date-like text on the line of an item without a due date (`by end of sprint 12/3`, `Q3`,
+    # `next Friday`, a date in the sentence): no mark may rest on an implied date for it.
     unused_date: str | None = None
 
     @property

@@ -242,7 +242,8 @@ def date_in_title(text: str, date_order: str | None) -> date | None:
 _DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _UNIT = r"(?:days?|weeks?|months?|quarters?|sprints?|releases?)"
 _DATE_LIKE = re.compile(
-    rf"""(?<![\w/.-])(?:
+    # The lookahead names every first letter below: the engine skips other positions fast.
+    rf"""(?=[QHqhBbUuTtDdOoNnCcFfEeIiWw])(?<![\w/.-])(?:
         (?-i:[QH][1-4])(?![\w/-])
       | (?:by|before|until|till|due|on|deadline)\b[^.;,\n]{{0,20}}?
         (?<![\w/.])\d{{1,2}}/\d{{1,2}}(?![\w/])
@@ -256,26 +257,52 @@ _DATE_LIKE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-_WORD_START = re.compile(r"(?<![\w/.:-])(?=\d|[A-Za-z]{3})")
+# Where a date shape can start inside a sentence, looked for only when a cheap hint says one
+# may be there (most numbers in a description — `3%`, `5 minutes`, `step 3` — are not dates):
+# a number followed by a date separator, a month name or a quarter; a month or weekday name
+# followed by a number. The digit comes first in the pattern, its left edge checked after.
+_DIGIT = re.compile(r"\d")
+_NUMERIC_HINT = re.compile(r"\d[-/.年]\d|\d\s*[QqHh][1-4]")
+_NUMBER_START = re.compile(r"\d(?<![\w/.:-]\d)\d{0,3}(?=[-/.年]\d|\s*[-/ ]?\s*[QqHh][1-4])")
+_QH = re.compile(r"[QH][1-4]")
+_WORD_HINT = re.compile(
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|day|week"
+    r"|next|this|coming|following|end of|quarter|sprint|release|tomorrow|year"
+)
+_NAME_HINT = re.compile(
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
+)
+_NAME_START = re.compile(
+    r"(?=[JjFfMmAaSsOoNnDdTtWw])(?<![\w/.:-])(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
+    r"|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\d"
+)
+_DAY_BEFORE = re.compile(r"(?<![\w/.:-])\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?$")
 
 
 def date_like(text: str, review_date: date | None, date_order: str | None) -> str | None:
     """The first date-like text in `text` (`by end of sprint 12/3`, `Q3`, `next Friday`,
-    `2026-05-01`), or None. The parser asks this of an item's description: what is left there
-    was not taken as the due date, and a mark must never rest on a guess (issue #12)."""
-    best: tuple[int, str] | None = None
-    m = _DATE_LIKE.search(text)
-    if m is not None:
-        best = (m.start(), m[0])
-    limit = best[0] if best else len(text)
-    for start in _WORD_START.finditer(text, 0, limit):
-        at = start.start()
-        if not _may_start_date(text, at):
-            continue
-        found = match_date(text, at, review_date, date_order)
-        if found is not None:
-            return " ".join(text[at : found[0]].split())
-    return " ".join(best[1].split()) if best else None
+    `2026-05-01`), or None. The parser asks this of an undated item's description: what is
+    left there was not taken as the due date, and a mark must never rest on a guess (#12)."""
+    lower = text.lower()
+    named = _WORD_HINT.search(lower)  # every phrase and every written month needs one of these
+    hinted = named is not None or "/" in text or "EO" in text or _QH.search(text) is not None
+    m = _DATE_LIKE.search(text) if hinted else None
+    end = m.end() if m is not None else len(text)  # a date may start inside the phrase
+    if _DIGIT.search(text) is not None:  # every date shape has a digit
+        starts: list[int] = []
+        if _NUMERIC_HINT.search(text) is not None:
+            starts += [at.start() for at in _NUMBER_START.finditer(text) if at.start() < end]
+        if named is not None and _NAME_HINT.search(lower, 0, end) is not None:
+            for found in _NAME_START.finditer(text):
+                if found.start() >= end:
+                    break
+                day = _DAY_BEFORE.search(text, max(0, found.start() - 12), found.start())
+                starts.append(day.start() if day is not None else found.start())
+        for at in sorted(starts):
+            found_date = match_date(text, at, review_date, date_order)
+            if found_date is not None:
+                return " ".join(text[at : found_date[0]].split())
+    return " ".join(m[0].split()) if m is not None else None
 
 
 _NO_DUE = frozenset({"", "-", "--", "—", "–", "n/a", "na", "none", "?", "no"})

@@ -58,12 +58,13 @@ class Fields(NamedTuple):
     # How the first ticket is written (`[OPS-1](url)`): the key of an item that has no
     # description comes from it, as it did when `TicketRef.raw` held the Markdown.
     written: str = ""
-    unused_date: str | None = None  # date-like text left in the description
+    unused_date: str | None = None  # date-like text left in an undated item's description
 
 
 # `ignore-file` is not the item's: reader.py applies it to the whole file.
 _IGNORE = re.compile(r"\s*syncd\s*:\s*ignore\b(?!-file)(.*)", re.DOTALL | re.IGNORECASE)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_NO_CODES: frozenset[str] = frozenset()
 
 
 def parse_marker(cell: str, words: Words = BUILT_IN) -> tuple[Status | None, str | None]:
@@ -99,7 +100,7 @@ def extract(
 
     `links` holds the review's link reference definitions (`links.definitions`), `words`
     the keys and status words it knows (`words.words_for`)."""
-    suppressed: frozenset[str] = frozenset()
+    suppressed = _NO_CODES
     if "<" in text:
         if "<!--" in text:
             codes: set[str] = set()
@@ -122,7 +123,8 @@ def extract(
     if "](" in work.text:
         work.whole_link()
     owners = work.owners
-    tickets, written = _placed_tickets(text, work.refs, links)
+    refs = work.refs
+    tickets, written = _placed_tickets(text, refs, links) if refs or "](" in text else ((), "")
     description = work.describe()
     return Fields(  # positional: the order of the fields above
         description,
@@ -136,7 +138,10 @@ def extract(
         work.reason,
         suppressed,
         written,
-        date_like(description, review_date, date_order) if description else None,
+        # Only an undated item can fall back to an implied date, so only its text is read.
+        date_like(description, review_date, date_order)
+        if description and work.due_raw is None
+        else None,
     )
 
 
@@ -145,15 +150,18 @@ def _placed_tickets(
 ) -> tuple[tuple[TicketRef, ...], str]:
     """The tickets named in ticket positions (`ticket_places`), in the order they are written,
     and how the first is written."""
-    if "](" in text:
-        parts = parts + labelled_links(text)
+    if "](" in text and text.count("](") > sum(part.count("](") for part in parts):
+        parts = parts + labelled_links(text)  # a link the cut parts do not hold yet
     if not parts:
         return (), ""
     found: list[tuple[int, TicketRef, str]] = []
     for part in parts:
-        at = text.find(part)
-        found.extend((at + off, ref, markdown) for off, ref, markdown in find_refs(part, links))
-    found.sort(key=lambda one: one[0])
+        refs = find_refs(part, links)
+        if refs:
+            at = text.find(part)
+            found.extend((at + off, ref, markdown) for off, ref, markdown in refs)
+    if len(found) > 1:
+        found.sort(key=lambda one: one[0])
     seen: set[str] = set()
     tickets: list[TicketRef] = []
     written = ""

@@ -159,6 +159,7 @@ def display(text: str) -> str:
     return " ".join(text.strip().strip("*_").strip().rstrip(":").split())
 
 
+@functools.lru_cache(maxsize=1024)  # headings repeat across reviews; Words hash by identity
 def heading_status(text: str, words: Words) -> Status | None:
     """The status a heading or group label gives its items: `Immediate Actions (Completed)`,
     `Done`, `Completed actions`, `完了`; None for every other heading."""

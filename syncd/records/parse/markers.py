@@ -77,7 +77,7 @@ def status_tail(text: str, words: Words = BUILT_IN) -> tuple[int, Status | None]
             cut -= 1
         return cut, Status.DONE
     if last in ")）":
-        start = max(core.rfind("("), core.rfind("（"))
+        start = core.rfind("(" if last == ")" else "（")
         paren = words.paren_status.fullmatch(core, start) if start >= 0 else None
         if paren is not None:
             return start, None if paren["none"] else word_status(paren["w"], words)

@@ -114,14 +114,12 @@ def key_before(text: str, colon: int, words: Words = BUILT_IN) -> tuple[int, str
 
 
 def _word_start(text: str, end: int) -> int:
-    """Start of the letters ending at `end`; a run longer than any key is no key (and a
-    line of thousands of letters is not scanned once per colon)."""
+    """Start of the letters ending at `end`; a run longer than any key is no key. (Each run of
+    letters ends at most one colon's key, so these scans add up to one pass over the line.)"""
     start = end
     while start and text[start - 1].isalpha():
         start -= 1
-        if end - start > _LONGEST_KEY:
-            return end
-    return start
+    return start if end - start <= _LONGEST_KEY else end
 
 
 def is_handles(text: str) -> bool:

@@ -120,7 +120,9 @@ def _one_tail(text: str, links: Mapping[str, str]) -> int | None:
         link = _T_LINK.fullmatch(body, start) if start >= 0 else None
         ok = link is not None and TICKET_LABEL.fullmatch(link[1]) is not None
         if link is None:
-            start = _opening_paren(body)
+            start = body.rfind("(") if last == ")" else body.rfind("（")
+            if start >= 0 and body.find(")", start, len(body) - 1) >= 0:
+                start = _opening_paren(body)  # a parenthesis inside: `([#1](url))`
             paren = _T_PAREN.fullmatch(body, start) if start >= 0 else None
             ok = paren is not None and _names_real_ticket(paren[0])
     elif last == ">":
@@ -231,7 +233,7 @@ def labelled_links(text: str) -> list[str]:
 
 def dangling_link(text: str) -> int | None:
     """Where a trailing `- jira link` (a link's words without its URL) starts, or None."""
-    if not text.rstrip(" )）").lower().endswith("link"):
+    if not text[-12:].rstrip(" )）").lower().endswith("link"):
         return None
     m = _DANGLING.search(text, max(0, len(text) - 60))
     return m.start() if m else None

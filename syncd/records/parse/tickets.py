@@ -88,6 +88,7 @@ _NOT_KEYS = frozenset(
         "ASCII ID PR MR",
     )
 )
+_DASH_DIGIT = re.compile(r"-\d")
 _HASH_TOKEN = re.compile(r"[^\s(\[<{,;:'\"*]+")
 
 NO_LINKS: Mapping[str, str] = MappingProxyType({})  # a review without link definitions
@@ -105,6 +106,16 @@ def find_refs(text: str, links: Mapping[str, str] = NO_LINKS) -> list[Found]:
     """Every reference in `text` (tickets or not), in order of appearance, each once.
 
     `links` holds the review's link reference definitions (`links.definitions`)."""
+    if text.endswith(")") and text.count("[") == 1 and text.count("](") == 1:
+        # The common part: one inline link, `- [jira](https://…/browse/OPS-1)`.
+        m = _LINK_AT.search(text)
+        if m is not None and m.end() == len(text) and "://" not in text[: m.start()]:
+            start = m.start()
+            if start and text[start - 1] == "!":
+                return []
+            rest = text[:start]
+            if "#" not in rest and "-" not in rest.strip(" -—–:|") and "ug" not in rest:
+                return [(start, _from_link(m[1], m[2]), m[0])]
     found: list[Found] = []
     masked = text
     if "[" in text:
@@ -119,12 +130,13 @@ def find_refs(text: str, links: Mapping[str, str] = NO_LINKS) -> list[Found]:
                     found.append((start, _from_link(m[1], m[2]), m[0]))
             masked = _mask(text, spans)
             spans = []
-        for m in _REFERENCE.finditer(masked):
-            ref = _from_reference(m[1], m[2], links)
-            if ref is not None:
-                spans.append(m.span())
-                found.append((m.start(), ref, m[0]))
-        masked = _mask(masked, spans)
+        if "[" in masked:
+            for m in _REFERENCE.finditer(masked):
+                ref = _from_reference(m[1], m[2], links)
+                if ref is not None:
+                    spans.append(m.span())
+                    found.append((m.start(), ref, m[0]))
+            masked = _mask(masked, spans)
     if "<http" in masked:
         spans = []
         for m in _AUTOLINK.finditer(masked):
@@ -223,12 +235,7 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _has_dash_digit(text: str) -> bool:
-    at = text.find("-")
-    while at >= 0:
-        if text[at + 1 : at + 2].isdigit():
-            return True
-        at = text.find("-", at + 1)
-    return False
+    return "-" in text and _DASH_DIGIT.search(text) is not None
 
 
 def is_key(prefix: str) -> bool:

@@ -51,7 +51,7 @@ _STATUSES: dict[Status, str] = {
 _COLUMN_OF_KEY = {"owner": "owner", "due": "due", "status": "status"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared (and cached) by identity
 class Words:
     keys: Mapping[str, str]  # folded key word → field kind (owner, due, status, ticket, …)
     pairs: Mapping[tuple[str, str], str]  # two-word keys (`due date`, `data limite`)

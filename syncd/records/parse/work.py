@@ -268,19 +268,21 @@ class Work:
             if found is not None:
                 if found[1] is not None:
                     self.words.add(found[1])
-                self.refs.append(text[cut:])  # `DONE in [PR #812](…)` names the ticket
+                part = text[cut:]
+                if "[" in part or "/" in part or "#" in part or "-" in part:
+                    self.refs.append(part)  # `DONE in [PR #812](…)` names the ticket
             if cut is None:
                 cut = ticket_tail(text, self.links)
                 if cut is not None:
                     self.refs.append(text[cut:])
             if cut is None:
                 cut = self._field_tail(text)
-            if cut is None:
+            if cut is None and "ink" in text[-6:]:
                 cut = dangling_link(text)
             if cut is None and (text[-1] in "—–|·,;:" or text[-2:] in (" -", "-")):
                 cut = len(text) - 1
             if cut is None:
-                if text[-1] in ").,;" and (link := trailing_link(text)):
+                if "](" in text and (link := trailing_link(text)):
                     self.refs.append(link)
                 return
             self.text = text[:cut]
