@@ -110,6 +110,6 @@ def test_the_trailing_parenthetical_is_the_pattern_it_replaces(text: str) -> Non
 def test_linear_unbold_is_the_pattern_it_replaces(text: str) -> None:
     import re
 
-    from syncd.records.parse.work import _unbold
+    from syncd.records.parse.separators import unbold
 
-    assert _unbold(text) == re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"\1", text)
+    assert unbold(text) == re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"\1", text)

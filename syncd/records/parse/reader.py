@@ -23,10 +23,11 @@ from syncd.model import ActionItem, ItemShape, Problem, Review, ReviewMeta, Seve
 from syncd.records.keys import item_key
 from syncd.records.lint.rules import suppression_codes
 from syncd.records.parse.dates import parse_due
+from syncd.records.parse.drafts import Draft
 from syncd.records.parse.fields import Fields, extract, parse_marker
 from syncd.records.parse.headings import name_set
 from syncd.records.parse.hints import candidates, unlisted_headings
-from syncd.records.parse.items import Collector, Draft
+from syncd.records.parse.items import Collector
 from syncd.records.parse.links import definitions
 from syncd.records.parse.meta import (
     FrontMatter,

@@ -13,10 +13,12 @@ __all__ = [
     "SEPARATORS",
     "drop_empty_parens",
     "end_of",
+    "inside_paren",
     "lstrip_separators",
     "pre_sep",
     "remove_spans",
     "skip_space",
+    "unbold",
 ]
 
 SEPARATORS = "—–|·;,"
@@ -73,3 +75,43 @@ def lstrip_separators(text: str) -> str:
         if stripped == text:
             return text
         text = stripped
+
+
+def inside_paren(text: str, at: int) -> bool:
+    """More `(` than `)` before `at`: a field inside a parenthesis (`(reason: …)`). Counted
+    from the nearest line start back, so a line of many keys is not recounted per key."""
+    start = text.rfind("\n", 0, at) + 1
+    return text.count("(", start, at) > text.count(")", start, at)
+
+
+def unbold(text: str) -> str:
+    """`**bold**` → `bold` on one line, in linear time: what the lazy pattern
+    `[*][*](?=[^ ])(.+?)(?<=[^ ])[*][*]` did, without rescanning the line from every
+    unclosed `**` (tests/unit/test_long_lines.py checks both agree)."""
+    marks: list[int] = []
+    at = text.find("**")
+    while at >= 0:
+        marks.append(at)
+        at = text.find("**", at + 1)
+    # A mark can close when a non-space comes before it; each opener takes the first such
+    # mark at least one character after it on its line. The closer index only moves forward.
+    closers = [m for m in marks if m and not text[m - 1].isspace()]
+    parts: list[str] = []
+    done = 0
+    k = 0
+    for mark in marks:
+        if mark < done or mark + 2 >= len(text) or text[mark + 2].isspace():
+            continue
+        while k < len(closers) and closers[k] < mark + 3:
+            k += 1
+        if k == len(closers):
+            break
+        close = closers[k]
+        if "\n" in text[mark:close]:
+            continue
+        parts += (text[done:mark], text[mark + 2 : close])
+        done = close + 2
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)

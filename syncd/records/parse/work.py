@@ -18,22 +18,15 @@ from datetime import date
 
 from syncd.model import Status
 from syncd.records.parse.dates import match_date, parse_due
+from syncd.records.parse.leading import MAX_PARTS, PARTS, strip_leading
 from syncd.records.parse.markers import (
     LEAD_BOX,
-    LEAD_LABEL,
-    LEAD_STATUS,
-    LEAD_TERM,
     PRIORITY,
     WONT,
     status_tail,
-    word_status,
 )
 from syncd.records.parse.owners import (
     INLINE_LINK,
-    LEAD_BRACKET,
-    LEAD_PAREN,
-    NOT_OWNER,
-    TEAM,
     WORD,
     is_handles,
     is_name,
@@ -45,17 +38,14 @@ from syncd.records.parse.separators import (
     EDGE,
     drop_empty_parens,
     end_of,
-    lstrip_separators,
+    inside_paren,
     pre_sep,
     remove_spans,
+    unbold,
 )
 from syncd.records.parse.ticket_places import (
-    LEAD_TICKET,
     REF,
-    TICKET_LABEL,
     dangling_link,
-    lead_ok,
-    may_lead_ticket,
     ticket_tail,
     trailing_link,
 )
@@ -73,19 +63,9 @@ _REASON_END = re.compile(r"\s+[—–|·]\s|;")
 _REASON_END_PAREN = re.compile(r"\s+[—–|·]\s|;|\)")
 _DIGIT = re.compile(r"\d")
 _PAREN_FIELDS = re.compile(r"\(([^()\n]+)\)\.?")
-_PARTS = re.compile(r"[,;]")
-# `@sam @jorge move runners …`, `@ana: add …`: handles leading an item are its owners.
-_HANDLE = re.compile(r"@\w[\w.-]*(?:/[\w.-]+)?")
-_LEAD_HANDLES = re.compile(
-    r"(@\w[\w.-]*(?:/[\w.-]+)?(?:(?:[ \t]*[,&][ \t]*|[ \t]+and[ \t]+|[ \t]+)"
-    r"@\w[\w.-]*(?:/[\w.-]+)?){0,9})[ \t]*[:：,—–-]?[ \t]+(?=\S)"
-)
 _BRACKETED = re.compile(r"\[[^\[\]]+\]")
 _WHOLE_LINK = re.compile(r"\[[^\[\]\n]+\]\([^()\s]+\)")
 _TICKET_VALUE = re.compile(rf"(?:{REF}|[Bb]ug:?\s+\d{{4,}})(?:\s*(?:,|and|&)\s*{REF})*")
-# Trailing or leading parts cut one at a time: a real item has a handful; a line of thousands
-# (`DONE DONE DONE …`) must not cost a copy of the line for each.
-_MAX_PARTS = 24
 
 
 class Work:
@@ -233,7 +213,7 @@ class Work:
             end = word.end()
             self.type = self.type or kind_of
         else:
-            paren = _inside_paren(text, key_start) if "(" in text else False
+            paren = inside_paren(text, key_start) if "(" in text else False
             end = end_of(_REASON_END_PAREN if paren else _REASON_END, text, start, limit)
             self.reason = self.reason or text[start:end].strip(" \t\n.*_") or None
         return pre_sep(text, key_start), end
@@ -258,7 +238,7 @@ class Work:
         return text
 
     def strip_trailing(self) -> None:
-        for _ in range(_MAX_PARTS):
+        for _ in range(MAX_PARTS):
             text = self.text.rstrip()
             self.text = text
             if not text:
@@ -309,7 +289,7 @@ class Work:
         return sep
 
     def _paren_fields(self, inner: str) -> bool:
-        parts = [part.strip() for part in _PARTS.split(inner)]
+        parts = [part.strip() for part in PARTS.split(inner)]
         owners: list[str] = []
         due: tuple[date | None, str] | None = None
         for part in parts:
@@ -334,88 +314,14 @@ class Work:
         return (found[1],) if found is not None and found[0] == len(text) else None
 
     def strip_leading(self, checkbox: bool | None) -> None:
-        for _ in range(_MAX_PARTS):
-            text = lstrip_separators(self.text)
-            self.text = text
-            if not text:
-                return
-            first = text[0]
-            m: re.Match[str] | None = None
-            if first == "[" and (m := LEAD_BOX.match(text)):
-                if checkbox is None and self.box is None:
-                    self.box = m[1] in ("x", "X")
-            elif first in "✅✔☑*DTW" and (m := LEAD_STATUS.match(text)):
-                self.words.add(word_status(m["w"]) if m["w"] else Status.DONE)
-            elif first in "[【" and (m := self.vocab.bracket_status.match(text)):
-                self.words.add(word_status(m["w"], self.vocab))
-            elif first in "(（" and (m := self.vocab.paren_status.match(text)):
-                if not m["none"]:
-                    self.words.add(word_status(m["w"], self.vocab))
-            elif first in "*_Aa" and (m := LEAD_LABEL.match(text)):
-                pass
-            elif first in "*_SMLNIsmlni" and (m := LEAD_TERM.match(text)):
-                if self.due_raw is None:  # "Long term:" is a timeframe; lint reports it as no date
-                    self.due_raw = m["t"]
-            elif first == "[" and (m := self._leading_date(text)):
-                pass
-            elif may_lead_ticket(text) and (m := LEAD_TICKET.match(text)) and lead_ok(m):
-                self.refs.append(m[0])
-            elif self.owners or not (m := self._leading_owner(text)):
-                return
-            self.text = text[m.end() :]
-
-    def _leading_date(self, text: str) -> re.Match[str] | None:
-        """`[2026-05-28]`, `[Sep 16]`: the lightweight template's `- [Owner] [Due date] …`
-        puts the due date in a leading bracket; a bracket that is all date is never an owner."""
-        m = LEAD_BRACKET.match(text)
-        if m is None or not m[1][:1].isalnum():
-            return None
-        inside = m[1].strip()
-        found = match_date(inside, 0, self.review_date, self.date_order)
-        if found is None or found[0] != len(inside):
-            return None
-        if self.due_raw is None:
-            self.due, self.due_raw = found[1], inside
-        return m
-
-    def _leading_owner(self, text: str) -> re.Match[str] | None:
-        first = text[0]
-        if first == "@":
-            m = _LEAD_HANDLES.match(text)
-            if m is None:
-                return None
-            owners = tuple(h.rstrip(".-") for h in _HANDLE.findall(m[1]))
-        elif first == "[":
-            m = LEAD_BRACKET.match(text)
-            if m is None or NOT_OWNER.fullmatch(m[1].strip()) or TICKET_LABEL.fullmatch(m[1]):
-                return None
-            owners = split_owners(m[1])
-        elif first == "(":
-            m = LEAD_PAREN.match(text)
-            if m is None:
-                return None
-            parts = [part.strip() for part in _PARTS.split(m[1])]
-            if not all(is_name(part, words=4) or is_handles(part) for part in parts):
-                return None
-            owners = split_owners(m[1])
-        elif "team" in text[:60].lower():
-            m = TEAM.match(text)
-            if m is None:
-                return None
-            owners = (m[1],)
-        else:
-            return None
-        if not owners or not any(c.isalnum() for c in text[m.end() :]):
-            return None  # a bracket alone is the description, not an owner
-        self.owners = owners
-        return m
+        strip_leading(self, checkbox)
 
     def describe(self) -> str:
         text = self.text
         if "](" in text or "][" in text:
             text = INLINE_LINK.sub(r"\1", text)
         if "**" in text:
-            text = _unbold(text)
+            text = unbold(text)
         text = " ".join(text.split())
         text = drop_empty_parens(text)
         text = text.strip(EDGE)
@@ -442,43 +348,3 @@ class Work:
             self.text = text[2:-2]
             return True
         return False
-
-
-def _inside_paren(text: str, at: int) -> bool:
-    """More `(` than `)` before `at`: a field inside a parenthesis (`(reason: …)`). Counted
-    from the nearest line start back, so a line of many keys is not recounted per key."""
-    start = text.rfind("\n", 0, at) + 1
-    return text.count("(", start, at) > text.count(")", start, at)
-
-
-def _unbold(text: str) -> str:
-    """`**bold**` → `bold` on one line, in linear time: what the lazy pattern
-    `[*][*](?=[^ ])(.+?)(?<=[^ ])[*][*]` did, without rescanning the line from every
-    unclosed `**` (tests/unit/test_long_lines.py checks both agree)."""
-    marks: list[int] = []
-    at = text.find("**")
-    while at >= 0:
-        marks.append(at)
-        at = text.find("**", at + 1)
-    # A mark can close when a non-space comes before it; each opener takes the first such
-    # mark at least one character after it on its line. The closer index only moves forward.
-    closers = [m for m in marks if m and not text[m - 1].isspace()]
-    parts: list[str] = []
-    done = 0
-    k = 0
-    for mark in marks:
-        if mark < done or mark + 2 >= len(text) or text[mark + 2].isspace():
-            continue
-        while k < len(closers) and closers[k] < mark + 3:
-            k += 1
-        if k == len(closers):
-            break
-        close = closers[k]
-        if "\n" in text[mark:close]:
-            continue
-        parts += (text[done:mark], text[mark + 2 : close])
-        done = close + 2
-    if not parts:
-        return text
-    parts.append(text[done:])
-    return "".join(parts)
