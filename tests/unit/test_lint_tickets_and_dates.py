@@ -79,3 +79,20 @@ def test_a_due_date_and_no_other_date_is_fine() -> None:
     assert only(problems, "SYN115") == []
     review = parse_text(HEAD + "- Shard the log — due: 2026-05-20\n", "r.md", ParseOptions())
     assert review.items[0].unused_date is None
+
+
+def test_a_due_column_or_front_matter_deadline_means_no_unused_date() -> None:
+    table = (
+        "| Action | Owner | Due |\n|---|---|---|\n"
+        "| Review the Q3 capacity plan | kim | 2026-06-01 |\n"
+        "| Review the Q4 capacity plan | kim | |\n"
+    )
+    dated, undated = parse_text(HEAD + table, "r.md", ParseOptions()).items
+    assert (dated.unused_date, undated.unused_date) == (None, "Q4")
+    front = (
+        "---\ndate: 2026-05-01\naction_items:\n"
+        "  - description: Review the Q3 capacity plan\n    deadline: 2026-06-01\n"
+        "  - description: Review the Q4 capacity plan\n---\n# Outage\n"
+    )
+    dated, undated = parse_text(front, "r.md", ParseOptions()).items
+    assert (dated.unused_date, undated.unused_date) == (None, "Q4")

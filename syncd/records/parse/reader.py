@@ -43,7 +43,7 @@ from syncd.records.parse.sections import (
     find,
     scan,
 )
-from syncd.records.parse.tickets import NO_LINKS, find_refs, identity, is_ticket
+from syncd.records.parse.tickets import NO_LINKS, add_tickets
 from syncd.records.parse.words import Words, words_for
 from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
 
@@ -242,10 +242,10 @@ def _front_matter_drafts(
             f = _replace(f, marker=parse_marker(status, words))
         ticket = _first(entry, "ticket", "issue", "link", "url", "tracking")
         if ticket:
-            known = {identity(t) for t in f.tickets}
-            for _, ref, markdown in find_refs(ticket):
-                if is_ticket(ref) and identity(ref) not in known:
-                    f = f._replace(tickets=(*f.tickets, ref), written=f.written or markdown)
+            tickets, written = add_tickets(f.tickets, f.written, ticket)
+            f = f._replace(tickets=tickets, written=written)
+        if f.due_raw is not None:
+            f = f._replace(unused_date=None)  # read only for undated items
         if f.description.strip() or f.tickets:
             drafts.append(Draft(line, line, line, text, f, ItemShape.FRONT_MATTER, "front matter"))
     return drafts

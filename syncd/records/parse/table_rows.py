@@ -20,7 +20,7 @@ from syncd.records.parse.drafts import Draft, fold, placeholder
 from syncd.records.parse.fields import Fields, parse_marker
 from syncd.records.parse.owners import parse_owner, parse_type
 from syncd.records.parse.tables import Columns, cells_of, columns
-from syncd.records.parse.tickets import find_refs, identity, is_ticket
+from syncd.records.parse.tickets import add_tickets
 from syncd.records.parse.words import Words
 
 __all__ = ["Reader", "table_drafts"]
@@ -106,11 +106,7 @@ def _row(
     kind = parse_type(cell(cols.type)) if cols.type is not None else f.type
     tickets, written = f.tickets, f.written
     if cols.ticket is not None:
-        known = {identity(t) for t in f.tickets}
-        for _, ref, markdown in find_refs(values[cols.ticket], reader.links):
-            if is_ticket(ref) and identity(ref) not in known:
-                tickets += (ref,)
-                written = written or markdown
+        tickets, written = add_tickets(tickets, written, values[cols.ticket], reader.links)
     marker, reason = f.marker, f.reason
     for where in (cols.status, cols.ticket):
         if where is not None:
@@ -130,7 +126,7 @@ def _row(
         reason,
         f.suppressed,
         written,
-        f.unused_date,
+        f.unused_date if due_raw is None else None,  # read only for undated items
     )
     if placeholder(f):
         return

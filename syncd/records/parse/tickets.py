@@ -32,6 +32,7 @@ __all__ = [
     "NO_LINKS",
     "URL",
     "Found",
+    "add_tickets",
     "find_refs",
     "find_tickets",
     "identity",
@@ -196,6 +197,21 @@ def _hash_refs(masked: str) -> list[Found]:
 def _is_repo_path(text: str) -> bool:
     parts = text.split("/")
     return len(parts) >= 2 and all(part and _REPO_CHARS.issuperset(part) for part in parts)
+
+
+def add_tickets(
+    tickets: tuple[TicketRef, ...], written: str, text: str, links: Mapping[str, str] = NO_LINKS
+) -> tuple[tuple[TicketRef, ...], str]:
+    """`tickets` and the tickets of `text` (a Ticket cell, a `ticket:` value) not among them
+    yet; `written` stays how the first ticket is written (`Fields.written`)."""
+    known = {identity(t) for t in tickets}
+    for _, ref, markdown in find_refs(text, links):
+        name = identity(ref)
+        if name not in known and is_ticket(ref):
+            known.add(name)
+            tickets += (ref,)
+            written = written or markdown
+    return tickets, written
 
 
 def is_ticket(ref: TicketRef) -> bool:
