@@ -38,7 +38,7 @@ __all__ = [
 
 
 _BY_CODE = {rule.code: rule for rule in RULES}
-# Parser problems (SYN0xx) are configurable too, though their catalogue lives in parse/reader.py.
+# Parser problems (SYN0xx) are configurable too (their table: docs/record-format.md).
 _PARSER_CODE = re.compile(r"^SYN0\d\d$")
 
 DEFAULT_DUE_DEFAULTS: Mapping[str, int] = {"SEV-1": 15, "SEV-2": 30, "SEV-3": 60}
