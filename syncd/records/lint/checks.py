@@ -183,7 +183,7 @@ def _findings(review: Review, settings: LintSettings) -> Iterator[Finding]:
             if name in ticketed and ticketed[name] != item.line:
                 message = (
                     f"item points at the same ticket {ref.raw!r} as the item on line "
-                    f"{ticketed[name]}; one ticket belongs to one item (syncd pushes neither)"
+                    f"{ticketed[name]}; give each item its own ticket, or merge the items"
                 )
                 yield Finding("SYN114", item.line, message, item)
                 break

@@ -60,8 +60,8 @@ class DuePolicy:
         if item.due is None and not (item.due_raw and item.due_raw.strip()):
             if item.unused_date:
                 message = (
-                    f"date-like text {item.unused_date!r} not used as the due date; write the "
-                    "due date as `due: YYYY-MM-DD` (syncd marks nothing from an implied date here)"
+                    f"date-like text {item.unused_date!r} not used as the due date; "
+                    "write the due date as `due: YYYY-MM-DD`"
                 )
                 return Finding("SYN115", item.line, message, item)
             return Finding("SYN103", item.line, self.no_date, item)
