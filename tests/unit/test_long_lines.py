@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,29 @@ def test_a_100k_character_line_is_read_in_linear_time(unit: str, shape: str, hea
     assert run(f"{title}## Action Items\n\n{body}\n") < BOUND_SECONDS
 
 
+# Long blank runs between words, where patterns with `\s*` / `\s+` around separators used to
+# rescan the run from each of its characters (`{s}` is the run).
+BLANK_SHAPES = [
+    "# T{s}x\n\n## Action Items\n\n- Fix it\n",
+    "# T\n\n## Action{s}Items\n\n- Fix it\n",
+    "# T\n\n## Action Items\n\n- Fix it{s}x () — owner: @a{s}y — due: 2026-06-01{s}z\n",
+    "# T\n\n## Action Items\n\n- Fix{s}it — owner: @a{s}and{s}@b\n",
+    "# T\n\n## Action Items\n\n- Fix it — reason: a{s}b — due: x{s}y\n",
+    "# T\n\n## Action Items\n\n- Fix it (Done{s})\n- [a{s}b] Fix it won't do:{s}x\n",
+    "# T\n\n## Action Items\n\n| Action | Owner |\n|---|---|\n| Fix{s}it | kim{s}and{s}raj |\n",
+    "# T\n\n## Action Items\n\n- Fix it by{s}May 28{s}#12{s}OPS-1{s}\n- Next{s}week{s}Q3\n",
+    "# T\n\n## Action Items\n\n- Fix it — [jira]({s}https://x/browse/A-1)\n",
+    "---\ntitle: a{s}b\n---\n# T\n\nDate:{s}2026-01-01\n\n## Improvements\n\n- Add{s}x\n",
+]
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", " \t"])
+@pytest.mark.parametrize("shape", BLANK_SHAPES)
+def test_long_blank_runs_are_read_in_linear_time(shape: str, blank: str) -> None:
+    run_of_blanks = (blank * LENGTH)[:LENGTH]
+    assert run(shape.format(s=run_of_blanks)) < BOUND_SECONDS
+
+
 def test_every_unit_and_shape_once() -> None:
     # The property test samples; this walks the whole grid at a tenth of the length, where a
     # quadratic step still costs a second or more and linear work milliseconds.
@@ -113,3 +137,24 @@ def test_linear_unbold_is_the_pattern_it_replaces(text: str) -> None:
     from syncd.records.parse.separators import unbold
 
     assert unbold(text) == re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"\1", text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=" \t#ab", max_size=14))
+def test_the_atx_heading_reader_is_the_pattern_it_replaces(line: str) -> None:
+    import re
+
+    from syncd.records.parse.sections import atx_heading
+
+    old = re.match(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", line)
+    assert atx_heading(line) == ((len(old[1]), old[2] or "") if old else None)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=" \t(),;a", max_size=20))
+def test_linear_empty_paren_removal_is_the_pattern_it_replaces(text: str) -> None:
+    import re
+
+    from syncd.records.parse.separators import drop_empty_parens
+
+    assert drop_empty_parens(text) == re.sub(r"\s*\(\s*[,;]?\s*\)", "", text)

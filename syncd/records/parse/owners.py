@@ -30,7 +30,9 @@ __all__ = [
 
 _LONGEST_KEY = 24
 WORD = re.compile(r"[^\W\d_]+")
-_OWNER_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band/or\b|\band\b|/)\s*")
+# No blanks in the pattern: each part is stripped anyway, and `\s*` around the separators
+# rescanned a long blank run from each of its characters.
+_OWNER_SPLIT = re.compile(r",|;|&|\+|\band/or\b|\band\b|/")
 _NO_OWNER = frozenset(
     ("tbd", "tba", "n/a", "na", "none", "-", "—", "?", "owner", "owners", "unassigned", "nobody")
 )

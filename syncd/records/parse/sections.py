@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 # Line kinds (a bytearray per file; 0 is the common case).
 TEXT, BLANK, CODE, COMMENT, FRONT = range(5)
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
 LIST = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
@@ -84,6 +83,34 @@ def indent_of(line: str) -> int:
     return width
 
 
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line (`## Action Items ##`), or None.
+
+    What `^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$` matched, in linear time: the
+    lazy text group retried the rest of the line from each character of a long blank run.
+    """
+    lead = len(line) - len(line.lstrip(" "))
+    if lead > 3:
+        return None
+    at = lead
+    while at < len(line) and line[at] == "#":
+        at += 1
+    level = at - lead
+    if not 1 <= level <= 6:
+        return None
+    rest = line[at:]
+    body = rest.lstrip(" \t")
+    if body == rest:
+        return (level, "") if not rest else None  # `#x` is no heading
+    text = body.rstrip(" \t")
+    closing = len(text) - len(text.rstrip("#"))  # a closing `###` after a blank
+    if closing and closing < len(text):
+        before = text[: len(text) - closing]
+        if before != before.rstrip(" \t"):
+            return level, before.rstrip(" \t")
+    return level, text
+
+
 def scan(lines: Sequence[str], start: int) -> Scan:
     """Classify every line and find the headings, skipping code, comments and front matter."""
     kinds = bytearray(len(lines))
@@ -127,9 +154,9 @@ def scan(lines: Sequence[str], start: int) -> Scan:
                 para = ""
                 continue
         if first == "#":
-            m = _ATX.match(line)
-            if m:
-                headings.append(Heading(i, len(m[1]), (m[2] or "").strip()))
+            atx = atx_heading(line)
+            if atx is not None:
+                headings.append(Heading(i, atx[0], atx[1].strip()))
                 para = ""
                 continue
         if first in "=-" and para == "plain" and _UNDERLINE.match(line):

@@ -57,10 +57,12 @@ __all__ = ["Work"]
 _DUE_WORDS = ("due", "deadline", "by", "before")
 _DUE_GAP = re.compile(r"(?:\s+(?i:on|by|before|date))?\s+")
 _AFTER_BY = re.compile(r"\s*(?:$|[.,;)|—–·]|-\s)")
-_OWNER_END = re.compile(r"\s+[—–|·]|\n|;|\s-\s|\)|\.(?:\s|$)|\s\(")
-_DUE_END = re.compile(r"\s+[—–|·]|\n|;|\s-\s|\)|,")
-_REASON_END = re.compile(r"\s+[—–|·]\s|;")
-_REASON_END_PAREN = re.compile(r"\s+[—–|·]\s|;|\)")
+# Where a field's value ends. A separator counts after a blank (`(?<=\s)—`, not `\s+—`, which
+# rescanned a long blank run from each of its characters); the value is stripped after.
+_OWNER_END = re.compile(r"(?<=\s)[—–|·]|\n|;|\s-\s|\)|\.(?:\s|$)|\s\(")
+_DUE_END = re.compile(r"(?<=\s)[—–|·]|\n|;|\s-\s|\)|,")
+_REASON_END = re.compile(r"(?<=\s)[—–|·]\s|;")
+_REASON_END_PAREN = re.compile(r"(?<=\s)[—–|·]\s|;|\)")
 _DIGIT = re.compile(r"\d")
 _PAREN_FIELDS = re.compile(r"\(([^()\n]+)\)\.?")
 _BRACKETED = re.compile(r"\[[^\[\]]+\]")
