@@ -58,6 +58,7 @@ def test_different_tickets_and_prose_mentions_are_fine() -> None:
         ("- Hold a monthly reliability review from Q3 — owner: @ana", "Q3"),
         ("- Ship the lag alert next Friday — owner: @ana", "next Friday"),
         ("- Backfill the events lost since 2026-04-28 — owner: @ana", "2026-04-28"),
+        ("- Re-send the samples missing from the 18 June batch — owner: @ana", "18 June"),
     ],
 )
 def test_date_like_text_that_is_not_the_due_date_is_named(line: str, said: str) -> None:

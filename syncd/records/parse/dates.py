@@ -272,9 +272,11 @@ _WORD_HINT = re.compile(
 _NAME_HINT = re.compile(
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
 )
-_NAME_START = re.compile(
+# A month or weekday name: a date starts at it when a number follows (`May 28`, `Mon 3 May`),
+# or at the day written before it (`18 June`, `2nd of October`).
+_NAME_WORD = re.compile(
     r"(?=[JjFfMmAaSsOoNnDdTtWw])(?<![\w/.:-])(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
-    r"|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\d"
+    r"|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?(?P<num>\s+\d)?"
 )
 _DAY_BEFORE = re.compile(r"(?<![\w/.:-])\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?$")
 
@@ -293,11 +295,14 @@ def date_like(text: str, review_date: date | None, date_order: str | None) -> st
         if _NUMERIC_HINT.search(text) is not None:
             starts += [at.start() for at in _NUMBER_START.finditer(text) if at.start() < end]
         if named is not None and _NAME_HINT.search(lower, 0, end) is not None:
-            for found in _NAME_START.finditer(text):
+            for found in _NAME_WORD.finditer(text):
                 if found.start() >= end:
                     break
                 day = _DAY_BEFORE.search(text, max(0, found.start() - 12), found.start())
-                starts.append(day.start() if day is not None else found.start())
+                if day is not None:
+                    starts.append(day.start())
+                elif found["num"]:
+                    starts.append(found.start())
         for at in sorted(starts):
             found_date = match_date(text, at, review_date, date_order)
             if found_date is not None:
