@@ -89,16 +89,13 @@ def atx_heading(line: str) -> tuple[int, str] | None:
     What `^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$` matched, in linear time: the
     lazy text group retried the rest of the line from each character of a long blank run.
     """
-    lead = len(line) - len(line.lstrip(" "))
-    if lead > 3:
+    start = line.lstrip(" ")
+    if len(line) - len(start) > 3:
         return None
-    at = lead
-    while at < len(line) and line[at] == "#":
-        at += 1
-    level = at - lead
+    rest = start.lstrip("#")
+    level = len(start) - len(rest)
     if not 1 <= level <= 6:
         return None
-    rest = line[at:]
     body = rest.lstrip(" \t")
     if body == rest:
         return (level, "") if not rest else None  # `#x` is no heading
