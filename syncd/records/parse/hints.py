@@ -32,7 +32,6 @@ IMPERATIVE = frozenset(
 _CHECKBOX_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?: |x|X|)\](?:[ \t]|$)")
 _CANDIDATE_WORDS = re.compile(r"\b(?:owner|due)\s*:|\bTODO\b", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[*_\s]*([A-Za-z][\w-]*)")
-_LIST_STARTS = frozenset("-*+0123456789")
 _LOOK_AHEAD = 60  # lines under a heading read for the hint
 
 
@@ -47,8 +46,8 @@ def candidates(lines: Sequence[str], kinds: bytearray, sections: list[Section]) 
     inside = _inside(len(lines), sections)
     found: list[int] = []
     for i, line in enumerate(lines):
-        if inside[i] or kinds[i] != TEXT or line.lstrip(" \t")[:1] not in _LIST_STARTS:
-            continue  # only list items can be candidates
+        if inside[i] or kinds[i] != TEXT:
+            continue
         if "[" not in line:  # no checkbox; the words below are ASCII-only, even ignoring case
             low = line.lower()
             if "owner" not in low and "due" not in low and "todo" not in low:
