@@ -137,6 +137,27 @@ class ActionItem:
     reason: str | None = None  # `won't do: reason` or `reason:` in the item
     suffix: Suffix | None = None  # syncd's suffix as currently written
     suppressed: frozenset[str] = frozenset()  # lint codes ignored inline for this item
+    # Date-like text on the line of an item without a due date (`by end of sprint 12/3`, `Q3`,
+    # `next Friday`, a date in the sentence): no mark may rest on an implied date for it.
+    unused_date: str | None = None
+
+    @property
+    def written_status(self) -> Status | None:
+        """The status the review shows without a tracker: the item's own marker, or the
+        status in syncd's suffix (`· done 2026-06-01`, `· won't do: …`, `· in progress`)
+        when the marker says no more than open (an unticked box, TODO, nothing)."""
+        marker = self.marker
+        if marker is not None and marker is not Status.OPEN:
+            return marker
+        said = self.suffix.status if self.suffix is not None else None
+        return said if said is not None else marker
+
+    @property
+    def written_reason(self) -> str | None:
+        """The won't-do reason in the item (`won't do: …`, `reason:`) or in syncd's suffix."""
+        if self.reason:
+            return self.reason
+        return self.suffix.reason if self.suffix is not None else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ def lint(obj: Ctx, paths: tuple[Path, ...], fmt: str, fail_on: str | None) -> in
     suppression: docs/lint.md.
     """
     from syncd.engine.lint import lint_config_reviews, lint_paths
-    from syncd.records.lint_output import format_github, format_json, format_text
+    from syncd.records.lint.output import format_github, format_json, format_text
 
     loaded = obj.load(required=not paths, reviews=not paths)
     problems = lint_paths(paths, loaded) if paths else lint_config_reviews(loaded)

@@ -34,7 +34,9 @@ from syncd.config.values import (
     owner_key,
     rule_shorthand,
 )
+from syncd.config.vocabulary import VocabularyConfig
 from syncd.digest.config import DigestSpec
+from syncd.records.globs import glob_problem
 from syncd.repo.config import RepoConfig, records_problems, tracker_problems
 from syncd.service.config import ServiceConfig
 from syncd.trackers.registry import TrackerConfig
@@ -56,9 +58,27 @@ class RecordsConfig(BaseModel):
         default=Path("."),
         description="Directory the globs start from, relative to the config file.",
     )
+    # Before `paths`: the glob check reads it (pydantic validates fields in this order).
+    allow_outside_root: bool = Field(
+        default=False,
+        description="Let `paths` globs leave `root` (`../other/*.md`); off: such a glob is an "
+        "error, so syncd never reads or edits files outside `root` by accident.",
+    )
     paths: Strings = Field(
         default=("reviews/**/*.md",), description="Globs of review files, relative to `root`."
     )
+
+    @field_validator("paths")
+    @classmethod
+    def _globs_stay_inside_root(
+        cls, value: tuple[str, ...], info: ValidationInfo
+    ) -> tuple[str, ...]:
+        allow = bool(info.data.get("allow_outside_root", False))
+        found = [why for glob in value if (why := glob_problem(glob, allow_outside=allow))]
+        if found:
+            raise ValueError("; ".join(found))
+        return value
+
     exclude: Strings = Field(
         default=("**/*template*", "**/README.md", "**/index.md"),
         description="Globs of files that are never reviews (templates, indexes).",
@@ -70,6 +90,10 @@ class RecordsConfig(BaseModel):
     date_order: Literal["dmy", "mdy"] | None = Field(
         default=None,
         description="How to read ambiguous numeric dates like 04/05/2026; unset = leave unparsed.",
+    )
+    vocabulary: VocabularyConfig = Field(
+        default_factory=VocabularyConfig,
+        description="Words added to the built-in ones: section names, field keys, status words.",
     )
     max_file_bytes: int = Field(
         default=5_000_000, ge=1, description="Larger files are reported and skipped."

@@ -4,17 +4,32 @@ The new bytes go to a hidden temp file next to the target, are fsynced, get the 
 mode (and owner when we may set it) and are renamed over the target; the directory is then
 fsynced so the rename survives a crash. Model: pre-commit `autoupdate._write_new_config`,
 vdirsyncer `utils.atomic_write`.
+
+A file whose mode says its owner may not write it (0444) is left alone: the rename would
+replace it whatever its mode (the directory's permission decides), and root may write anything,
+so the mode bits, not `os.access`, say whether the team meant it to be edited (issue #9).
+A write killed between the temp file and the rename leaves `.<name>.syncd-XXXXXXXX.tmp`
+behind; `remove_stale_temps` clears those on the next pass.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from syncd.errors import FileChanged
+
+__all__ = ["remove_stale_temps", "write_if_unchanged"]
+
+_TEMP = ".syncd-"
+# What tempfile.mkstemp makes of the prefix and suffix above: 8 characters of its own alphabet.
+_TEMP_NAME = re.compile(r"\.(.+)\.syncd-[a-z0-9_]{8}\.tmp")
 
 
 def write_if_unchanged(path: Path, expected: bytes, new: bytes) -> bool:
@@ -29,7 +44,12 @@ def write_if_unchanged(path: Path, expected: bytes, new: bytes) -> bool:
     if new == expected:
         return False
     original = os.stat(target)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.syncd-", suffix=".tmp", dir=target.parent)
+    if not original.st_mode & stat.S_IWUSR:
+        mode = stat.S_IMODE(original.st_mode)
+        raise PermissionError(
+            errno.EACCES, f"the review is read-only (mode {mode:04o}); syncd does not replace it"
+        )
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}{_TEMP}", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(new)
@@ -47,6 +67,35 @@ def write_if_unchanged(path: Path, expected: bytes, new: bytes) -> bool:
         raise
     _fsync_directory(target.parent)
     return True
+
+
+def remove_stale_temps(root: Path, reviews: Iterable[Path]) -> list[Path]:
+    """Remove the temp files a killed write left next to `reviews` (inside `root` only).
+
+    Call it when no other pass can be writing (under the pass lock): every temp file of ours
+    is then a leftover. Only names this module creates, `.<review name>.syncd-<8>.tmp`, next
+    to a review's real file, regular files only; returns what was removed.
+    """
+    top = Path(os.path.realpath(root))
+    by_directory: dict[Path, set[str]] = {}
+    for review in reviews:
+        real = Path(os.path.realpath(review))
+        if real.parent == top or top in real.parents:
+            by_directory.setdefault(real.parent, set()).add(real.name)
+    removed: list[Path] = []
+    for directory, names in sorted(by_directory.items()):
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            m = _TEMP_NAME.fullmatch(entry.name)
+            if m is None or m[1] not in names or not entry.is_file(follow_symlinks=False):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return sorted(removed)
 
 
 def _require_unchanged(target: Path, expected: bytes) -> None:

@@ -25,7 +25,9 @@ from syncd.model import (
 
 # Bump when the shape below or the meaning of a cached value changes; old entries are then
 # re-parsed. 2: suppression comments read rule names and `all` (rules.suppression_codes).
-FORMAT = 2
+# 3: ActionItem.unused_date; TicketRef.raw is the reference, not its Markdown; tickets only
+# from ticket positions; new lint rules (SYN112-SYN115) and parse problems (SYN011, SYN012).
+FORMAT = 3
 
 # Enum members by value: `Status(v)` goes through EnumMeta.__call__ (~2 us); the warm pass
 # decodes ~30,000 of them.
@@ -128,6 +130,7 @@ def _item(i: ActionItem) -> list[Any]:
         i.reason,
         _suffix(i.suffix),
         sorted(i.suppressed),
+        i.unused_date,
     ]
 
 
@@ -155,6 +158,7 @@ def _item_back(v: list[Any]) -> ActionItem:
         v[16],
         _suffix_back(v[17]) if v[17] else None,
         frozenset(suppressed) if suppressed else _NO_CODES,
+        v[19],
     )
 
 

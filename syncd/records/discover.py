@@ -6,32 +6,38 @@ Excludes are matched case-insensitively, so `**/*template*` also drops `TEMPLATE
 `PM2021-000 - Postmortem Template.md` (record-formats.md §7.16). Hidden directories are not
 entered by `**`. A symlink is followed only when its target resolves inside `base`; one that
 points outside is reported (SYN006) and skipped, so a review repository cannot make syncd read
-(or later edit) files elsewhere on the machine.
+(or later edit) files elsewhere on the machine. Each real file is read once: a second path to
+the same file (a symlink) is reported (SYN013) and skipped, so one item never gets two tickets.
+
+A glob that leaves the base (`../../x/*.md`) is refused (SYN014) unless `allow_outside` (config
+`records.allow_outside_root`); an absolute glob is refused always — never a silent empty match.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from syncd.model import Problem, Severity
-
-_GLOB_CHARS = frozenset("*?[")
+from syncd.records.globs import compile_glob, glob_problem, static_prefix
 
 
 def discover(
-    base: Path, paths: Sequence[str], exclude: Sequence[str]
+    base: Path, paths: Sequence[str], exclude: Sequence[str], *, allow_outside: bool = False
 ) -> tuple[list[Path], list[Problem]]:
-    """Files matching any of `paths` and none of `exclude`, sorted and de-duplicated."""
+    """Files matching any of `paths` and none of `exclude`, sorted, each real file once."""
     root = base.resolve()
-    includes = [_compile(p, ignore_case=False) for p in paths]
-    excludes = [_compile(p, ignore_case=True) for p in exclude]
+    includes = [compile_glob(p, ignore_case=False) for p in paths]
+    excludes = [compile_glob(p, ignore_case=True) for p in exclude]
     found: dict[str, Path] = {}
     problems: dict[str, Problem] = {}
     for pattern, regex in zip(paths, includes, strict=True):
-        start = _static_prefix(pattern)
+        refusal = glob_problem(pattern, allow_outside=allow_outside)
+        if refusal is not None:
+            problems[pattern] = Problem(pattern, 0, "SYN014", Severity.ERROR, refusal)
+            continue
+        start = static_prefix(pattern)
         top = base / start if start else base
         for rel, path in _walk(base, root, top, problems):
             if rel in found or not regex.fullmatch(rel):
@@ -39,7 +45,28 @@ def discover(
             if any(x.fullmatch(rel) for x in excludes):
                 continue
             found[rel] = path
-    return [found[rel] for rel in sorted(found)], [problems[k] for k in sorted(problems)]
+    kept = _once_per_file(found, problems)
+    return kept, [problems[k] for k in sorted(problems)]
+
+
+def _once_per_file(found: dict[str, Path], problems: dict[str, Problem]) -> list[Path]:
+    """The paths in sorted order, each real file once: the first path to a file wins, a
+    later one (a symlink to it) is reported and skipped."""
+    kept: list[Path] = []
+    first: dict[str, str] = {}
+    for rel in sorted(found):
+        path = found[rel]
+        try:
+            real = os.path.realpath(path)
+        except OSError:
+            real = str(path)
+        if real in first:
+            message = f"same file as {first[real]} (a symlink to it); read once, as {first[real]}"
+            problems[rel] = Problem(rel, 0, "SYN013", Severity.INFO, message)
+            continue
+        first[real] = rel
+        kept.append(path)
+    return kept
 
 
 def _walk(
@@ -97,40 +124,3 @@ def _inside(path: Path, root: Path, rel: str, problems: dict[str, Problem]) -> b
 
 def _rel(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix()
-
-
-def _static_prefix(pattern: str) -> str:
-    parts: list[str] = []
-    for part in pattern.split("/"):
-        if _GLOB_CHARS & set(part):
-            break
-        parts.append(part)
-    return "/".join(p for p in parts if p and p != ".")
-
-
-def _compile(pattern: str, *, ignore_case: bool) -> re.Pattern[str]:
-    pattern = pattern.removeprefix("./")
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:[^/]+/)*")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and "]" in pattern[i + 2 :]:
-            close = pattern.index("]", i + 2)
-            body = pattern[i + 1 : close].replace("\\", "\\\\")
-            out.append("[^" + body[1:] + "]" if body.startswith("!") else "[" + body + "]")
-            i = close + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out), re.IGNORECASE if ignore_case else 0)

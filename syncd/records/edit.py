@@ -5,12 +5,12 @@ syncd owns, per item:
       `suffix.split` recognises to the end of the visible line (before trailing whitespace,
       such as a Markdown hard break, and before a CRLF's "\\r");
   (b) the one checkbox character on `span.first`;
-  (c) for table rows: the Status and Ticket cells, or, when the table has no Status cell,
-      the suffix inside the description cell.
+  (c) for table rows: the suffix inside the description cell, and the Status and Ticket
+      cells when the caller gives their text (`ItemEdit.status_text`, `ticket_text`).
 Every other byte of the text is left as it is. An item that cannot be edited safely is
 reported as an `EditProblem` and left untouched; the other items are still edited.
 
-Line model shared with parse.py: line i is `text.split("\\n")[i]` of the decoded text (BOM
+Line model shared with parse/reader.py: line i is `text.split("\\n")[i]` of the decoded text (BOM
 removed), so a CRLF file keeps its "\\r" at the end of each line.
 """
 
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from syncd.errors import EditRefused
 from syncd.model import ActionItem, ItemShape, Span, Suffix
-from syncd.records import suffix as suffixes
 from syncd.records.atomic import write_if_unchanged
+from syncd.records.parse import suffix as suffixes
 
 __all__ = ["EditProblem", "ItemEdit", "apply_edits", "encode", "write_if_unchanged"]
 
@@ -41,8 +41,10 @@ class ItemEdit:
     `suffix` None or an empty `Suffix()` removes syncd's suffix. `checked` applies to CHECKBOX
     items only. `status_text` / `ticket_text` apply to table rows that have that cell; the
     ticket cell is only written while it holds no ticket reference (empty, n/a, -, TBD).
-    A table row with a Status cell carries its state there, so `suffix` is not written into
-    its description cell (a suffix already there is left alone).
+    A table row given a `status_text` for its Status cell carries its state there, and
+    `suffix` is not written into its description cell (a suffix already there is left
+    alone); without a `status_text` the suffix goes into the description cell, Status cell
+    or not.
     """
 
     item: ActionItem
@@ -211,9 +213,12 @@ def _edit_row(lines: list[str], span: Span, edit: ItemEdit) -> str:
         raise EditRefused("the table row's description cell is not known")
     if span.cell in (span.status_cell, span.ticket_cell):
         raise EditRefused("the table row's description cell is also its status or ticket cell")
-    if span.status_cell is None:
+    if span.status_cell is None or edit.status_text is None:
+        # Without a status text for the Status cell, the suffix in the description cell is
+        # the only place the state and the marks can show (a row with a Status cell but no
+        # status text got no write-back at all before issue #12).
         body = _edit_cell(body, span.cell, aligned, lambda old: _cell_suffix(old, edit.suffix))
-    elif edit.status_text is not None:
+    else:
         status = _cell_text(edit.status_text)
         body = _edit_cell(body, span.status_cell, aligned, lambda _old: status)
     if span.ticket_cell is not None and edit.ticket_text is not None:

@@ -628,3 +628,35 @@ def test_service_election_defaults_and_bounds() -> None:
     assert (
         parse("service: {lease: 20s, leader: off, leader_retry: 1s}\n").service.lease_seconds == 20
     )
+
+
+# --- records.paths stay inside records.root (issue #9)
+
+
+def test_a_glob_leaving_the_records_root_is_a_problem_naming_line_and_key() -> None:
+    text = 'records:\n  root: reviews\n  paths:\n    - "**/*.md"\n    - "../../x/*.md"\n'
+    (problem,) = problems(text)
+    assert problem.startswith("syncd.yaml:3 records.paths: glob `../../x/*.md` leaves records.root")
+    assert "records.allow_outside_root" in problem
+
+
+@pytest.mark.parametrize("glob", ["/etc/*.md", "/srv/reviews/**/*.md"])
+def test_an_absolute_glob_is_a_problem_even_when_outside_is_allowed(glob: str) -> None:
+    text = f"records:\n  allow_outside_root: true\n  paths: ['{glob}']\n"
+    (problem,) = problems(text)
+    assert "absolute glob" in problem and "records.paths" in problem
+
+
+def test_allow_outside_root_lets_a_glob_leave_the_root() -> None:
+    config = parse_config(
+        "records:\n  allow_outside_root: true\n  paths: ['../shared/*.md']\n",
+        name="syncd.yaml",
+        env={},
+    )
+    assert config.records.paths == ("../shared/*.md",)
+
+
+@pytest.mark.parametrize("glob", ["reviews/../other/*.md", "./reviews/**/*.md", "a/b/../../c.md"])
+def test_a_glob_that_climbs_back_inside_is_fine(glob: str) -> None:
+    config = parse_config(f"records:\n  paths: ['{glob}']\n", name="syncd.yaml", env={})
+    assert config.records.paths == (glob,)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from syncd.records.dates import match_date, parse_date, parse_due
+from syncd.records.parse.dates import match_date, parse_date, parse_due
 
 REVIEW = date(2026, 5, 20)
 

@@ -49,12 +49,48 @@ def test_excludes_match_relative_paths_case_insensitively(tmp_path: Path) -> Non
 
 def test_symlink_inside_root_is_followed(tmp_path: Path) -> None:
     touch(tmp_path / "archive/2025/old.md")
+    touch(tmp_path / "archive/other.md")
     (tmp_path / "reviews").mkdir()
     (tmp_path / "reviews/2025").symlink_to(tmp_path / "archive/2025")
-    (tmp_path / "reviews/alias.md").symlink_to(tmp_path / "archive/2025/old.md")
+    (tmp_path / "reviews/alias.md").symlink_to(tmp_path / "archive/other.md")
     found, problems = discover(tmp_path, ["reviews/**/*.md"], [])
     assert rel(found, tmp_path) == ["reviews/2025/old.md", "reviews/alias.md"]
     assert problems == []
+
+
+def test_a_file_reached_twice_is_read_once(tmp_path: Path) -> None:
+    # Issue #9: a symlink to another review made two items, and two tickets, of one item.
+    touch(tmp_path / "reviews/r0291.md")
+    (tmp_path / "reviews/latest.md").symlink_to(tmp_path / "reviews/r0291.md")
+    (tmp_path / "reviews/2026").mkdir()
+    (tmp_path / "reviews/2026/r0291.md").symlink_to(tmp_path / "reviews/r0291.md")
+    found, problems = discover(tmp_path, ["reviews/**/*.md"], [])
+    assert rel(found, tmp_path) == ["reviews/2026/r0291.md"]  # the first path, sorted
+    assert [(p.path, p.code, p.severity.value) for p in problems] == [
+        ("reviews/latest.md", "SYN013", "info"),
+        ("reviews/r0291.md", "SYN013", "info"),
+    ]
+    assert "reviews/2026/r0291.md" in problems[0].message
+
+
+def test_a_glob_leaving_the_base_is_refused_unless_allowed(tmp_path: Path) -> None:
+    base = tmp_path / "repo"
+    touch(base / "reviews/ok.md")
+    touch(tmp_path / "x/outside.md")
+    found, problems = discover(base, ["reviews/*.md", "../x/*.md"], [])
+    assert rel(found, base) == ["reviews/ok.md"]
+    assert [(p.path, p.code) for p in problems] == [("../x/*.md", "SYN014")]
+    found, problems = discover(base, ["reviews/*.md", "../x/*.md"], [], allow_outside=True)
+    assert rel(found, base) == ["../x/outside.md", "reviews/ok.md"]
+    assert problems == []
+
+
+def test_an_absolute_glob_is_refused_not_silently_empty(tmp_path: Path) -> None:
+    touch(tmp_path / "reviews/a.md")
+    found, problems = discover(tmp_path, [f"{tmp_path}/reviews/*.md"], [], allow_outside=True)
+    assert found == []
+    assert [p.code for p in problems] == ["SYN014"]
+    assert "absolute glob" in problems[0].message
 
 
 def test_symlink_outside_root_is_reported_not_followed(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from syncd.model import ActionItem, ItemShape, Span, Status, Suffix
-from syncd.records import suffix as suffixes
 from syncd.records.edit import EditProblem, ItemEdit, apply_edits, encode
+from syncd.records.parse import suffix as suffixes
 
 LINK = Suffix(ticket_label="acme/ops#12", ticket_url="https://github.com/acme/ops/issues/12")
 IN_PROGRESS = Suffix(
@@ -245,6 +245,22 @@ def test_table_description_cell_with_existing_suffix_is_updated() -> None:
     item = make_item("Shard the log", 2, ItemShape.TABLE_ROW, cell=0)
     new = edit_one(text, ItemEdit(item, DONE))
     assert new.split("\n")[2] == "| Shard the log" + DONE_TEXT + " | kim |"
+
+
+def test_table_with_a_status_cell_but_no_status_text_gets_the_suffix_in_its_description() -> None:
+    # Issue #12: a table with a Status column (and no Ticket column) got no write-back at
+    # all: the engine passes only the suffix, and the suffix was never written.
+    text = "| Action | Owner | Status |\n|---|---|---|\n| Shard the log | kim | open |\n"
+    item = make_item("Shard the log", 2, ItemShape.TABLE_ROW, cell=0, status_cell=2)
+    overdue = Suffix(
+        ticket_label="OPS-9", ticket_url="https://x/OPS-9", overdue_since=date(2026, 6, 5)
+    )
+    new = edit_one(text, ItemEdit(item, overdue))
+    assert new.split("\n")[2] == (
+        "| Shard the log · [OPS-9](https://x/OPS-9) ⚠ overdue since 2026-06-05 | kim | open |"
+    )
+    assert edit_one(new, ItemEdit(item, overdue)) == new  # idempotent
+    assert edit_one(new, ItemEdit(item, None)) == text  # and removable
 
 
 def test_table_status_and_ticket_cells_are_written() -> None:

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syncd.model import ActionItem, ItemShape, Status, Suffix
-from syncd.records import suffix as suffixes
 from syncd.records.edit import ItemEdit, apply_edits
+from syncd.records.parse import suffix as suffixes
 from tests.unit.test_edit import make_item
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -196,12 +196,13 @@ def _check_row(old: str, new: str, edit: ItemEdit) -> None:
     assert (new_cells[0], new_cells[-1]) == (old_cells[0], old_cells[-1])
     span = edit.item.span
     owned: dict[int, str | None] = {}
-    if span.status_cell is None:
+    if span.status_cell is None or edit.status_text is None:
+        # the suffix lives in the description cell unless a Status cell gets a status text
         desc_old, desc_new = old_cells[1].strip(), new_cells[1].strip()
         assert _user_part(desc_new) == _user_part(desc_old)
         assert suffixes.split(desc_new)[1] == _expected_suffix(edit.suffix)
         owned[0] = None
-    elif edit.status_text is not None:
+    else:
         owned[span.status_cell] = edit.status_text
     assert span.ticket_cell is not None
     ticket_old = old_cells[1 + span.ticket_cell].strip()

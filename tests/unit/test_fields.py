@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syncd.model import Status, TicketRef
-from syncd.records.fields import Fields, extract, parse_marker
-from syncd.records.owners import parse_owner, parse_type
-from syncd.records.tickets import find_tickets
+from syncd.records.parse.fields import Fields, extract, parse_marker
+from syncd.records.parse.owners import parse_owner, parse_type
+from syncd.records.parse.tickets import find_tickets
 
 REVIEW = date(2026, 5, 20)
 GH = "https://git.example.org"
@@ -263,7 +263,7 @@ CASES = {
     ),
     "p9_japanese": Case(
         "[対策内容] (期限: 2024-05-31, 担当: 佐藤)",
-        "[対策内容]",
+        "対策内容",  # the template's description slot, brackets dropped like `[Specific fix]`
         False,
         {
             "owner": "佐藤",
@@ -609,22 +609,15 @@ def test_extract(case: Case) -> None:
     assert {name: getattr(got, name) for name in expected} == expected
 
 
+JIRA = "https://acme.atlassian.net/browse/PLAT-311"
 TICKETS = {
-    "jira_generic_label": (
-        "Alert - [jira](https://acme.atlassian.net/browse/PLAT-311)",
-        [
-            TicketRef(
-                "[jira](https://acme.atlassian.net/browse/PLAT-311)",
-                url="https://acme.atlassian.net/browse/PLAT-311",
-                key="PLAT-311",
-            )
-        ],
-    ),
+    # `raw` is the reference itself (the URL of a link), never the Markdown around it.
+    "jira_generic_label": (f"Alert - [jira]({JIRA})", [TicketRef(JIRA, url=JIRA, key="PLAT-311")]),
     "github_pull": (
         f"x [[PR]({GH}/acme/sdk/pull/2431)]",
         [
             TicketRef(
-                f"[PR]({GH}/acme/sdk/pull/2431)",
+                f"{GH}/acme/sdk/pull/2431",
                 url=f"{GH}/acme/sdk/pull/2431",
                 repo="acme/sdk",
                 number=2431,
@@ -646,52 +639,58 @@ TICKETS = {
         f"x <{GH}/acme/infra/issues/87>",
         [
             TicketRef(
-                f"<{GH}/acme/infra/issues/87>",
+                f"{GH}/acme/infra/issues/87",
                 url=f"{GH}/acme/infra/issues/87",
                 repo="acme/infra",
                 number=87,
             )
         ],
     ),
-    "bare_url_in_parens": (
-        "x (https://example.org/acme/ingest/commit/4f2a9c1)",
-        [
-            TicketRef(
-                "https://example.org/acme/ingest/commit/4f2a9c1",
-                url="https://example.org/acme/ingest/commit/4f2a9c1",
-            )
-        ],
+    # Links to commits, repositories and documents are not tickets (record-formats.md §4.3).
+    "commit_is_not_a_ticket": ("x (https://example.org/acme/ingest/commit/4f2a9c1)", []),
+    "repository_is_not_a_ticket": (
+        "the [operator](https://github.com/percona/percona-server-mongodb-operator)",
+        [],
     ),
-    "commit_goes_last": (
+    "commit_left_out": (
         f"fixed in {GH}/acme/a/commit/abc1234, tracked in {GH}/acme/a/issues/9",
-        [
-            TicketRef(
-                f"{GH}/acme/a/issues/9", url=f"{GH}/acme/a/issues/9", repo="acme/a", number=9
-            ),
-            TicketRef(f"{GH}/acme/a/commit/abc1234", url=f"{GH}/acme/a/commit/abc1234"),
-        ],
+        [TicketRef(f"{GH}/acme/a/issues/9", url=f"{GH}/acme/a/issues/9", repo="acme/a", number=9)],
     ),
     "label_key_for_unknown_url": (
         "[KM512](https://tracker.example.org/c/x1) [23Q1-07](https://tracker.example.org/c/x2)",
         [
             TicketRef(
-                "[KM512](https://tracker.example.org/c/x1)",
+                "https://tracker.example.org/c/x1",
                 url="https://tracker.example.org/c/x1",
                 key="KM512",
             ),
             TicketRef(
-                "[23Q1-07](https://tracker.example.org/c/x2)",
+                "https://tracker.example.org/c/x2",
                 url="https://tracker.example.org/c/x2",
                 key="23Q1-07",
             ),
         ],
     ),
-    "doc_link_url_only": (
+    "doc_link_is_not_a_ticket": (
         "see [PM2020-004 review](https://docs.example.org/pm/2020-004)",
+        [],
+    ),
+    "trello_card": (
+        "[card](https://trello.com/c/AbC123/12-move-cron)",
         [
             TicketRef(
-                "[PM2020-004 review](https://docs.example.org/pm/2020-004)",
-                url="https://docs.example.org/pm/2020-004",
+                "https://trello.com/c/AbC123/12-move-cron",
+                url="https://trello.com/c/AbC123/12-move-cron",
+            )
+        ],
+    ),
+    "linear_issue": (
+        "[fix](https://linear.app/acme/issue/ENG-42/fix-it)",
+        [
+            TicketRef(
+                "https://linear.app/acme/issue/ENG-42/fix-it",
+                url="https://linear.app/acme/issue/ENG-42/fix-it",
+                key="ENG-42",
             )
         ],
     ),
@@ -704,13 +703,14 @@ TICKETS = {
             TicketRef("DATA-3826", key="DATA-3826"),
         ],
     ),
+    "reference_style_shortcut": ("Shard the log [#1234]", [TicketRef("#1234", number=1234)]),
     "bug_number_raw_only": ("Bug 7721034 **TODO**", [TicketRef("Bug 7721034")]),
     "not_keys": ("SEV-1 UTF-8 ISO-8601 COVID-19 CVE-2024-1234 X-1 a-1 sha256-12", []),
     "no_html_entity": ("&#123; and C#1", []),
     "image_is_not_a_ticket": ("![graph](https://img.example.org/g.png)", []),
     "duplicates_once": (
         f"[#12]({GH}/a/b/issues/12) and {GH}/a/b/issues/12",
-        [TicketRef(f"[#12]({GH}/a/b/issues/12)", url=f"{GH}/a/b/issues/12", repo="a/b", number=12)],
+        [TicketRef(f"{GH}/a/b/issues/12", url=f"{GH}/a/b/issues/12", repo="a/b", number=12)],
     ),
 }
 

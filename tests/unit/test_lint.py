@@ -115,21 +115,38 @@ def test_placeholder_owner_counts_as_missing(owner: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "owner",
+    ("owner", "code"),
     [
-        "Data team",
-        "Backend dev team",
-        "(platform, data teams)",
-        "SRE",
-        "everyone",
-        "@acme/sre",
-        "priya and dana",
-        "dev?",
-        "Payments squad",
+        ("Data team", "SYN112"),
+        ("Backend dev team", "SYN112"),
+        ("(platform, data teams)", "SYN102"),
+        ("SRE", "SYN112"),
+        ("everyone", "SYN112"),
+        ("@acme/sre", "SYN112"),
+        ("priya and dana", "SYN102"),
+        ("dev?", "SYN113"),
+        ("garndt?", "SYN113"),
+        ("Payments squad", "SYN112"),
     ],
 )
-def test_team_role_or_several_owners_are_flagged(owner: str) -> None:
-    assert codes(make_review(make_item(owner=owner))) == ["SYN102"]
+def test_team_role_uncertain_or_several_owners_each_have_their_code(owner: str, code: str) -> None:
+    # Issue #12: one code per problem, so the code says what fired (SYN102 said all three).
+    assert codes(make_review(make_item(owner=owner))) == [code]
+
+
+@pytest.mark.parametrize("written", ["SYN102", "several-owners"])
+def test_suppressing_the_old_code_still_hides_the_split_rules(written: str) -> None:
+    for owner in ("Platform team", "garndt?"):
+        item = make_item(owner=owner, suppressed=frozenset({written}))
+        assert codes(make_review(item)) == []
+
+
+def test_the_old_codes_setting_applies_to_the_split_rules_unless_they_have_their_own() -> None:
+    off = LintSettings(severities={"SYN102": None})
+    assert lint_review(make_review(make_item(owner="Platform team")), off) == []
+    own = LintSettings(severities={"SYN102": None, "SYN112": Severity.ERROR})
+    (problem,) = lint_review(make_review(make_item(owner="Platform team")), own)
+    assert (problem.code, problem.severity) == ("SYN112", Severity.ERROR)
 
 
 def test_several_owners_listed_separately_are_flagged() -> None:
@@ -586,9 +603,9 @@ def test_parsed_markdown_is_linted_end_to_end() -> None:
     found = [(p.line, p.code, p.severity) for p in lint_review(review, LintSettings())]
     assert found == [
         (9, "SYN109", Severity.INFO),
-        (13, "SYN102", Severity.WARNING),
         (13, "SYN103", Severity.WARNING),
         (13, "SYN106", Severity.WARNING),
+        (13, "SYN112", Severity.WARNING),
         (16, "SYN104", Severity.ERROR),
         (18, "SYN110", Severity.WARNING),
     ]
@@ -627,14 +644,14 @@ def _lint_md(text: str) -> list[tuple[int, str]]:
     return [(p.line, p.code) for p in lint_review(review, LintSettings())]
 
 
-# Unsuppressed, each item gets SYN102 (team owner), SYN103 (no date), SYN106 (vague).
+# Unsuppressed, each item gets SYN112 (team owner), SYN103 (no date), SYN106 (vague).
 _BOTH = [
-    (7, "SYN102"),
     (7, "SYN103"),
     (7, "SYN106"),
-    (8, "SYN102"),
+    (7, "SYN112"),
     (8, "SYN103"),
     (8, "SYN106"),
+    (8, "SYN112"),
 ]
 
 
@@ -666,8 +683,8 @@ def test_ignore_all_on_the_line_before_an_item_hides_only_that_item(comment: str
 )
 def test_ignore_by_rule_name_or_code_on_the_line_before_an_item(comment: str) -> None:
     assert _lint_md(SUPPRESS_MD.format(comment=comment)) == [
-        (7, "SYN102"),
         (7, "SYN103"),
+        (7, "SYN112"),
         *_BOTH[3:],
     ]
 
@@ -698,12 +715,12 @@ def test_ignore_by_rule_name_at_the_end_of_the_item_line() -> None:
     text = SUPPRESS_MD.format(comment="").replace(
         "Ops team", "Ops team <!-- syncd: ignore several-owners -->"
     )
-    assert _lint_md(text) == [*_BOTH[:3], (8, "SYN103"), (8, "SYN106")]
+    assert _lint_md(text) == [*_BOTH[:3], (8, "SYN103"), (8, "SYN106")]  # SYN112 hidden
 
 
 def test_a_note_after_the_codes_does_not_widen_the_suppression() -> None:
     comment = "<!-- syncd: ignore vague-action - the team says it is all fine -->"
-    assert _lint_md(SUPPRESS_MD.format(comment=comment))[:2] == [(7, "SYN102"), (7, "SYN103")]
+    assert _lint_md(SUPPRESS_MD.format(comment=comment))[:2] == [(7, "SYN103"), (7, "SYN112")]
 
 
 def test_an_unknown_rule_name_suppresses_nothing() -> None:
@@ -718,7 +735,7 @@ def test_suppression_in_a_code_block_only_shows_the_syntax() -> None:
 
 
 def test_suppression_codes_reads_codes_names_and_all() -> None:
-    from syncd.records.rules import suppression_codes
+    from syncd.records.lint.rules import suppression_codes
 
     assert suppression_codes("SYN105 vague-action") == {"SYN105", "SYN106"}
     assert suppression_codes("(syn004), Missing-Owner;") == {"SYN004", "SYN101"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from syncd.model import Problem, Severity
-from syncd.records.lint_output import exit_code, format_github, format_json, format_text
+from syncd.records.lint.output import exit_code, format_github, format_json, format_text
 
 PROBLEMS = [
     Problem("reviews/a.md", 0, "SYN001", Severity.ERROR, "cannot decode as UTF-8"),

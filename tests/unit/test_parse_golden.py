@@ -56,6 +56,7 @@ def summarize(review: Review) -> dict[str, Any]:
                     item.span.cell,
                 ],
                 "suppressed": sorted(item.suppressed),
+                **({"unused_date": item.unused_date} if item.unused_date else {}),
             }
             for item in review.items
         ],

@@ -66,14 +66,16 @@ def test_too_large_file_is_not_read(tmp_path: Path) -> None:
 
 def test_malformed_front_matter_names_its_line_and_body_is_still_parsed(tmp_path: Path) -> None:
     text = "---\ntitle: ok\ndate: [unclosed\nteam: x\n---\n## Action Items\n- Pin the image\n"
-    review = parse_text(text, "r.md", OPTIONS)
+    review = parse_text(text, "2026-01-02-r.md", OPTIONS)
     assert [c for _, c in codes(review)] == ["SYN005"]
     assert 3 <= review.problems[0].line <= 5
     assert [i.description for i in review.items] == ["Pin the image"]
 
 
 def test_non_mapping_front_matter_is_syn005() -> None:
-    review = parse_text("---\n- a\n- b\n---\n## Action Items\n- x y z\n", "r.md", OPTIONS)
+    review = parse_text(
+        "---\n- a\n- b\n---\n## Action Items\n- x y z\n", "2026-01-02-r.md", OPTIONS
+    )
     assert codes(review) == [(1, "SYN005")]
     assert len(review.items) == 1
 
@@ -96,7 +98,7 @@ def test_empty_section_is_info_syn008() -> None:
 
 def test_ragged_table_row_is_warning_syn009() -> None:
     text = "## Action Items\n| Action | Owner |\n|---|---|\n| Pin the image |\n"
-    review = parse_text(text, "r.md", OPTIONS)
+    review = parse_text(text, "2026-01-02-r.md", OPTIONS)
     assert codes(review) == [(4, "SYN009")]
     assert review.problems[0].severity is Severity.WARNING
     assert review.items[0].description == "Pin the image"
@@ -193,9 +195,9 @@ def test_draft_and_syncd_false_are_not_synced() -> None:
 
 
 def test_custom_section_names() -> None:
-    text = "## Ações Corretivas\n- Adicionar alerta de fila\n"
+    text = "## Tiltak\n- Legg til varsel for køen\n"
     assert parse_text(text, "r.md", OPTIONS).items == ()
-    custom = ParseOptions(sections=("Ações Corretivas",))
+    custom = ParseOptions(sections=("Tiltak",))
     assert len(parse_text(text, "r.md", custom).items) == 1
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from syncd.records.meta import file_date, normalize_severity
 from syncd.records.parse import ParseOptions, parse_text
+from syncd.records.parse.meta import file_date, normalize_severity
 
 
 @pytest.mark.parametrize(
@@ -40,10 +40,74 @@ def test_severity_is_normalized_when_recognisable(raw: object, expected: str | N
         ("PM2021-005 - Queue stall", None),
         ("0008-slug", None),
         ("2024-13-40-bad", None),
+        # issue #12: a date anywhere in the name, compact or day-first
+        ("outage-20210305-db", date(2021, 3, 5)),
+        ("incident 2021-03-05", date(2021, 3, 5)),
+        ("25-11-2023-outage", date(2023, 11, 25)),
+        ("outage 15.03.2021", date(2021, 3, 15)),
+        ("06-11-2023-outage", None),  # 6 November or June 11: records.date_order decides
     ],
 )
 def test_file_name_dates(stem: str, expected: date | None) -> None:
     assert file_date(stem) == expected
+
+
+@pytest.mark.parametrize(
+    ("stem", "order", "expected"),
+    [
+        ("06-11-2023-outage", "dmy", date(2023, 11, 6)),
+        ("06-11-2023-outage", "mdy", date(2023, 6, 11)),
+        ("05.03.2021", "dmy", date(2021, 3, 5)),
+    ],
+)
+def test_ambiguous_file_name_dates_follow_date_order(stem: str, order: str, expected: date) -> None:
+    assert file_date(stem, order) == expected
+    review = parse_text(
+        "## Action Items\n- Pin the image\n", f"{stem}.md", ParseOptions(date_order=order)
+    )  # type: ignore[arg-type]
+    assert review.meta.date == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Deployment post mortem on March 5, 2021", date(2021, 3, 5)),
+        ("Incident on 2024-02-19 08:05 - queue stall", date(2024, 2, 19)),
+        ("Outage 25-11-2023", date(2023, 11, 25)),
+        ("Outage of 5 March 2021", date(2021, 3, 5)),
+        ("June 2026 outage", None),  # a month is not the review's date
+        ("Q3 2026 capacity incident", None),
+    ],
+)
+def test_dates_in_titles(title: str, expected: date | None) -> None:
+    assert meta(f"# {title}\n\nText.\n", "slug.md").date == expected
+
+
+def test_a_review_without_a_date_says_so_once() -> None:
+    review = parse_text("# Outage\n\n## Action Items\n- Pin the image\n", "slug.md", ParseOptions())
+    assert review.meta.date is None
+    (problem,) = [p for p in review.problems if p.code == "SYN012"]
+    assert problem.line == 0 and problem.severity.value == "info"
+    assert "needs-a-decision check cannot run" in problem.message
+
+
+def test_a_review_with_a_date_or_without_items_says_nothing() -> None:
+    dated = parse_text("## Action Items\n- Pin the image\n", "2026-01-02-x.md", ParseOptions())
+    empty = parse_text("# Notes\n\nNo actions.\n", "slug.md", ParseOptions())
+    assert "SYN012" not in [p.code for p in dated.problems + empty.problems]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Outage <!-- syncd:item=other#1234abcd -->",
+        "Outage <!-- syncd:item=other#1234abcd",
+    ],
+)
+def test_a_title_never_carries_an_html_comment(title: str) -> None:
+    front = meta(f"---\ntitle: '{title}'\n---\n# x\n", "2026-01-02-x.md")
+    heading = meta(f"# {title}\n\nText.\n", "2026-01-02-x.md")
+    assert front.title == heading.title == "Outage"
 
 
 def meta(text: str, path: str = "2026-01-05-x.md"):  # type: ignore[no-untyped-def]
@@ -135,7 +199,7 @@ def test_an_impossible_date_inside_a_front_matter_list_names_its_line() -> None:
 def test_front_matter_reads_as_yaml_safe_load_does(front: str) -> None:
     import yaml
 
-    from syncd.records.meta import read_front_matter
+    from syncd.records.parse.meta import read_front_matter
 
     lines = ["---", *front.split("\n"), "---", "# Body"]
     assert dict(read_front_matter(lines).data) == yaml.safe_load(front)

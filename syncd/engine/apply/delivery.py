@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from syncd.engine.apply.reviews import Replanner, ReviewsWritten, write_review
 from syncd.records.edit import ItemEdit
-from syncd.records.suffix import render
+from syncd.records.parse.suffix import render
 from syncd.repo.deliver import Delivered, Rejected, deliver
 from syncd.repo.message import ReviewChange
 from syncd.repo.workspace import Checkout, Workspace

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from syncd.model import Severity
 
-__all__ = ["RULES", "Rule", "find_rule", "suppression_codes"]
+__all__ = ["FAMILY", "RULES", "Rule", "find_rule", "suppression_codes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +27,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("SYN101", "missing-owner", Severity.WARNING, "The item names no owner."),
-    Rule(
-        "SYN102",
-        "several-owners",
-        Severity.WARNING,
-        "The item names several owners, or a team or role instead of one person.",
-    ),
+    Rule("SYN102", "several-owners", Severity.WARNING, "The item names several owners."),
     Rule("SYN103", "missing-due-date", Severity.WARNING, "The item has no due date."),
     Rule(
         "SYN104",
@@ -67,7 +62,29 @@ RULES: tuple[Rule, ...] = (
         "The item is marked won't-do / deprioritized without a reason.",
     ),
     Rule("SYN111", "placeholder-item", Severity.INFO, "The item is a template placeholder."),
+    Rule(
+        "SYN112",
+        "team-as-owner",
+        Severity.WARNING,
+        "The item's owner is a team, a role or a team handle, not one person.",
+    ),
+    Rule("SYN113", "uncertain-owner", Severity.WARNING, "The item's owner is uncertain (`dev?`)."),
+    Rule(
+        "SYN114",
+        "duplicate-ticket",
+        Severity.ERROR,
+        "Two items of the review point at the same ticket.",
+    ),
+    Rule(
+        "SYN115",
+        "unused-date",
+        Severity.WARNING,
+        "Date-like text on the item's line is not its due date (`Q3`, `by end of sprint 12/3`).",
+    ),
 )
+
+# Rules split out of an older one: a suppression or a setting of the old code covers them too.
+FAMILY = {"SYN112": "SYN102", "SYN113": "SYN102"}
 
 _BY_CODE = {rule.code: rule for rule in RULES}
 _BY_NAME = {rule.name: rule for rule in RULES}

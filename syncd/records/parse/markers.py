@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from syncd.model import Status
-from syncd.records.separators import pre_sep
-from syncd.records.tickets import REF
+from syncd.records.parse.separators import pre_sep
+from syncd.records.parse.ticket_places import REF
+from syncd.records.parse.words import BUILT_IN, Words, fold_word
 
 __all__ = [
     "CELL_NOISE",
@@ -19,34 +20,18 @@ __all__ = [
     "LEAD_LABEL",
     "LEAD_STATUS",
     "LEAD_TERM",
-    "PAREN_STATUS",
     "PRIORITY",
     "WONT",
-    "WORD_STATUS",
     "status_tail",
     "word_status",
 ]
 
-WORD_STATUS = {
-    word: status
-    for status, words in (
-        (Status.DONE, "done|completed|complete|fixed|resolved|closed"),
-        (Status.OPEN, "todo|to do|open|not started|pending|planned"),
-        (Status.IN_PROGRESS, "in progress|in-progress|wip|ongoing|started|doing"),
-        (
-            Status.DEPRIORITIZED,
-            "won't do|wont do|won't fix|wontfix|not doing|dropped|deprioritized|cancelled"
-            "|canceled|declined",
-        ),
-    )
-    for word in words.split("|")
-}
 PRIORITY = (Status.DEPRIORITIZED, Status.DONE, Status.IN_PROGRESS, Status.OPEN)
 _EMOJI = "✅✔☑\ufe0f"
 LEAD_BOX = re.compile(r"\[([ xX]?)\](?![(\[])\s*")
+# Leading status: an emoji or an upper-case word (`[done]`, `[対応中]`: Words.bracket_status).
 LEAD_STATUS = re.compile(
-    r"(?:[✅✔☑]\ufe0f?|\[(?P<b>(?i:done|todo|wip|in progress))\](?![(\[])"
-    r"|(?:\*\*)?(?P<w>DONE|TODO|WIP)(?:\*\*)?(?=[\s:.—–-]|$)[:.]?)\s*"
+    r"(?:[✅✔☑]\ufe0f?|(?:\*\*)?(?P<w>DONE|TODO|WIP)(?:\*\*)?(?=[\s:.—–-]|$)[:.]?)\s*"
 )
 LEAD_LABEL = re.compile(
     r"(?:\*\*|__)?(?i:action(?:\s+items?)?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*"
@@ -54,10 +39,6 @@ LEAD_LABEL = re.compile(
 LEAD_TERM = re.compile(
     r"(?:\*\*|__)?(?P<t>(?i:(?:short|medium|mid|long|near)[- ]term|immediate))"
     r"(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*"
-)
-PAREN_STATUS = re.compile(
-    r"\(\s*(?P<w>(?i:done|completed?|fixed|resolved|in[ -]progress|wip|ongoing|to ?do|open"
-    r"|not started|(?P<none>issue created|ticket created)))\s*\)"
 )
 _END_WORD = re.compile(
     r"(?<![\w*])(?:(?P<w>DONE|TODO|IN PROGRESS|WIP)"
@@ -76,11 +57,12 @@ WONT = re.compile(
 )
 
 
-def word_status(word: str) -> Status:
-    return WORD_STATUS[" ".join(word.lower().replace("-", " ").split())]
+def word_status(word: str, words: Words = BUILT_IN) -> Status:
+    """The status a status word says (`Words.statuses`); the word is one the patterns found."""
+    return words.statuses[fold_word(word)]
 
 
-def status_tail(text: str) -> tuple[int, Status | None] | None:
+def status_tail(text: str, words: Words = BUILT_IN) -> tuple[int, Status | None] | None:
     """A status marker ending `text`: (where it starts, the status it says), else None.
 
     `(issue created)` and `PR exists` are cut but say nothing about progress (status None).
@@ -94,11 +76,11 @@ def status_tail(text: str) -> tuple[int, Status | None] | None:
         while cut and core[cut - 1] in _EMOJI:
             cut -= 1
         return cut, Status.DONE
-    if last == ")":
-        start = core.rfind("(")
-        paren = PAREN_STATUS.fullmatch(core, start) if start >= 0 else None
+    if last in ")）":
+        start = core.rfind("(" if last == ")" else "（")
+        paren = words.paren_status.fullmatch(core, start) if start >= 0 else None
         if paren is not None:
-            return start, None if paren["none"] else word_status(paren["w"])
+            return start, None if paren["none"] else word_status(paren["w"], words)
     elif last in "EOPS*_":
         word = _END_WORD.search(core, max(0, len(core) - 16))
         if word is not None and word.end() == len(core):

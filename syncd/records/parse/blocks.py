@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from syncd.records.sections import (
+from syncd.records.parse.sections import (
     BLANK,
     HR,
     LIST,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from syncd.records.dates import match_date
+from syncd.records.parse.dates import match_date
+from syncd.records.parse.words import BUILT_IN, Words
 
 __all__ = [
     "INLINE_LINK",
@@ -27,19 +28,11 @@ __all__ = [
     "split_owners",
 ]
 
-_KEY_WORDS = {
-    **dict.fromkeys(
-        ("owner", "owners", "assignee", "assignees", "dri", "responsável", "responsavel", "dono"),
-        "owner",
-    ),
-    **dict.fromkeys(("担当", "担当者", "オーナー"), "owner"),
-    **dict.fromkeys(("due", "deadline", "eta", "prazo", "frist", "期限"), "due"),
-    "type": "type",
-    "reason": "reason",
-}
-_KEY_PAIRS = {("due", "date"): "due", ("target", "date"): "due", ("assigned", "to"): "owner"}
+_LONGEST_KEY = 24
 WORD = re.compile(r"[^\W\d_]+")
-_OWNER_SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band/or\b|\band\b|/)\s*")
+# No blanks in the pattern: each part is stripped anyway, and `\s*` around the separators
+# rescanned a long blank run from each of its characters.
+_OWNER_SPLIT = re.compile(r",|;|&|\+|\band/or\b|\band\b|/")
 _NO_OWNER = frozenset(
     ("tbd", "tba", "n/a", "na", "none", "-", "—", "?", "owner", "owners", "unassigned", "nobody")
 )
@@ -76,10 +69,10 @@ def parse_type(cell: str) -> str | None:
     return None
 
 
-def parse_owner(cell: str) -> tuple[str | None, tuple[str, ...]]:
+def parse_owner(cell: str, words: Words = BUILT_IN) -> tuple[str | None, tuple[str, ...]]:
     """A table Owner cell → (first owner, every owner); `TBD`, `n/a` and empty are no owner."""
     colon = cell.find(":")
-    if colon >= 0 and (key := key_before(cell, colon)) is not None and key[1] == "owner":
+    if colon >= 0 and (key := key_before(cell, colon, words)) is not None and key[1] == "owner":
         cell = cell[colon + 1 :]
     owners = split_owners(cell)
     return (owners[0] if owners else None), owners
@@ -98,30 +91,37 @@ def split_owners(value: str) -> tuple[str, ...]:
     return tuple(part for part in parts if part and part.lower() not in _NO_OWNER)
 
 
-def key_before(text: str, colon: int) -> tuple[int, str] | None:
-    """The field key (`owner`, `Due date`, `**Owner**`) ending at a colon, as (start, kind)."""
+def key_before(text: str, colon: int, words: Words = BUILT_IN) -> tuple[int, str] | None:
+    """The field key (`owner`, `Due date`, `**Owner**`, `担当`) ending at a colon, as
+    (start, kind); the keys are `words.keys` and the two-word `words.pairs`."""
     end = colon
     while end and text[end - 1] in " \t\n*_":
         end -= 1
-    start = end
-    while start and text[start - 1].isalpha():
-        start -= 1
-    word = text[start:end].lower()
-    kind = _KEY_WORDS.get(word)
-    if kind is None and word in ("date", "to"):
+    start = _word_start(text, end)
+    word = text[start:end].casefold()
+    kind = words.keys.get(word) if word else None
+    if kind is None and word:
         gap = start
         while gap and text[gap - 1] == " ":
             gap -= 1
-        first = gap
-        while first and text[first - 1].isalpha():
-            first -= 1
-        kind = _KEY_PAIRS.get((text[first:gap].lower(), word))
-        start = first
+        if gap < start:
+            first = _word_start(text, gap)
+            kind = words.pairs.get((text[first:gap].casefold(), word))
+            start = first
     if kind is None:
         return None
     while start and text[start - 1] in "*_":
         start -= 1
     return start, kind
+
+
+def _word_start(text: str, end: int) -> int:
+    """Start of the letters ending at `end`; a run longer than any key is no key. (Each run of
+    letters ends at most one colon's key, so these scans add up to one pass over the line.)"""
+    start = end
+    while start and text[start - 1].isalpha():
+        start -= 1
+    return start if end - start <= _LONGEST_KEY else end
 
 
 def is_handles(text: str) -> bool:

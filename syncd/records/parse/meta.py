@@ -19,9 +19,11 @@ from typing import Any
 import yaml
 
 from syncd.model import ReviewMeta
-from syncd.records.dates import parse_date
-from syncd.records.sections import COMMENT, TEXT, Heading, Section, display
-from syncd.records.tables import cells_of
+from syncd.records.parse.comments import strip_comments
+from syncd.records.parse.dates import date_in_name, date_in_title, parse_date
+from syncd.records.parse.headings import display
+from syncd.records.parse.sections import COMMENT, TEXT, Heading, Section
+from syncd.records.parse.tables import cells_of
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -55,12 +57,6 @@ _KEYS: dict[str, str] = {
 }
 _LIST_MARK = re.compile(r"^[ \t]*(?:[-*+]|\d+\.)[ \t]+")
 _SEVERITY = re.compile(r"^\s*(?:sev(?:erity)?|s)\s*(?:::|[-_ ]|)\s*([0-5])\s*$", re.IGNORECASE)
-_FILE_DATE = re.compile(
-    r"(?:^|[_-])(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[^\d])"  # 2024-03-06-x, 2018-03-6-x
-    r"|^(\d{4})(\d{2})(\d{2})[_-]"  # 20240306_x
-    r"|_(\d{4})(\d{2})(\d{2})$"  # x_20240306
-)
-_ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _BOLD_VALUE = re.compile(r"^\*\*([^*]+)\*\*")
 _KEY_NORM = re.compile(r"[^\w]+")
 # A front-matter line `key: value` whose value is one plain scalar beyond doubt: it starts
@@ -209,12 +205,12 @@ def build_meta(
     for key, value in body.items():
         found.setdefault(key, value)
     stem = file_stem(path)
-    title = _text(found.get("title")) or _first_h1(headings)
+    title = _title(found.get("title")) or _first_h1(headings)
     when = _date(found.get("date"), date_order)
     if when is None and title:
-        when = _iso_in(title)
+        when = date_in_title(title, date_order)
     if when is None:
-        when = file_date(stem)
+        when = file_date(stem, date_order)
     status = _text(found.get("status"))
     sync = found.get("syncd") is not False and (status or "").strip().casefold() != _DRAFT
     return ReviewMeta(
@@ -253,16 +249,10 @@ def file_stem(path: str) -> str:
     return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
-def file_date(stem: str) -> date | None:
-    """`2024-03-06-x`, `2018-03-6-x` (unpadded), `20240306_x`, `x_20240306`; else None."""
-    m = _FILE_DATE.search(stem)
-    if m is None:
-        return None
-    y, mo, d = (int(g) for g in m.groups() if g is not None)
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        return None
+def file_date(stem: str, date_order: str | None = None) -> date | None:
+    """`2024-03-06-x`, `2018-03-6-x` (unpadded), `20240306_x`, `x_20240306`, `06-11-2023 x`,
+    `05.03.2021-x` (day and month swapped only by `date_order` when both could be either)."""
+    return date_in_name(stem, date_order)
 
 
 def _body_values(
@@ -315,7 +305,16 @@ def _key(text: str) -> str:
 
 def _first_h1(headings: Sequence[Heading]) -> str | None:
     heading = next((h for h in headings if h.level == 1), None)
-    return display(heading.text) or None if heading else None
+    return _title(display(heading.text)) if heading else None
+
+
+def _title(value: Any) -> str | None:
+    """A title as text, HTML comments removed: a title is shown in reports and tickets, and
+    `<!-- syncd:item=… -->` in it could read as one of syncd's markers (issue #9)."""
+    text = _text(value)
+    if text is None or "<!--" not in text:
+        return text
+    return " ".join(strip_comments(text, unclosed=True).split()) or None
 
 
 def _text(value: Any) -> str | None:
@@ -343,14 +342,4 @@ def _date(value: Any, date_order: str | None) -> date | None:
     text = _text(value)
     if not text:
         return None
-    return parse_date(text, None, date_order) or _iso_in(text)
-
-
-def _iso_in(text: str) -> date | None:
-    m = _ISO_IN_TEXT.search(text)
-    if m is None:
-        return None
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
+    return parse_date(text, None, date_order) or date_in_title(text, date_order)

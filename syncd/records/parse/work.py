@@ -13,27 +13,20 @@ sentence is not ("<date> due to …", okctl 0003, record-formats.md §4.2).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from syncd.model import Status
-from syncd.records.dates import match_date, parse_due
-from syncd.records.markers import (
+from syncd.records.parse.dates import match_date, parse_due
+from syncd.records.parse.leading import MAX_PARTS, PARTS, strip_leading
+from syncd.records.parse.markers import (
     LEAD_BOX,
-    LEAD_LABEL,
-    LEAD_STATUS,
-    LEAD_TERM,
-    PAREN_STATUS,
     PRIORITY,
     WONT,
     status_tail,
-    word_status,
 )
-from syncd.records.owners import (
+from syncd.records.parse.owners import (
     INLINE_LINK,
-    LEAD_BRACKET,
-    LEAD_PAREN,
-    NOT_OWNER,
-    TEAM,
     WORD,
     is_handles,
     is_name,
@@ -41,29 +34,40 @@ from syncd.records.owners import (
     parse_type,
     split_owners,
 )
-from syncd.records.separators import (
+from syncd.records.parse.separators import (
     EDGE,
     drop_empty_parens,
     end_of,
-    lstrip_separators,
+    inside_paren,
     pre_sep,
     remove_spans,
+    unbold,
 )
-from syncd.records.tickets import LEAD_TICKET, TICKET_LABEL, lead_ok, may_lead_ticket, ticket_tail
+from syncd.records.parse.ticket_places import (
+    REF,
+    dangling_link,
+    ticket_tail,
+    trailing_link,
+)
+from syncd.records.parse.tickets import NO_LINKS
+from syncd.records.parse.words import BUILT_IN, Words, fold_word
 
 __all__ = ["Work"]
 
 _DUE_WORDS = ("due", "deadline", "by", "before")
 _DUE_GAP = re.compile(r"(?:\s+(?i:on|by|before|date))?\s+")
 _AFTER_BY = re.compile(r"\s*(?:$|[.,;)|—–·]|-\s)")
-_OWNER_END = re.compile(r"\s+[—–|·]|\n|;|\s-\s|\)|\.(?:\s|$)|\s\(")
-_DUE_END = re.compile(r"\s+[—–|·]|\n|;|\s-\s|\)|,")
-_REASON_END = re.compile(r"\s+[—–|·]\s|;")
-_REASON_END_PAREN = re.compile(r"\s+[—–|·]\s|;|\)")
+# Where a field's value ends. A separator counts after a blank (`(?<=\s)—`, not `\s+—`, which
+# rescanned a long blank run from each of its characters); the value is stripped after.
+_OWNER_END = re.compile(r"(?<=\s)[—–|·]|\n|;|\s-\s|\)|\.(?:\s|$)|\s\(")
+_DUE_END = re.compile(r"(?<=\s)[—–|·]|\n|;|\s-\s|\)|,")
+_REASON_END = re.compile(r"(?<=\s)[—–|·]\s|;")
+_REASON_END_PAREN = re.compile(r"(?<=\s)[—–|·]\s|;|\)")
 _DIGIT = re.compile(r"\d")
 _PAREN_FIELDS = re.compile(r"\(([^()\n]+)\)\.?")
-_PARTS = re.compile(r"[,;]")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_BRACKETED = re.compile(r"\[[^\[\]]+\]")
+_WHOLE_LINK = re.compile(r"\[[^\[\]\n]+\]\([^()\s]+\)")
+_TICKET_VALUE = re.compile(rf"(?:{REF}|[Bb]ug:?\s+\d{{4,}})(?:\s*(?:,|and|&)\s*{REF})*")
 
 
 class Work:
@@ -75,19 +79,31 @@ class Work:
         "dropped",
         "due",
         "due_raw",
+        "links",
         "owners",
         "positional",
         "reason",
+        "refs",
         "review_date",
         "text",
         "type",
+        "vocab",
         "words",
     )
 
-    def __init__(self, text: str, review_date: date | None = None, date_order: str | None = None):
+    def __init__(
+        self,
+        text: str,
+        review_date: date | None = None,
+        date_order: str | None = None,
+        links: Mapping[str, str] = NO_LINKS,
+        vocab: Words = BUILT_IN,
+    ):
         self.text = text
         self.review_date = review_date
         self.date_order = date_order
+        self.links = links
+        self.vocab = vocab
         self.owners: tuple[str, ...] = ()
         self.due: date | None = None
         self.due_raw: str | None = None
@@ -97,6 +113,7 @@ class Work:
         self.dropped = False
         self.box: bool | None = None
         self.positional = False  # a trailing date field was found, so a name before it is an owner
+        self.refs: list[str] = []  # the parts cut from ticket positions (ticket_places)
 
     def status(self, checkbox: bool | None) -> Status | None:
         box = self.box if checkbox is None else checkbox
@@ -129,14 +146,19 @@ class Work:
     def strip_keys(self) -> None:
         text = self.text
         keys: list[tuple[int, int, str]] = []
-        ticks = "`" in text
+        last_tick = text.rfind("`")
         for colon in (":", "："):
             at = text.find(colon)
+            ticks, counted = 0, 0  # backticks before `at`, counted up to `counted` (linear)
             while at >= 0:
                 # not a URL's scheme, not inside `code`
-                code = ticks and text.count("`", 0, at) % 2 and text.find("`", at) >= 0
+                code = False
+                if last_tick > at:
+                    ticks += text.count("`", counted, at)
+                    counted = at
+                    code = ticks % 2 == 1
                 plain = text[at + 1 : at + 3] != "//" and not code
-                found = key_before(text, at) if plain else None
+                found = key_before(text, at, self.vocab) if plain else None
                 if found is not None:
                     value = at + 1
                     while value < len(text) and text[value] in " \t*_":
@@ -172,6 +194,19 @@ class Work:
         elif kind == "owner":
             end = end_of(_OWNER_END, text, start, limit)
             self.owners = self.owners or split_owners(text[start:end])
+        elif kind == "ticket":
+            found_ref = _TICKET_VALUE.match(text, start)
+            if found_ref is None or found_ref.end() > limit:
+                return None  # "root issue: the loader" is prose, not a field
+            end = found_ref.end()
+            self.refs.append(text[start:end])
+        elif kind == "status":
+            end = end_of(_DUE_END, text, start, limit)
+            said = self.vocab.statuses.get(fold_word(text[start:end].strip(" .*_")))
+            if said is None and text[start:end].strip(" .*_"):
+                return None  # "status: see the dashboard" says no status
+            if said is not None:
+                self.words.add(said)
         elif kind == "type":
             word = WORD.match(text, start)
             kind_of = parse_type(word[0]) if word else None
@@ -180,7 +215,7 @@ class Work:
             end = word.end()
             self.type = self.type or kind_of
         else:
-            paren = text.count("(", 0, key_start) > text.count(")", 0, key_start)
+            paren = inside_paren(text, key_start) if "(" in text else False
             end = end_of(_REASON_END_PAREN if paren else _REASON_END, text, start, limit)
             self.reason = self.reason or text[start:end].strip(" \t\n.*_") or None
         return pre_sep(text, key_start), end
@@ -205,22 +240,32 @@ class Work:
         return text
 
     def strip_trailing(self) -> None:
-        while True:
+        for _ in range(MAX_PARTS):
             text = self.text.rstrip()
             self.text = text
             if not text:
                 return
-            found = status_tail(text)
+            found = status_tail(text, self.vocab)
             cut = found[0] if found is not None else None
-            if found is not None and found[1] is not None:
-                self.words.add(found[1])
+            if found is not None:
+                if found[1] is not None:
+                    self.words.add(found[1])
+                part = text[cut:]
+                if "[" in part or "/" in part or "#" in part or "-" in part:
+                    self.refs.append(part)  # `DONE in [PR #812](…)` names the ticket
             if cut is None:
-                cut = ticket_tail(text)
+                cut = ticket_tail(text, self.links)
+                if cut is not None:
+                    self.refs.append(text[cut:])
             if cut is None:
                 cut = self._field_tail(text)
+            if cut is None and "ink" in text[-6:]:
+                cut = dangling_link(text)
             if cut is None and (text[-1] in "—–|·,;:" or text[-2:] in (" -", "-")):
                 cut = len(text) - 1
             if cut is None:
+                if "](" in text and (link := trailing_link(text)):
+                    self.refs.append(link)
                 return
             self.text = text[:cut]
 
@@ -246,7 +291,7 @@ class Work:
         return sep
 
     def _paren_fields(self, inner: str) -> bool:
-        parts = [part.strip() for part in _PARTS.split(inner)]
+        parts = [part.strip() for part in PARTS.split(inner)]
         owners: list[str] = []
         due: tuple[date | None, str] | None = None
         for part in parts:
@@ -271,67 +316,14 @@ class Work:
         return (found[1],) if found is not None and found[0] == len(text) else None
 
     def strip_leading(self, checkbox: bool | None) -> None:
-        while True:
-            text = lstrip_separators(self.text)
-            self.text = text
-            if not text:
-                return
-            first = text[0]
-            m: re.Match[str] | None = None
-            if first == "[" and (m := LEAD_BOX.match(text)):
-                if checkbox is None and self.box is None:
-                    self.box = m[1] in ("x", "X")
-            elif first in "[✅✔☑*DTW" and (m := LEAD_STATUS.match(text)):
-                word = m["b"] or m["w"]
-                self.words.add(word_status(word) if word else Status.DONE)
-            elif first == "(" and (m := PAREN_STATUS.match(text)):
-                if not m["none"]:
-                    self.words.add(word_status(m["w"]))
-            elif first in "*_Aa" and (m := LEAD_LABEL.match(text)):
-                pass
-            elif first in "*_SMLNIsmlni" and (m := LEAD_TERM.match(text)):
-                if self.due_raw is None:  # "Long term:" is a timeframe; lint reports it as no date
-                    self.due_raw = m["t"]
-            elif not (
-                (may_lead_ticket(text) and (m := LEAD_TICKET.match(text)) and lead_ok(m))
-                or (not self.owners and (m := self._leading_owner(text)))
-            ):
-                return
-            self.text = text[m.end() :]
-
-    def _leading_owner(self, text: str) -> re.Match[str] | None:
-        first = text[0]
-        if first == "[":
-            m = LEAD_BRACKET.match(text)
-            if m is None or NOT_OWNER.fullmatch(m[1].strip()) or TICKET_LABEL.fullmatch(m[1]):
-                return None
-            owners = split_owners(m[1])
-        elif first == "(":
-            m = LEAD_PAREN.match(text)
-            if m is None:
-                return None
-            parts = [part.strip() for part in _PARTS.split(m[1])]
-            if not all(is_name(part, words=4) or is_handles(part) for part in parts):
-                return None
-            owners = split_owners(m[1])
-        elif "team" in text[:60].lower():
-            m = TEAM.match(text)
-            if m is None:
-                return None
-            owners = (m[1],)
-        else:
-            return None
-        if not owners or not any(c.isalnum() for c in text[m.end() :]):
-            return None  # a bracket alone is the description, not an owner
-        self.owners = owners
-        return m
+        strip_leading(self, checkbox)
 
     def describe(self) -> str:
         text = self.text
         if "](" in text or "][" in text:
             text = INLINE_LINK.sub(r"\1", text)
         if "**" in text:
-            text = _BOLD.sub(r"\1", text)
+            text = unbold(text)
         text = " ".join(text.split())
         text = drop_empty_parens(text)
         text = text.strip(EDGE)
@@ -339,7 +331,16 @@ class Work:
             text = (text[2:] if text.startswith("- ") else text[:-2]).strip(EDGE)
         while text.startswith("[") and (box := LEAD_BOX.match(text)):  # one hidden in **…**
             text = text[box.end() :]
+        if (self.owners or self.due_raw) and text[:1] == "[" and _BRACKETED.fullmatch(text):
+            text = text[1:-1].strip()  # the template's slot after `[Owner] [Due date]`
         return text
+
+    def whole_link(self) -> None:
+        """An item that is one link (`[Shard the audit log #9120](…/issues/9120)`) is both
+        its description and its ticket: the link stands first and last."""
+        text = self.text.strip()
+        if text.startswith("[") and text.endswith(")") and (m := _WHOLE_LINK.fullmatch(text)):
+            self.refs.append(m[0])
 
     def unstrike(self) -> bool:
         """A description struck through as a whole (`~~…~~`) was consciously dropped."""

@@ -20,34 +20,44 @@ from pathlib import Path
 from typing import Any
 
 from syncd.model import ActionItem, ItemShape, Problem, Review, ReviewMeta, Severity, Span
-from syncd.records.dates import parse_due
-from syncd.records.fields import Fields, extract, parse_marker
-from syncd.records.items import Collector, Draft
 from syncd.records.keys import item_key
-from syncd.records.meta import FrontMatter, build_meta, file_date, file_stem, read_front_matter
-from syncd.records.owners import parse_owner, parse_type
-from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
-from syncd.records.rules import suppression_codes
-from syncd.records.sections import (
+from syncd.records.lint.rules import suppression_codes
+from syncd.records.parse.dates import parse_due
+from syncd.records.parse.drafts import Draft
+from syncd.records.parse.fields import Fields, extract, parse_marker
+from syncd.records.parse.headings import name_set
+from syncd.records.parse.hints import candidates, unlisted_headings
+from syncd.records.parse.items import Collector
+from syncd.records.parse.links import definitions
+from syncd.records.parse.meta import (
+    FrontMatter,
+    build_meta,
+    file_date,
+    file_stem,
+    read_front_matter,
+)
+from syncd.records.parse.owners import parse_owner, parse_type
+from syncd.records.parse.sections import (
     CODE,
     COMMENT,
-    LIST,
-    TEXT,
-    Section,
     find,
-    name_set,
     scan,
 )
-from syncd.records.tickets import find_tickets
+from syncd.records.parse.tickets import NO_LINKS, add_tickets
+from syncd.records.parse.words import Words, words_for
+from syncd.records.reading import BOM, DEFAULT_SECTIONS, ParseOptions, decode
 
 __all__ = ["DEFAULT_SECTIONS", "ParseOptions", "decode", "parse_text", "read_review"]
 
 _SUPPRESS = re.compile(r"<!--\s*syncd:\s*ignore(-file)?\s+([^>]*?)\s*-->", re.IGNORECASE)
-_CHECKBOX_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?: |x|X|)\](?:[ \t]|$)")
-_CANDIDATE_WORDS = re.compile(r"\b(?:owner|due)\s*:|\bTODO\b", re.IGNORECASE)
 
 
 _NONE: frozenset[str] = frozenset()
+_NO_DATE = (
+    "no review date found (front matter `date:`, a `Date:` line, a date in the title or the "
+    "file name): the needs-a-decision check cannot run for its items, and due dates written "
+    "without a year stay unread"
+)
 
 
 def read_review(path: Path, base: Path, options: ParseOptions) -> tuple[Review, bytes | None]:
@@ -98,14 +108,16 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
     if not text.strip():
         problems.append(Problem(path, 0, "SYN007", Severity.INFO, "file is empty"))
         stem = file_stem(path)
-        meta = ReviewMeta(id=stem, date=file_date(stem))
+        meta = ReviewMeta(id=stem, date=file_date(stem, options.date_order))
         return Review(path, meta, problems=tuple(problems), sha256=sha256)
     front = read_front_matter(lines)
     if front.error is not None:
         line, message = front.error
         problems.append(Problem(path, line, "SYN005", Severity.ERROR, message))
     found = scan(lines, front.end)
-    sections = find(lines, found, name_set(options.sections))
+    words = words_for(options.vocabulary)
+    names = name_set(options.section_names)
+    sections = find(lines, found, names, words)
     meta = build_meta(
         path,
         lines=lines,
@@ -120,14 +132,25 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
         lines=lines,
         kinds=found.kinds,
         headings={h.line: h for h in found.headings},
-        names=name_set(options.sections),
+        names=names,
         review_date=meta.date,
         date_order=options.date_order,
         problems=problems,
+        links=definitions(lines, found.kinds) if "]:" in text else NO_LINKS,
+        words=words,
     )
-    drafts = _front_matter_drafts(front, meta.date, options.date_order)
+    drafts = _front_matter_drafts(front, meta.date, options.date_order, words)
     for section in sections:
         drafts.extend(collector.collect(section))
+    if meta.date is None and drafts:
+        problems.append(Problem(path, 0, "SYN012", Severity.INFO, _NO_DATE))
+    for line, heading in unlisted_headings(lines, found.kinds, found.headings, sections):
+        message = (
+            f"heading '{heading}' holds what look like action items, but it is not an "
+            "action-item section; if they are, add it to records.sections "
+            "(or records.vocabulary.sections)"
+        )
+        problems.append(Problem(path, line + 1, "SYN011", Severity.INFO, message))
     line_codes, file_codes = _suppressions(lines, found.kinds) if "syncd" in text else ({}, _NONE)
     items = _items(meta.id, drafts, line_codes)
     return Review(
@@ -135,7 +158,7 @@ def parse_text(text: str, path: str, options: ParseOptions, *, sha256: str = "")
         meta=meta,
         items=items,
         problems=tuple(problems),
-        candidates=_candidates(lines, found.kinds, sections),
+        candidates=candidates(lines, found.kinds, sections),
         suppressed=file_codes,
         sha256=sha256,
     )
@@ -148,7 +171,7 @@ def _items(
     items: list[ActionItem] = []
     for d in drafts:
         f = d.fields
-        basis = f.description if f.description.strip() else (f.tickets[0].raw if f.tickets else "")
+        basis = f.description if f.description.strip() else f.written
         key = item_key(review_id, basis)
         seen[key] = occurrence = seen.get(key, 0) + 1
         if occurrence > 1:
@@ -187,22 +210,25 @@ def _items(
                 reason=f.reason,
                 suffix=d.suffix,
                 suppressed=frozenset(suppressed),
+                unused_date=f.unused_date,
             )
         )
     return tuple(items)
 
 
 def _front_matter_drafts(
-    front: FrontMatter, review_date: date | None, date_order: str | None
+    front: FrontMatter, review_date: date | None, date_order: str | None, words: Words
 ) -> list[Draft]:
     """P16 `action_items:` entries (read-only: syncd never edits front matter)."""
     drafts: list[Draft] = []
     for line, entry in front.items:
         text = _first(entry, "description", "action", "task", "title", "summary") or ""
-        f = extract(text, checkbox=None, review_date=review_date, date_order=date_order)
+        f = extract(
+            text, checkbox=None, review_date=review_date, date_order=date_order, words=words
+        )
         owner = _first(entry, "owner", "assigned_to", "assignee")
         if owner:
-            f = _replace(f, owner=parse_owner(owner))
+            f = _replace(f, owner=parse_owner(owner, words))
         due = entry.get("deadline", entry.get("due", entry.get("due_date")))
         if isinstance(due, date):
             f = _replace(f, due=(due, due.isoformat()))
@@ -213,10 +239,13 @@ def _front_matter_drafts(
             f = _replace(f, type=parse_type(kind))
         status = _first(entry, "status", "state")
         if status:
-            f = _replace(f, marker=parse_marker(status))
+            f = _replace(f, marker=parse_marker(status, words))
         ticket = _first(entry, "ticket", "issue", "link", "url", "tracking")
         if ticket:
-            f = _replace(f, tickets=f.tickets + find_tickets(ticket))
+            tickets, written = add_tickets(f.tickets, f.written, ticket)
+            f = f._replace(tickets=tickets, written=written)
+        if f.due_raw is not None:
+            f = f._replace(unused_date=None)  # read only for undated items
         if f.description.strip() or f.tickets:
             drafts.append(Draft(line, line, line, text, f, ItemShape.FRONT_MATTER, "front matter"))
     return drafts
@@ -263,23 +292,6 @@ def _suppressions(
                 target = i + 1 if kinds[i] == COMMENT else i
                 per_line[target] = per_line.get(target, frozenset()) | codes
     return per_line, frozenset(whole)
-
-
-def _candidates(lines: Sequence[str], kinds: bytearray, sections: list[Section]) -> tuple[int, ...]:
-    inside = bytearray(len(lines))
-    for sec in sections:
-        inside[sec.head : sec.end] = b"\x01" * (sec.end - sec.head)
-    found: list[int] = []
-    for i, line in enumerate(lines):
-        if inside[i] or kinds[i] != TEXT:
-            continue
-        if "[" not in line:  # no checkbox; the words below are ASCII-only, even ignoring case
-            low = line.lower()
-            if "owner" not in low and "due" not in low and "todo" not in low:
-                continue
-        if _CHECKBOX_ITEM.match(line) or (LIST.match(line) and _CANDIDATE_WORDS.search(line)):
-            found.append(i + 1)
-    return tuple(found)
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from syncd.records.parse.words import BUILT_IN, Words
+
 _CONTAINER = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*")
 _PAREN = re.compile(r"\([^)]*\)")
 _NOISE = re.compile(r"[*_`#:.]+")
@@ -146,24 +148,25 @@ def cells_of(line: str) -> list[str]:
     return [line[a:b].strip() for a, b in split_cells(line)]
 
 
-def _column_name(cell: str) -> str | None:
+def _column_name(cell: str, words: Words) -> str | None:
     text = unicodedata.normalize("NFKC", cell)
     text = _PAREN.sub(" ", text)  # `Type (Mitigate/Prevent/Process/Other)`
-    text = _NOISE.sub(" ", text.casefold())
-    return _LOOKUP.get(" ".join(text.split()))
+    text = " ".join(_NOISE.sub(" ", text.casefold()).split())
+    return _LOOKUP.get(text) or words.columns.get(text)
 
 
-def columns(header: str) -> Columns:
+def columns(header: str, words: Words = BUILT_IN) -> Columns:
+    """The known columns of a header row; `words.columns` adds a team's own header names."""
     found: dict[str, int] = {}
     cells = cells_of(header)
     for index, cell in enumerate(cells):
-        name = _column_name(cell)
+        name = _column_name(cell, words)
         if name is not None and name not in found:
             found[name] = index
     return Columns(count=len(cells), **found)
 
 
-def is_action_header(header: str, *, require_owner: bool) -> bool:
+def is_action_header(header: str, *, require_owner: bool, words: Words = BUILT_IN) -> bool:
     """An action table: a description column, and (outside a section) an owner column."""
-    cols = columns(header)
+    cols = columns(header, words)
     return cols.description is not None and (cols.owner is not None or not require_owner)

@@ -29,6 +29,10 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])"
@@ -183,6 +187,127 @@ def _make(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+# A date inside a name: ISO, compact `20210305`, or day and month around a four-digit year
+# (`06-11-2023`, `05.03.2021`: the day/month order is records.date_order when ambiguous).
+_NAME_DATE = re.compile(
+    r"(?<!\d)(?:(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    r"|(?P<cy>\d{4})(?P<cm>\d{2})(?P<cd>\d{2})"
+    r"|(?P<na>\d{1,2})(?P<ns>[-.])(?P<nb>\d{1,2})(?P=ns)(?P<ny>\d{4}))(?!\d)"
+)
+# Where a date written in words can start in a title: a digit or a month name.
+_TITLE_DATE_START = re.compile(
+    r"(?<![\w.])(?=\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"
+)
+_NUMBER = re.compile(r"\d+")
+
+
+def date_in_name(text: str, date_order: str | None) -> date | None:
+    """The first date in a file name (`2021-03-05-x`, `x_20210305`, `06-11-2023 outage`)."""
+    for m in _NAME_DATE.finditer(text):
+        group = m.group
+        if group("iy"):
+            found = _make(int(group("iy")), int(group("im")), int(group("id")))
+        elif group("cy"):
+            found = _make(int(group("cy")), int(group("cm")), int(group("cd")))
+        else:
+            found = _numeric(int(group("na")), int(group("nb")), group("ny"), date_order)
+        if found is not None:
+            return found
+    return None
+
+
+def date_in_title(text: str, date_order: str | None) -> date | None:
+    """The first full date in a title (`… on March 5, 2021`, `Incident on 2024-02-19 08:05`,
+    `Outage 06-11-2023`): a year, a month and a day written, not a month or a quarter alone."""
+    found = date_in_name(text, date_order)
+    if found is not None:
+        return found
+    for start in _TITLE_DATE_START.finditer(text):
+        at = start.start()
+        m = match_date(text, at, None, date_order)
+        if (
+            m is not None
+            and m[1] is not None
+            and m[2]
+            and len(_NUMBER.findall(text[at : m[0]])) >= 2
+        ):
+            return m[1]
+    return None
+
+
+# Date-like text that is no date syncd can use as a due date: a quarter or half without a year,
+# a day/month after a time word, a date relative to the day it is read (record-formats.md §4.2).
+_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_UNIT = r"(?:days?|weeks?|months?|quarters?|sprints?|releases?)"
+_DATE_LIKE = re.compile(
+    # The lookahead names every first letter below: the engine skips other positions fast.
+    rf"""(?=[QHqhBbUuTtDdOoNnCcFfEeIiWw])(?<![\w/.-])(?:
+        (?-i:[QH][1-4])(?![\w/-])
+      | (?:by|before|until|till|due|on|deadline)\b[^.;,\n]{{0,20}}?
+        (?<![\w/.])\d{{1,2}}/\d{{1,2}}(?![\w/])
+      | (?:next|this|coming|following)\s+(?:{_UNIT}|{_DAY}|year)\b
+      | next\s+(?:\d+|two|three|few)\s+{_UNIT}\b
+      | end\s+of\s+(?:the\s+)?(?:day|week|month|quarter|sprint|year|{_DAY})\b
+      | (?:by|before|until|on)\s+{_DAY}\b
+      | tomorrow\b | (?-i:EO[DWMQY])\b
+      | (?:in|within)\s+(?:\d+|a|one|two|three|a\s+few)\s+{_UNIT}\b
+      | (?:by|in|before|until)\s+(?-i:{_MONTH_NAMES})\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Where a date shape can start inside a sentence, looked for only when a cheap hint says one
+# may be there (most numbers in a description — `3%`, `5 minutes`, `step 3` — are not dates):
+# a number followed by a date separator, a month name or a quarter; a month or weekday name
+# followed by a number. The digit comes first in the pattern, its left edge checked after.
+_DIGIT = re.compile(r"\d")
+_NUMERIC_HINT = re.compile(r"\d[-/.年]\d|\d\s*[QqHh][1-4]")
+_NUMBER_START = re.compile(r"\d(?<![\w/.:-]\d)\d{0,3}(?=[-/.年]\d|\s*[-/ ]?\s*[QqHh][1-4])")
+_QH = re.compile(r"[QH][1-4]")
+_WORD_HINT = re.compile(
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|day|week"
+    r"|next|this|coming|following|end of|quarter|sprint|release|tomorrow|year"
+)
+_NAME_HINT = re.compile(
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
+)
+# A month or weekday name: a date starts at it when a number follows (`May 28`, `Mon 3 May`),
+# or at the day written before it (`18 June`, `2nd of October`).
+_NAME_WORD = re.compile(
+    r"(?=[JjFfMmAaSsOoNnDdTtWw])(?<![\w/.:-])(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
+    r"|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?(?P<num>\s+\d)?"
+)
+_DAY_BEFORE = re.compile(r"(?<![\w/.:-])\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?$")
+
+
+def date_like(text: str, review_date: date | None, date_order: str | None) -> str | None:
+    """The first date-like text in `text` (`by end of sprint 12/3`, `Q3`, `next Friday`,
+    `2026-05-01`), or None. The parser asks this of an undated item's description: what is
+    left there was not taken as the due date, and a mark must never rest on a guess (#12)."""
+    lower = text.lower()
+    named = _WORD_HINT.search(lower)  # every phrase and every written month needs one of these
+    hinted = named is not None or "/" in text or "EO" in text or _QH.search(text) is not None
+    m = _DATE_LIKE.search(text) if hinted else None
+    end = m.end() if m is not None else len(text)  # a date may start inside the phrase
+    if _DIGIT.search(text) is not None:  # every date shape has a digit
+        starts: list[int] = []
+        if _NUMERIC_HINT.search(text) is not None:
+            starts += [at.start() for at in _NUMBER_START.finditer(text) if at.start() < end]
+        if named is not None and _NAME_HINT.search(lower, 0, end) is not None:
+            for found in _NAME_WORD.finditer(text):
+                if found.start() >= end:
+                    break
+                day = _DAY_BEFORE.search(text, max(0, found.start() - 12), found.start())
+                if day is not None:
+                    starts.append(day.start())
+                elif found["num"]:
+                    starts.append(found.start())
+        for at in sorted(starts):
+            found_date = match_date(text, at, review_date, date_order)
+            if found_date is not None:
+                return " ".join(text[at : found_date[0]].split())
+    return " ".join(m[0].split()) if m is not None else None
 
 
 _NO_DUE = frozenset({"", "-", "--", "—", "–", "n/a", "na", "none", "?", "no"})

@@ -18,16 +18,19 @@ Sections are marked in the wild (record-formats.md §2.2) by:
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from syncd.records.parse.headings import display, matches
+
+if TYPE_CHECKING:
+    from syncd.records.parse.words import Words
 
 # Line kinds (a bytearray per file; 0 is the common case).
 TEXT, BLANK, CODE, COMMENT, FRONT = range(5)
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
 LIST = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
@@ -37,10 +40,6 @@ _BOLD_KEY_ITEM = re.compile(
     r"^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$"
 )
 _BOLD_LINE = re.compile(r"^ {0,3}\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TRAILING_PAREN = re.compile(r"^(.*?)[ \t]*\(([^()]*(?:\([^()]*\)[^()]*)*)\)[ \t]*$")
-_LEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")
-_NON_WORD = re.compile(r"[^\w&]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +81,31 @@ def indent_of(line: str) -> int:
         else:
             break
     return width
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line (`## Action Items ##`), or None.
+
+    What `^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$` matched, in linear time: the
+    lazy text group retried the rest of the line from each character of a long blank run.
+    """
+    start = line.lstrip(" ")
+    if len(line) - len(start) > 3:
+        return None
+    rest = start.lstrip("#")
+    level = len(start) - len(rest)
+    if not 1 <= level <= 6:
+        return None
+    body = rest.lstrip(" \t")
+    if body == rest:
+        return (level, "") if not rest else None  # `#x` is no heading
+    text = body.rstrip(" \t")
+    closing = len(text) - len(text.rstrip("#"))  # a closing `###` after a blank
+    if closing and closing < len(text):
+        before = text[: len(text) - closing]
+        if before != before.rstrip(" \t"):
+            return level, before.rstrip(" \t")
+    return level, text
 
 
 def scan(lines: Sequence[str], start: int) -> Scan:
@@ -127,9 +151,9 @@ def scan(lines: Sequence[str], start: int) -> Scan:
                 para = ""
                 continue
         if first == "#":
-            m = _ATX.match(line)
-            if m:
-                headings.append(Heading(i, len(m[1]), (m[2] or "").strip()))
+            atx = atx_heading(line)
+            if atx is not None:
+                headings.append(Heading(i, atx[0], atx[1].strip()))
                 para = ""
                 continue
         if first in "=-" and para == "plain" and _UNDERLINE.match(line):
@@ -144,44 +168,9 @@ def scan(lines: Sequence[str], start: int) -> Scan:
     return Scan(kinds, tuple(headings))
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = _LINK.sub(r"\1", text)
-    text = _LEADING_NUMBER.sub("", text.strip())
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
-
-
-@functools.lru_cache(maxsize=16)
-def name_set(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(_fold(name) for name in names)
-
-
-@functools.lru_cache(maxsize=4096)  # heading texts repeat across reviews ("Summary")
-def matches(text: str, names: frozenset[str]) -> bool:
-    """True when a heading (or key) names an action-item section."""
-    text = unicodedata.normalize("NFKC", _LINK.sub(r"\1", text)).strip().strip("*_ ")
-    text = text.rstrip(":").strip().strip("*_ ").rstrip(":").strip()
-    if _fold(text) in names:
-        return True
-    m = _TRAILING_PAREN.match(text)
-    if m is None:
-        return False
-    # `Action Items (short term):` and the Japanese `再発防止（Action Items）` both count.
-    return _fold(m[1].rstrip(":")) in names or _fold(m[2]) in names
-
-
-def display(text: str) -> str:
-    """A heading as shown in reports: no emphasis, no trailing colon, no link-only aside."""
-    if "[" in text:  # both patterns need a link
-        m = _TRAILING_PAREN.match(text.strip())
-        if m and _LINK.search(m[2]):
-            text = m[1]
-        text = _LINK.sub(r"\1", text)
-    text = text.replace("**", "").replace("__", "")
-    return " ".join(text.strip().strip("*_").strip().rstrip(":").split())
-
-
-def find(lines: Sequence[str], found: Scan, names: frozenset[str]) -> list[Section]:
+def find(
+    lines: Sequence[str], found: Scan, names: frozenset[str], words: Words | None = None
+) -> list[Section]:
     """Every action-item section, in file order; sections never overlap."""
     kinds = found.kinds
     total = len(lines)
@@ -209,7 +198,7 @@ def find(lines: Sequence[str], found: Scan, names: frozenset[str]) -> list[Secti
         if i and kinds[i - 1] == TEXT and "**" not in line and "|" not in line:
             i += 1  # inside a paragraph, no bold key, no table: _pseudo_section says None
             continue
-        pseudo = _pseudo_section(lines, kinds, heading_lines, i, names)
+        pseudo = _pseudo_section(lines, kinds, heading_lines, i, names, words)
         if pseudo is None:
             i += 1
             continue
@@ -229,6 +218,7 @@ def _pseudo_section(
     headings: dict[int, Heading],
     i: int,
     names: frozenset[str],
+    words: Words | None,
 ) -> Section | None:
     line = lines[i]
     stripped = line.strip()
@@ -267,9 +257,10 @@ def _pseudo_section(
                 display(stripped), i, i + 1, _list_end(lines, kinds, headings, nxt), 7, "plain"
             )
     if "|" in line and i + 1 < total and kinds[i + 1] == TEXT and TABLE_SEP.match(lines[i + 1]):
-        from syncd.records.tables import is_action_header
+        from syncd.records.parse.tables import is_action_header
+        from syncd.records.parse.words import BUILT_IN
 
-        if is_action_header(line, require_owner=True):
+        if is_action_header(line, require_owner=True, words=words or BUILT_IN):
             end = i + 2
             while end < total and kinds[end] == TEXT and "|" in lines[end]:
                 end += 1

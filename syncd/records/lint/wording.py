@@ -103,13 +103,20 @@ _GENERIC = frozenset(
     detection mitigation prevention recovery backup training sure eye""".split()  # noqa: SIM905
 )
 
+# Vague words that are never verbs, noun endings of vague verbs, and the words after a leading
+# vague word that make it a noun (`Review of …`). Part of speech without a tagger: the openings
+# of action items are few and regular (tests/unit/test_wording_openings.py holds fifty).
+_NOT_VERBS = frozenset(("more", "better", "less", "further", "greater", "additional", "proper"))
+_NOUN_ENDINGS = ("ment", "ments", "ion", "ions")
+_NOUN_MARKERS = frozenset(("of", "into"))
+
 _CONDITION = re.compile(
     r"\b(?:when|whenever|if|unless|until|so that|such that|below|above|within|exceeds?)\b(.*)",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
 _BACKTICK = re.compile(r"`[^`]+`")
-_QUOTED = re.compile(r"\"[^\"]{2,}\"|“[^”]{2,}”")
+_QUOTED = re.compile(r"\"[^\"]{2,}\"|“[^“”]{2,}”")
 _URL = re.compile(r"https?://|\b[A-Z][A-Z0-9]+-\d+\b|#\d+\b")
 _PATHLIKE = re.compile(r"\b\w+[./]\w+")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|and/or|w/o)\b\.?", re.IGNORECASE)
@@ -160,7 +167,14 @@ def judge_wording(description: str, vague_words: Iterable[str]) -> tuple[Vaguene
     for phrase in phrases:
         if _starts_with(tokens, phrase):
             rest = tokens[len(phrase) :]
-            if len(_specific(rest, phrases)) >= 2:
+            specific = len(_specific(rest, phrases)) >= 2
+            if not _as_verb(tokens, phrase):
+                # `More clarity on AMI configuration`, `Review of …`, `Improvements to …`: the
+                # vague word is no verb here, so "starts with the vague verb" would be wrong.
+                if specific:
+                    return Vagueness.CONCRETE, None
+                return Vagueness.VAGUE, " ".join(phrase)
+            if specific:
                 return Vagueness.VAGUE_VERB, " ".join(phrase)
             return Vagueness.VAGUE, " ".join(phrase)
     # Short noun phrases built on a vague word: "Monitoring improvements", "Alerting review".
@@ -170,6 +184,21 @@ def judge_wording(description: str, vague_words: Iterable[str]) -> tuple[Vaguene
             if any(_inflects(token, word) for word in singles):
                 return Vagueness.VAGUE, token
     return Vagueness.CONCRETE, None
+
+
+def _as_verb(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    """The vague phrase opens the description as its verb (issue #12: part of speech).
+
+    Not a verb: a word that never is one (`more`, `better`); a noun form (`improvement`,
+    `investigation`); a one-word phrase followed by `of` or `into` (`Review of the alerts`,
+    `Research into failover`). Multi-word phrases (`look into`, `make sure`) are verbs.
+    """
+    first = tokens[0]
+    if phrase[0] in _NOT_VERBS or first in _NOT_VERBS:
+        return False
+    if first != phrase[0] and first.endswith(_NOUN_ENDINGS):
+        return False
+    return not (len(phrase) == 1 and len(tokens) > 1 and tokens[1] in _NOUN_MARKERS)
 
 
 @functools.lru_cache(maxsize=8)
