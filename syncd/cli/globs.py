@@ -20,7 +20,12 @@ def count_reviews(loaded: Any) -> int | None:
     records = loaded.config.records
     if records.repo is not None:
         return None
-    found, _ = discover(loaded.records_root(), records.paths, records.exclude)
+    found, _ = discover(
+        loaded.records_root(),
+        records.paths,
+        records.exclude,
+        allow_outside=records.allow_outside_root,
+    )
     if not found:
         raise no_reviews_error(loaded, loaded.records_root())
     return len(found)

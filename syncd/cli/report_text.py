@@ -125,6 +125,7 @@ def check_text(
     if trackers:
         out += ["", "Trackers", *(f"  {line}" for line in trackers)]
     out += problem_sections(active, result.today, root, base_dir, limit)
+    out += undated_review_lines(result)
     errors = sum(1 for p in result.lint if p.severity is Severity.ERROR)
     warnings = sum(1 for p in result.lint if p.severity is Severity.WARNING)
     if errors or warnings:
@@ -138,6 +139,19 @@ def check_text(
     out += written_lines(result)
     out += ["", verdict(result, active, failing, exit_code)]
     return "\n".join(out) + "\n"
+
+
+def undated_review_lines(result: PassResult) -> list[str]:
+    """Reviews with action items and no date (SYN012), once each: a check syncd cannot run."""
+    paths = sorted({p.path for p in result.lint if p.code == "SYN012"})
+    if not paths:
+        return []
+    return [
+        "",
+        f"No review date ({len(paths)}): the needs-a-decision check cannot run for their items; "
+        "add `date: YYYY-MM-DD` to the front matter or a date to the title or file name",
+        *(f"  {path}" for path in paths),
+    ]
 
 
 def written_lines(result: PassResult) -> list[str]:

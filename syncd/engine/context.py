@@ -18,7 +18,7 @@ from syncd.config.load import LoadedConfig
 from syncd.engine.judge import Rules
 from syncd.records import codec
 from syncd.records.lint import LintSettings, settings_from_config
-from syncd.records.reading import DEFAULT_SECTIONS, ParseOptions
+from syncd.records.reading import ParseOptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +35,7 @@ class PassContext:
     def build(cls, loaded: LoadedConfig, clock: Clock | None = None) -> PassContext:
         cfg = loaded.config
         records = cfg.records
-        parse = ParseOptions(
-            sections=tuple(records.sections) if records.sections else DEFAULT_SECTIONS,
-            date_order=records.date_order,
-            max_bytes=records.max_file_bytes,
-        )
+        parse = ParseOptions.from_config(records)
         lint = settings_from_config(cfg.lint, cfg.due_defaults)
         rules = Rules(
             follow_up_days=records.follow_up_days,

@@ -48,13 +48,16 @@ def judge(
     rules: Rules,
     progress: Progress | None = None,
 ) -> ItemReport:
-    """Status from the tracker when linked, else from the record's own markers; then flags."""
+    """Status from the tracker when linked, else as the review writes it (its own markers, or
+    the status syncd's suffix mirrored last); then flags."""
     if progress is not None:
-        status, reason = progress.status, progress.reason or item.reason
+        status, reason = progress.status, progress.reason or item.written_reason
     else:
-        status, reason = item.marker or Status.OPEN, item.reason
+        status, reason = item.written_status or Status.OPEN, item.written_reason
     due, implied = item.due, False
-    if due is None:
+    if due is None and item.unused_date is None:
+        # An item whose line holds a date syncd could not take as its due date (`by end of
+        # sprint 12/3`) gets no implied one: no overdue mark may rest on a guess (SYN115).
         due = implied_due(review, rules)
         implied = due is not None
     flags: set[Flag] = set()

@@ -348,6 +348,7 @@ def _settings(
         review_url=cfg.sync.review_url or _repo_review_url(cfg),
         close_orphans=cfg.sync.on_removed == "close",
         deliver=cfg.records.repo is not None,
+        root=ctx.root,
     )
 
 

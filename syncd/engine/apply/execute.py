@@ -29,6 +29,7 @@ from syncd.engine.plan.steps import (
     CreateTicket,
     DeliverReviews,
     EditReview,
+    RemoveStaleTemps,
     SavePacing,
     SaveTickets,
     SetLabel,
@@ -37,6 +38,7 @@ from syncd.engine.plan.steps import (
     UpdateTicket,
 )
 from syncd.errors import RateLimited, SyncdError, TicketGone, TrackerError
+from syncd.records.atomic import remove_stale_temps
 from syncd.repo.deliver import Delivered
 from syncd.repo.workspace import Checkout, Workspace
 from syncd.store.database import Store
@@ -132,6 +134,8 @@ def apply_plan(steps: tuple[Step, ...], world: World, writes: Writes) -> Applied
             _tracker_step(step, world, writes, applied, learned)
         elif isinstance(step, DeliverReviews):
             _deliver(step, world, writes, applied)
+        elif isinstance(step, RemoveStaleTemps):
+            _remove_stale_temps(step, writes, applied)
         elif isinstance(step, EditReview):
             if writes.reviews or writes.diffs:
                 write_review(
@@ -150,6 +154,16 @@ def apply_plan(steps: tuple[Step, ...], world: World, writes: Writes) -> Applied
             run_store_step(step, world.store, world.now, learned)
             applied.outcomes.append(StepOutcome(step, Result.DONE))
     return applied
+
+
+def _remove_stale_temps(step: RemoveStaleTemps, writes: Writes, applied: Applied) -> None:
+    if not writes.reviews:
+        applied.outcomes.append(StepOutcome(step, Result.SKIPPED))
+        return
+    removed = remove_stale_temps(step.root, step.reviews)
+    for path in removed:
+        _log.info("stale_temp_removed", path=str(path))
+    applied.outcomes.append(StepOutcome(step, Result.DONE if removed else Result.NOOP))
 
 
 def _save_pacing(step: SavePacing, world: World, writes: Writes, applied: Applied) -> None:

@@ -35,13 +35,16 @@ class GatheredReviews:
     cache_forget: tuple[str, ...]
     parsed: int
     cached: int
+    paths: tuple[Path, ...] = ()  # the review files found
 
 
 def gather_reviews(ctx: PassContext, store: Store, memo: PassMemo | None = None) -> GatheredReviews:
     """Find and read every review: from `memo` (the last pass's, in a long-running process)
     or the store's parse cache where the file is unchanged, else parsed and linted."""
     records = ctx.loaded.config.records
-    paths, discovery = discover(ctx.root, records.paths, records.exclude)
+    paths, discovery = discover(
+        ctx.root, records.paths, records.exclude, allow_outside=records.allow_outside_root
+    )
     reader = _Reader(ctx, store, memo.reviews if memo is not None else {})
     reviews: list[Review] = []
     lint: list[Problem] = []
@@ -62,6 +65,7 @@ def gather_reviews(ctx: PassContext, store: Store, memo: PassMemo | None = None)
         cache_forget=forget,
         parsed=reader.parsed,
         cached=reader.cached,
+        paths=tuple(paths),
     )
 
 

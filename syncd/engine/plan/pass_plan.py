@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from syncd.engine.gather.reviews import GatheredReviews
 from syncd.engine.gather.tickets import GatheredTickets, Lookup
@@ -35,6 +36,7 @@ from syncd.engine.plan.steps import (
     EndEpisode,
     LinkFound,
     RecordStatuses,
+    RemoveStaleTemps,
     SavePacing,
     SaveTickets,
     Step,
@@ -58,6 +60,7 @@ class Settings:
     review_url: str | None  # template with {path} {line} {review_id} {title}
     close_orphans: bool
     deliver: bool = False  # the reviews live in records.repo: commit / push / pull request
+    root: Path = Path(".")  # where the reviews are read (stale temp files are looked for)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,8 @@ def plan_pass(
     steps: list[Step] = []
     sync_plan: SyncPlan | None = None
     fixed: Reconciled | None = None
+    if settings.write_back and gathered.paths:
+        steps.append(RemoveStaleTemps(settings.root, gathered.paths))
     review_inputs = ReviewInputs(write_back=settings.write_back, linked={})
     if tickets is not None:
         ok = frozenset(name for name, f in tickets.facts.items() if f.ok)

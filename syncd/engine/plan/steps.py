@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from syncd.model import ActionItem, ItemReport, Review, Status, Suffix
 from syncd.store.schema import CachedReview
@@ -177,6 +178,16 @@ class EditReview:
 
 
 @dataclass(frozen=True, slots=True)
+class RemoveStaleTemps:
+    """Remove the temp files a killed write left next to the reviews (under the pass lock,
+    every temp file of syncd's is a leftover)."""
+
+    root: Path
+    reviews: tuple[Path, ...]
+    target = Target.REVIEW
+
+
+@dataclass(frozen=True, slots=True)
 class DeliverReviews:
     """Commit (push, or update the pull request) what this pass wrote into the reviews of
     `records.repo`; run on every pass, also one that wrote nothing (a pull request with
@@ -216,4 +227,4 @@ StoreStep = (
     | CacheReviews
     | RecordStatuses
 )
-Step = TrackerStep | StoreStep | EditReview | DeliverReviews
+Step = TrackerStep | StoreStep | EditReview | RemoveStaleTemps | DeliverReviews

@@ -127,7 +127,7 @@ def compute_sync_plan(inputs: SyncInputs) -> SyncPlan:
 
 
 def _finished(report: ItemReport) -> bool:
-    return report.item.marker in (Status.DONE, Status.DEPRIORITIZED)
+    return report.item.written_status in (Status.DONE, Status.DEPRIORITIZED)
 
 
 def _is_open(orphan: tuple[str, ...], inputs: SyncInputs) -> bool:
