@@ -112,6 +112,7 @@ class Suffix:
     overdue_since: date | None = None
     needs_decision: bool = False
     needs_reason: bool = False
+    ticket_deleted: bool = False  # the linked ticket was deleted in its tracker
 
 
 @dataclass(frozen=True, slots=True)

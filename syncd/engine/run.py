@@ -325,7 +325,7 @@ def _progress(tickets: GatheredTickets) -> dict[str, Progress]:
     for key, (name, tid) in tickets.links.items():
         facts = tickets.facts.get(name)
         state = facts.states.get(tid) if facts else None
-        if state is not None:
+        if state is not None and not state.deleted:  # deleted: the review's own status
             out[key] = Progress(state.status, state.reason, state.url)
     return out
 

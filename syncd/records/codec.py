@@ -27,7 +27,8 @@ from syncd.model import (
 # re-parsed. 2: suppression comments read rule names and `all` (rules.suppression_codes).
 # 3: ActionItem.unused_date; TicketRef.raw is the reference, not its Markdown; tickets only
 # from ticket positions; new lint rules (SYN112-SYN115) and parse problems (SYN011, SYN012).
-FORMAT = 3
+# 4: Suffix.ticket_deleted (`· [OPS-1](…) ticket deleted`).
+FORMAT = 4
 
 # Enum members by value: `Status(v)` goes through EnumMeta.__call__ (~2 us); the warm pass
 # decodes ~30,000 of them.
@@ -89,6 +90,7 @@ def _suffix(s: Suffix | None) -> list[Any] | None:
         _d(s.overdue_since),
         s.needs_decision,
         s.needs_reason,
+        s.ticket_deleted,
     ]
 
 
@@ -96,7 +98,7 @@ def _suffix_back(s: list[Any] | None) -> Suffix | None:
     if s is None:
         return None
     return Suffix(
-        s[0], s[1], _STATUS[s[2]] if s[2] else None, _db(s[3]), s[4], _db(s[5]), s[6], s[7]
+        s[0], s[1], _STATUS[s[2]] if s[2] else None, _db(s[3]), s[4], _db(s[5]), s[6], s[7], s[8]
     )
 
 

@@ -78,6 +78,8 @@ def test_a_deleted_ticket_is_reported_once_and_no_longer_fails_every_pass(
     first = _sync(run, github, base)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Deleted: gh ticket acme/ops#1" in first.stdout
+    text = (base / REVIEW).read_text(encoding="utf-8")
+    assert re.search(r"· \[acme/ops#1\]\(\S+\) ticket deleted ⚠ overdue since 2026-11-11", text)
     github.reset_log()
     again = _sync(run, github, base)
     assert again.returncode == 0 and "Deleted" not in again.stdout  # reported once

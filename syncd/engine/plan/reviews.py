@@ -66,14 +66,16 @@ def desired_marks(report: ItemReport) -> Suffix | None:
 
 
 def review_suffix(report: ItemReport, state: TicketState) -> Suffix:
-    """The suffix an item linked to `state` should carry (DESIGN §4)."""
-    closed = state.status in (Status.DONE, Status.DEPRIORITIZED)
+    """The suffix an item linked to `state` should carry (DESIGN §4); a deleted ticket keeps
+    its link, marked `ticket deleted`, and the item's own marks."""
+    closed = state.status in (Status.DONE, Status.DEPRIORITIZED) and not state.deleted
     return Suffix(
         ticket_label=state.key,
         ticket_url=state.url,
-        status=state.status,
+        status=None if state.deleted else state.status,
+        ticket_deleted=state.deleted,
         status_date=state.closed_on if closed else None,
-        reason=state.reason if state.status is Status.DEPRIORITIZED else None,
+        reason=state.reason if state.status is Status.DEPRIORITIZED and not state.deleted else None,
         overdue_since=(
             report.due + timedelta(days=1)
             if Flag.OVERDUE in report.flags and report.due is not None
@@ -88,7 +90,7 @@ def linked_marks(report: ItemReport, state: TicketState) -> tuple[Suffix, bool |
     """(suffix, checkbox to set or None) for an item linked to `state`."""
     item = report.item
     checked: bool | None = None
-    if item.shape is ItemShape.CHECKBOX:
+    if item.shape is ItemShape.CHECKBOX and not state.deleted:
         checked = state.status is Status.DONE
         if checked == (item.marker is Status.DONE):
             checked = None  # the box already shows it

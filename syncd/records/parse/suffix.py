@@ -23,6 +23,7 @@ _GRAMMAR = re.compile(
     (?:\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\))?\ ?
     (?P<status>
         open
+      | ticket\ deleted
       | in\ progress
       | done(?:\ (?P<done>{_DATE}))?
       | won't\ do(?::\ (?P<reason>.+?))?(?:\ \((?P<wdate>{_DATE})\))?
@@ -37,6 +38,7 @@ _GRAMMAR = re.compile(
 _STATUS_WORDS = {
     "open": Status.OPEN,
     "in progress": Status.IN_PROGRESS,
+    "ticket deleted": None,  # the tracker says the ticket is gone; the review keeps the link
 }
 
 
@@ -81,6 +83,7 @@ def parse(text: str) -> Suffix | None:
             overdue_since=_date(match["overdue"]),
             needs_decision=bool(match["decision"]),
             needs_reason=bool(match["needreason"]),
+            ticket_deleted=status_text == "ticket deleted",
         )
     except ValueError:  # a date like 2026-13-40 that the grammar let through
         return None
@@ -91,7 +94,9 @@ def render(suffix: Suffix) -> str:
     parts: list[str] = []
     if suffix.ticket_label and suffix.ticket_url:
         parts.append(f"[{suffix.ticket_label}]({suffix.ticket_url})")
-    if suffix.status is Status.OPEN:
+    if suffix.ticket_deleted:
+        parts.append("ticket deleted")
+    elif suffix.status is Status.OPEN:
         parts.append("open")
     elif suffix.status is Status.IN_PROGRESS:
         parts.append("in progress")
