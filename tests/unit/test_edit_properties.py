@@ -6,6 +6,7 @@ whitespace, blockquotes, tables) with synthetic items whose spans the test build
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from dataclasses import dataclass, replace
@@ -71,7 +72,15 @@ def suffix_values(reasons: st.SearchStrategy[str]) -> st.SearchStrategy[Suffix]:
         overdue_since=st.none() | DATES,
         needs_decision=st.booleans(),
         needs_reason=st.booleans(),
-    )
+        ticket_deleted=st.booleans(),
+    ).map(_as_written)
+
+
+def _as_written(suffix: Suffix) -> Suffix:
+    """A deleted ticket's suffix says so instead of a status (as syncd writes it)."""
+    if not suffix.ticket_deleted:
+        return suffix
+    return dataclasses.replace(suffix, status=None, status_date=None, reason=None)
 
 
 TRICKY_REASON = st.sampled_from([" (2026-01-02)", " ⚠ needs decision", "·", ")", " · open", "\n"])
