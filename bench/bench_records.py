@@ -37,7 +37,11 @@ def timed(cwd: Path, *args: str) -> tuple[float, float, float]:
     """(wall seconds, in-pass seconds, peak RSS MB) of one `syncd` run."""
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [str(SYNCD), *args], cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [str(SYNCD), "--log-level", "info", "--log-format", "json", *args],
+        cwd=cwd,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     assert proc.stderr is not None
     log = proc.stderr.read()

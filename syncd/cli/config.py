@@ -24,7 +24,7 @@ def config_validate(obj: Ctx) -> int:
     from syncd.cli.globs import count_reviews
 
     loaded = obj.load(reviews=False)
-    found = count_reviews(loaded)  # none found: exit 2, naming the records.paths line
+    found = count_reviews(loaded, count=True)  # none found: exit 2, naming the records.paths line
     trackers = loaded.config.trackers
     mode = (
         "records-only mode (no tracker configured)"

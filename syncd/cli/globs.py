@@ -10,8 +10,9 @@ from typing import Any
 from syncd.errors import ConfigError
 
 
-def count_reviews(loaded: Any) -> int | None:
-    """How many review files `records.paths` finds; ConfigError (exit 2) when none.
+def count_reviews(loaded: Any, *, count: bool = False) -> int | None:
+    """How many review files `records.paths` finds (with `count`; else 1 once one is found:
+    the pass walks the folders itself); ConfigError (exit 2) when none.
 
     None with `records.repo`: the globs apply to syncd's clone, which a pass fetches first;
     `one_pass` checks what the pass found instead."""
@@ -25,6 +26,7 @@ def count_reviews(loaded: Any) -> int | None:
         records.paths,
         records.exclude,
         allow_outside=records.allow_outside_root,
+        first_only=not count,
     )
     if not found:
         raise no_reviews_error(loaded, loaded.records_root())

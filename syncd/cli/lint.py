@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from syncd.cli.context import EXIT_OK, EXIT_PROBLEMS, Ctx
+from syncd.cli.context import EXIT_OK, EXIT_PROBLEMS, Ctx, one_pass
 from syncd.model import Severity
 
 
@@ -35,11 +35,15 @@ def lint(obj: Ctx, paths: tuple[Path, ...], fmt: str, fail_on: str | None) -> in
     an error-severity rule fires (with --fail-on warning, a warning too). Rules and
     suppression: docs/lint.md.
     """
-    from syncd.engine.lint import lint_config_reviews, lint_paths
+    from syncd.engine.lint import lint_paths, ordered
+    from syncd.engine.run import Mode
     from syncd.records.lint.output import format_github, format_json, format_text
 
     loaded = obj.load(required=not paths, reviews=not paths)
-    problems = lint_paths(paths, loaded) if paths else lint_config_reviews(loaded)
+    if paths:
+        problems = lint_paths(paths, loaded)
+    else:  # the configured reviews, through the parse cache; none found is exit 2
+        problems = ordered(one_pass(loaded, Mode.READ, None).lint)
     render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
     output = render(problems)
     if output:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from syncd.cli.report import plural
 from syncd.engine.plan.steps import UpdateTicket
 from syncd.engine.run import PassResult
-from syncd.repo.deliver import Committed, PullRequestDelivered, Pushed, Unchanged
 from syncd.trackers.protocol import CloseAs
 
 
@@ -16,7 +15,11 @@ def delivery_lines(result: PassResult) -> list[str]:
     if applied.delivery_error is not None:
         return [f"Reviews not delivered: {applied.delivery_error} (the next pass redoes it)"]
     done = applied.delivered
-    if done is None or isinstance(done, Unchanged):
+    if done is None:
+        return []
+    from syncd.repo.deliver import Committed, PullRequestDelivered, Pushed, Unchanged
+
+    if isinstance(done, Unchanged):
         return []
     reviews = plural(len(done.paths), "review") if hasattr(done, "paths") else ""
     if isinstance(done, Pushed):

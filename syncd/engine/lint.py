@@ -1,4 +1,5 @@
-"""`syncd lint`: lint the configured reviews (through the parse cache) or given files."""
+"""`syncd lint` on files given on the command line (the configured reviews are linted by the
+pass itself, through the parse cache)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,18 @@ from pathlib import Path
 
 from syncd.config.load import LoadedConfig
 from syncd.engine.context import PassContext
-from syncd.engine.run import Mode, run_pass
 from syncd.model import Problem
 from syncd.records.lint import LintSettings, lint_review
 from syncd.records.parse import ParseOptions, read_review
-from syncd.store.database import Store
 
 
 def _order(p: Problem) -> tuple[str, int, int, str]:
     return (p.path, p.line, p.col, p.code)
 
 
-def lint_config_reviews(loaded: LoadedConfig) -> list[Problem]:
-    with Store.open(loaded.store_url()) as store:
-        result = run_pass(PassContext.build(loaded), store, Mode.READ)
-    return sorted(result.lint, key=_order)
+def ordered(problems: Sequence[Problem]) -> list[Problem]:
+    """By file, line, column and code: how lint output reads."""
+    return sorted(problems, key=_order)
 
 
 def lint_paths(paths: Sequence[Path], loaded: LoadedConfig | None) -> list[Problem]:

@@ -38,11 +38,11 @@ from syncd.engine.plan.pass_plan import Plan, Settings, find_orphans, plan_pass
 from syncd.engine.plan.steps import RecordStatuses, SaveTickets
 from syncd.engine.plan.tickets import TrackerPolicy
 from syncd.model import ItemReport, Problem, Review, Status
-from syncd.repo.workspace import Workspace
 
 if TYPE_CHECKING:
     from syncd.digest.deliver import DigestRun
     from syncd.digest.render import Renderer
+    from syncd.repo.workspace import Workspace
 from syncd.store.database import Store
 from syncd.trackers.protocol import TicketState, Tracker, Traits
 from syncd.trackers.registry import build_tracker

@@ -78,8 +78,14 @@ def remove_stale_temps(root: Path, reviews: Iterable[Path]) -> list[Path]:
     """
     top = Path(os.path.realpath(root))
     by_directory: dict[Path, set[str]] = {}
+    folders: dict[Path, Path] = {}  # a review's folder → its real path (few, not per file)
     for review in reviews:
-        real = Path(os.path.realpath(review))
+        if os.path.islink(review):  # rare: the temp file sits next to the real file
+            real = Path(os.path.realpath(review))
+        else:
+            if review.parent not in folders:
+                folders[review.parent] = Path(os.path.realpath(review.parent))
+            real = folders[review.parent] / review.name
         if real.parent == top or top in real.parents:
             by_directory.setdefault(real.parent, set()).add(real.name)
     removed: list[Path] = []

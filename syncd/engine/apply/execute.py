@@ -17,9 +17,9 @@ import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from syncd import log
-from syncd.engine.apply.delivery import deliver_reviews
 from syncd.engine.apply.failpoint import failpoint
 from syncd.engine.apply.reviews import Replanner, ReviewsWritten, write_review
 from syncd.engine.apply.store import run_store_step
@@ -39,10 +39,12 @@ from syncd.engine.plan.steps import (
 )
 from syncd.errors import RateLimited, SyncdError, TicketGone, TrackerError
 from syncd.records.atomic import remove_stale_temps
-from syncd.repo.deliver import Delivered
-from syncd.repo.workspace import Checkout, Workspace
 from syncd.store.database import Store
 from syncd.trackers.protocol import Outcome, TicketState, Tracker
+
+if TYPE_CHECKING:
+    from syncd.repo.deliver import Delivered
+    from syncd.repo.workspace import Checkout, Workspace
 
 _log = log.get("syncd.engine.apply")
 
@@ -180,6 +182,8 @@ def _deliver(step: DeliverReviews, world: World, writes: Writes, applied: Applie
     if not writes.reviews or world.workspace is None or world.checkout is None:
         applied.outcomes.append(StepOutcome(step, Result.SKIPPED))
         return
+    from syncd.engine.apply.delivery import deliver_reviews  # git only where records.repo is
+
     try:
         applied.delivered = deliver_reviews(
             world.workspace, world.checkout, world.replanner, applied.created, applied.reviews
