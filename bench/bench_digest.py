@@ -28,6 +28,7 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_reviews import generate
 
+from syncd.clock import Clock
 from syncd.config.load import load_config
 from syncd.digest.build import build_digest
 from syncd.digest.chat import slack_payloads, teams_payloads
@@ -35,9 +36,10 @@ from syncd.digest.history import history_since
 from syncd.digest.model import BuildSettings
 from syncd.digest.period import period_at
 from syncd.digest.render import FORMATS, Renderer, RenderOptions
-from syncd.engine.judge import judge_all
-from syncd.engine.run import gather, open_store, rules
+from syncd.engine.context import PassContext
+from syncd.engine.run import Mode, run_pass
 from syncd.model import Status
+from syncd.store.database import Store
 
 TODAY = date(2026, 11, 18)
 T = TypeVar("T")
@@ -65,9 +67,10 @@ def main() -> None:
         generate(root, args.reviews, args.items)
         loaded = load_config(root / "syncd.yaml", {})
         zone = loaded.config.zone()
-        with open_store(loaded) as store:
-            reviews = gather(loaded, store).reviews
-            reports = judge_all(reviews, TODAY, rules(loaded))
+        with Store.open(loaded.store_url()) as store:
+            ctx = PassContext.build(loaded, Clock(zone, pinned_today=TODAY))
+            judged = run_pass(ctx, store, Mode.READ)  # as `syncd digest` reads and judges
+            reviews, reports = judged.reviews, judged.reports
             period = period_at("0 9 * * MON", zone, datetime(2026, 11, 18, 12, tzinfo=UTC))
             # History: everything first seen four months ago, every tenth done item this week.
             first = {r.item.key: (Status.OPEN, r.review.path) for r in reports}

@@ -45,6 +45,8 @@ def _is_control(ch: str, keep: str) -> bool:
 
 def clean_title(text: str) -> str:
     """A title without control or bidi characters (newlines and tabs become spaces)."""
+    if text.isprintable():  # no Cc/Cf (bidi marks are Cf), nothing to clean: 10,000 a pass
+        return text
     spaced = text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
     return "".join(ch for ch in spaced if not _is_control(ch, ""))
 
