@@ -20,9 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from syncd import log
-from syncd.config.models import Config
-from syncd.config.values import owner_key
-from syncd.engine.apply.execute import Applied, Result, World, Writes, apply_plan
+from syncd.engine.apply.execute import Applied, World, Writes, apply_plan
 from syncd.engine.apply.reviews import Replanner
 from syncd.engine.context import PassContext, holder
 from syncd.engine.gather.reviews import gather_reviews
@@ -34,9 +32,9 @@ from syncd.engine.gather.tickets import (
 )
 from syncd.engine.judge import Progress, judge_all
 from syncd.engine.memo import PassMemo
-from syncd.engine.plan.pass_plan import Plan, Settings, find_orphans, plan_pass
-from syncd.engine.plan.steps import RecordStatuses, SaveTickets
-from syncd.engine.plan.tickets import TrackerPolicy
+from syncd.engine.plan.pass_plan import Plan, find_orphans, plan_pass
+from syncd.engine.remember import recorded_statuses, remember
+from syncd.engine.settings import plan_settings
 from syncd.model import ItemReport, Problem, Review, Status
 
 if TYPE_CHECKING:
@@ -44,9 +42,8 @@ if TYPE_CHECKING:
     from syncd.digest.render import Renderer
     from syncd.repo.workspace import Workspace
 from syncd.store.database import Store
-from syncd.trackers.protocol import TicketState, Tracker, Traits
+from syncd.trackers.protocol import TicketState, Tracker
 from syncd.trackers.registry import build_tracker
-from syncd.trackers.settings import TrackerConfigBase
 
 _log = log.get("syncd.engine.run")
 
@@ -167,10 +164,12 @@ def run_pass(
         progress = _progress(tickets)
     reports = judge_all(gathered.reviews, today, ctx.rules, progress)
     write_back = mode in (Mode.SYNC, Mode.DRY_RUN)
-    settings = _settings(ctx, gathered.reviews, trackers or {}, write_back=write_back)
+    settings = plan_settings(ctx, gathered.reviews, trackers or {}, write_back=write_back)
     versions = store.versions() if memo is not None else {}
     planned = tickets if mode is not Mode.READ else None  # status reads; it plans no ticket
-    plan = plan_pass(gathered, planned, reports, settings, today, now, _recorded(memo, versions))
+    plan = plan_pass(
+        gathered, planned, reports, settings, today, now, recorded_statuses(memo, versions)
+    )
     world = World(
         store=store,
         trackers=trackers or {},
@@ -187,7 +186,7 @@ def run_pass(
     )
     applied = apply_plan(plan.steps, world, _WRITES[mode])
     if memo is not None:
-        _remember(memo, store, tickets, plan, applied)
+        remember(memo, store, tickets, plan, applied)
     linked = _linked(tickets)
     digest_run = None
     sending = mode in (Mode.SYNC, Mode.NO_WRITE)  # --no-write keeps the reviews, not the digest
@@ -243,41 +242,6 @@ def run_pass(
     )
 
 
-def _recorded(
-    memo: PassMemo | None, versions: Mapping[str, str]
-) -> Mapping[str, tuple[Status, str]] | None:
-    """The statuses the store's history holds, if the memo knows them still."""
-    if memo is None or memo.statuses is None or memo.statuses[0] != versions.get("statuses"):
-        return None
-    return memo.statuses[1]
-
-
-def _remember(
-    memo: PassMemo, store: Store, tickets: GatheredTickets | None, plan: Plan, applied: Applied
-) -> None:
-    """Keep what this pass left in the store, with the store's versions after its writes."""
-    versions = store.versions()
-    done = [o.step for o in applied.outcomes if o.result is Result.DONE]
-    for step in done:
-        if isinstance(step, RecordStatuses):
-            memo.statuses = (versions.get("statuses", ""), step.observed)
-    if tickets is None:
-        memo.tickets.clear()
-        return
-    for name, facts in tickets.facts.items():
-        saved = any(isinstance(s, SaveTickets) and s.tracker == name for s in done)
-        unchanged = facts.ok and not any(
-            isinstance(s, SaveTickets) and s.tracker == name for s in plan.steps
-        )
-        version = versions.get(f"tickets:{name}")
-        if (saved or unchanged) and version is not None:
-            states = dict(facts.states)
-            states.update({tid: s for (n, tid), s in applied.learned.items() if n == name})
-            memo.tickets[name] = (version, states)
-        else:
-            memo.tickets.pop(name, None)  # read from the store next pass
-
-
 def _assume_unchanged(tickets: GatheredTickets) -> tuple[GatheredTickets, dict[str, str]]:
     """A dry run still shows what it would do when a tracker cannot be read: its tickets are
     taken as the store last saw them (read before the failed listing), and it is named."""
@@ -321,73 +285,8 @@ def _linked(tickets: GatheredTickets | None) -> dict[str, TicketState]:
 
 
 def _progress(tickets: GatheredTickets) -> dict[str, Progress]:
-    out: dict[str, Progress] = {}
-    for key, (name, tid) in tickets.links.items():
-        facts = tickets.facts.get(name)
-        state = facts.states.get(tid) if facts else None
-        if state is not None and not state.deleted:  # deleted: the review's own status
-            out[key] = Progress(state.status, state.reason, state.url)
-    return out
-
-
-def _settings(
-    ctx: PassContext,
-    reviews: Sequence[Review],
-    trackers: Mapping[str, Tracker],
-    *,
-    write_back: bool,
-) -> Settings:
-    cfg = ctx.loaded.config
-    return Settings(
-        write_back=cfg.records.write_back and write_back,
-        policies={
-            n: _policy(c, trackers[n].traits) for n, c in cfg.trackers.items() if n in trackers
-        },
-        search_lag={n: t.traits.search_lag for n, t in trackers.items()},
-        assignees=_assignees(ctx, reviews),
-        review_url=cfg.sync.review_url or _repo_review_url(cfg),
-        close_orphans=cfg.sync.on_removed == "close",
-        deliver=cfg.records.repo is not None,
-        root=ctx.root,
-    )
-
-
-def _repo_review_url(cfg: Config) -> str | None:
-    """With records.repo and no sync.review_url: the review's blob URL on the repo's host."""
-    if cfg.records.repo is None:
-        return None
-    from syncd.repo.config import review_url_template
-
-    return review_url_template(cfg.records.repo)
-
-
-def _policy(cfg: TrackerConfigBase, traits: Traits) -> TrackerPolicy:
-    return TrackerPolicy(
-        labels=cfg.labels,
-        overdue_label=cfg.overdue_label,
-        needs_owner_label=cfg.needs_owner_label,
-        supports_due=traits.supports_due_date,
-        recreate_deleted=cfg.on_deleted == "recreate",
-        update_adopted=cfg.adopted_tickets == "update",
-    )
-
-
-def _assignees(
-    ctx: PassContext, reviews: Sequence[Review]
-) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(tracker, owner as written) → user names / account ids, from the owners directory.
-
-    Keyed by each owner as a review spells it: `@priya`, `priya` and `Priya` are one person
-    (docs/configuration.md `owners`), so the lookup goes through owner_key."""
-    cfg = ctx.loaded.config
-    directory = {owner_key(person): entry for person, entry in cfg.owners.items()}
-    out: dict[tuple[str, str], tuple[str, ...]] = {}
-    for owner in {i.owner for r in reviews for i in r.items if i.owner}:
-        entry = directory.get(owner_key(owner))
-        if entry is None:
-            continue
-        for name, tracker in cfg.trackers.items():
-            user = tracker.user_for(entry)
-            if user:
-                out[(name, owner)] = (str(user),)
-    return out
+    return {
+        key: Progress(state.status, state.reason, state.url)
+        for key, state in _linked(tickets).items()
+        if not state.deleted  # deleted: the review's own status decides
+    }

@@ -73,21 +73,21 @@ def remove_stale_temps(root: Path, reviews: Iterable[Path]) -> list[Path]:
     """Remove the temp files a killed write left next to `reviews` (inside `root` only).
 
     Call it when no other pass can be writing (under the pass lock): every temp file of ours
-    is then a leftover. Only names this module creates, `.<review name>.syncd-<8>.tmp`, next
-    to a review's real file, regular files only; returns what was removed.
+    is then a leftover. Only names this module creates, `.<review name>.syncd-<8>.tmp`, in a
+    review's folder, regular files only; returns what was removed. (A review reached through
+    a symlinked file writes its temp file next to the target: swept when the target's own
+    folder holds a review of that name.)
     """
-    top = Path(os.path.realpath(root))
-    by_directory: dict[Path, set[str]] = {}
-    folders: dict[Path, Path] = {}  # a review's folder → its real path (few, not per file)
+    top = os.path.realpath(root)
+    names_in: dict[str, set[str]] = {}  # a review folder → the review file names in it
     for review in reviews:
-        if os.path.islink(review):  # rare: the temp file sits next to the real file
-            real = Path(os.path.realpath(review))
-        else:
-            if review.parent not in folders:
-                folders[review.parent] = Path(os.path.realpath(review.parent))
-            real = folders[review.parent] / review.name
-        if real.parent == top or top in real.parents:
-            by_directory.setdefault(real.parent, set()).add(real.name)
+        folder, name = os.path.split(os.fspath(review))
+        names_in.setdefault(folder, set()).add(name)
+    by_directory: dict[Path, set[str]] = {}
+    for folder, names in names_in.items():  # realpath per folder, not per file (1,000 a pass)
+        real = os.path.realpath(folder)
+        if real == top or real.startswith(top + os.sep):
+            by_directory.setdefault(Path(real), set()).update(names)
     removed: list[Path] = []
     for directory, names in sorted(by_directory.items()):
         try:

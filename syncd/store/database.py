@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from syncd.errors import StoreError
 from syncd.model import Status
 from syncd.store import schema as t
+from syncd.store.connect import create_engine
 from syncd.store.journal import Journal
 from syncd.store.ledger import aware
 from syncd.store.lock import Holder, advisory_lock, file_lock, key64, locked_error
@@ -75,7 +76,7 @@ class Store(Journal):
         memory = parsed.get_backend_name() == "sqlite" and database in ("", ":memory:")
         sqlite_file = parsed.get_backend_name() == "sqlite" and not memory
         try:
-            engine = t.create_engine(parsed)
+            engine = create_engine(parsed)
             with engine.connect():
                 pass  # "unable to open database file", "connection refused": an open error
         except (sa.exc.SQLAlchemyError, ImportError, OSError) as exc:

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from syncd.service.leader import Election, Role, keep_electing, lock_ids, lock_key
+from syncd.store.connect import create_engine
 from syncd.store.database import Store
 from syncd.store.lock import PASS_LOCK_KEY
-from syncd.store.schema import create_engine
 from tests.unit.pg_proxy import Proxy
 from tests.unit.test_store import postgres_database, postgres_schema
 

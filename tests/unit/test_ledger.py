@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from syncd.store import schema
+from syncd.store.connect import create_engine
 from syncd.store.database import Store
 from syncd.store.ledger import ClaimResult
 from tests.unit.test_store import postgres_schema
@@ -92,7 +93,7 @@ def test_force_claims_even_a_sent_period(store: Store) -> None:
 
 
 def test_a_version_4_database_keeps_its_sent_digests_through_migration_5(url: str) -> None:
-    engine = schema.create_engine(sa.make_url(url))
+    engine = create_engine(sa.make_url(url))
     with engine.begin() as conn:
         for version in range(4):
             schema.apply_migration(conn, version)

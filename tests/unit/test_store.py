@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from syncd.errors import StoreError
 from syncd.model import Status
 from syncd.store import schema
+from syncd.store.connect import create_engine
 from syncd.store.database import CachedReview, Link, Store, TicketSnapshot
 
 REPO = Path(__file__).resolve().parents[2]
@@ -121,7 +122,7 @@ def test_data_survives_reopening(url: str) -> None:
 
 
 def test_a_version_1_database_is_migrated_to_the_latest_keeping_its_data(url: str) -> None:
-    engine = schema.create_engine(sa.make_url(url))
+    engine = create_engine(sa.make_url(url))
     with engine.begin() as conn:
         schema.apply_migration(conn, 0)
         conn.execute(sa.insert(schema.kv).values(key="full_reconciled", value="yes"))
@@ -137,7 +138,7 @@ def test_a_version_1_database_is_migrated_to_the_latest_keeping_its_data(url: st
 
 
 def test_a_version_3_database_gains_reminder_attempts_keeping_its_episodes(url: str) -> None:
-    engine = schema.create_engine(sa.make_url(url))
+    engine = create_engine(sa.make_url(url))
     with engine.begin() as conn:
         for version in range(3):
             schema.apply_migration(conn, version)
@@ -160,7 +161,7 @@ def test_a_version_3_database_gains_reminder_attempts_keeping_its_episodes(url: 
 
 def test_a_database_from_a_newer_syncd_is_refused(url: str) -> None:
     Store.open(url).close()
-    engine = schema.create_engine(sa.make_url(url))
+    engine = create_engine(sa.make_url(url))
     with engine.begin() as conn:
         schema.write_version(conn, schema.LATEST + 2)
     engine.dispose()
@@ -231,7 +232,7 @@ def test_an_unreachable_postgresql_is_one_sentence_without_the_password() -> Non
 
 
 def test_a_database_failure_after_opening_is_a_store_error(store: Store, url: str) -> None:
-    engine = schema.create_engine(sa.make_url(url))
+    engine = create_engine(sa.make_url(url))
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE syncd_links"))
     engine.dispose()
@@ -472,7 +473,7 @@ def test_an_attempt_without_an_open_intent_is_a_bug(store: Store) -> None:
 
 def test_only_one_intent_per_item_can_be_open(store: Store, url: str) -> None:
     store.add_intent("r1#a", "gh", "reviews/r1.md", at=T0)
-    engine = schema.create_engine(sa.make_url(url))
+    engine = create_engine(sa.make_url(url))
     row = {
         "item_key": "r1#a",
         "tracker": "gh",

@@ -13,7 +13,7 @@ from syncd.engine.context import PassContext
 from syncd.engine.memo import FileKey, PassMemo
 from syncd.model import Problem, Review
 from syncd.records import codec
-from syncd.records.discover import discover
+from syncd.records.discover import discover, relative
 from syncd.records.lint import lint_review
 from syncd.records.reading import ParseOptions
 from syncd.store.database import Store
@@ -55,7 +55,7 @@ def gather_reviews(ctx: PassContext, store: Store, memo: PassMemo | None = None)
     if memo is not None:
         memo.reviews = reader.kept
     # Cached paths no longer found; only known once the cache was read (memo hits skip it).
-    found = {p.relative_to(ctx.root).as_posix() for p in paths}
+    found = {relative(p, ctx.root) for p in paths} if reader.cache is not None else set()
     forget = tuple(sorted(set(reader.cache) - found)) if reader.cache is not None else ()
     return GatheredReviews(
         reviews=tuple(reviews),
@@ -84,7 +84,7 @@ class _Reader:
 
     def read(self, path: Path) -> tuple[Review, Lint]:
         ctx = self.ctx
-        rel = path.relative_to(ctx.root).as_posix()
+        rel = relative(path, ctx.root)
         try:
             st = path.stat()
         except OSError:  # gone or unreadable: the parser reports it (SYN001)
