@@ -82,7 +82,7 @@ def sync(root: Path, fake: FakeGitHub) -> Run:
         raise SystemExit(f"syncd sync exited {proc.returncode}:\n{stdout}\n{stderr[-2000:]}")
     events = [e for e in map(_event, stderr.splitlines()) if e]
     finished = [e for e in events if e.get("event") == "pass_finished"]
-    updated = re.search(r"^Updated (\d+) review", stdout, re.MULTILINE)
+    updated = re.search(r"^Updated (?:marks in )?(\d+) review", stdout, re.MULTILINE)
     return Run(
         wall=wall,
         in_pass=float(str(finished[-1]["seconds"])) if finished else float("nan"),
