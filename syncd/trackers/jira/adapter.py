@@ -17,7 +17,6 @@ the text markers older versions wrote into descriptions and comments are still r
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -34,6 +33,7 @@ from syncd.trackers.http.paging import OverlapCursor, advance, unseen
 from syncd.trackers.jira import mapping as m
 from syncd.trackers.jira import render
 from syncd.trackers.jira.config import JiraConfig
+from syncd.trackers.jira.search import PAGE, search_all
 from syncd.trackers.protocol import (
     CloseAs,
     CommentNote,
@@ -48,7 +48,6 @@ from syncd.trackers.protocol import (
 from syncd.trackers.shared import diff, newest_first, wants_read
 from syncd.trackers.text import as_utc, parse_time
 
-PAGE = 100  # search/jql serves at most 100 issues with fields per page
 # JQL time bounds have minute granularity; search lags writes. Both are covered by re-reading
 # a window and de-duplicating on (id, updated).
 OVERLAP = timedelta(minutes=5)
@@ -258,52 +257,12 @@ class JiraTracker:
         return response.json() if response.content else None
 
     def _search(self, what: str, jql: str) -> list[dict[str, Any]]:
-        """Every page: nextPageToken on Cloud (never startAt), startAt/total on Data Center.
-        The syncd property comes along (`properties`), so markers cost no extra request."""
-        client = self._jira()
-        found: dict[str, dict[str, Any]] = {}
-        token: str | None = None
-        start = 0
-        while True:
-            call: Callable[[], Any]
-            if self._cloud:
-                call = functools.partial(
-                    client.enhanced_search_issues,
-                    jql,
-                    nextPageToken=token,
-                    maxResults=PAGE,
-                    fields=list(m.FIELDS),
-                    properties=m.PROPERTY,
-                    json_result=True,
-                )
-            else:
-                call = functools.partial(
-                    client.search_issues,
-                    jql,
-                    startAt=start,
-                    maxResults=PAGE,
-                    fields=list(m.FIELDS),
-                    properties=m.PROPERTY,
-                    json_result=True,
-                )
-            page = answers.expect_object(
-                self._who, "a search result", self._calls.read(what, call), key="issues"
-            )
-            issues = page["issues"]
-            for row in answers.expect_list(self._who, "a search result", issues, key="id"):
-                old = found.get(row["id"])
-                if old is None or old["fields"]["updated"] <= row["fields"]["updated"]:
-                    found[row["id"]] = row
-                self._ids[row["key"]] = row["id"]
-            if self._cloud:
-                token = page.get("nextPageToken")
-                if not token or page.get("isLast"):
-                    break
-            else:
-                start += len(issues)
-                if not issues or start >= int(page.get("total", 0)):
-                    break
-        return list(found.values())
+        """Every page of a JQL search (jira/search.py), learning each key's id on the way."""
+        rows = search_all(
+            self._jira(), jql, cloud=self._cloud, who=self._who, read=self._calls.read, what=what
+        )
+        self._ids.update((str(row["key"]), str(row["id"])) for row in rows)
+        return rows
 
     def _issue_ref(self, ticket_id: str) -> str:
         return ticket_id.removeprefix(m.KEY_ID_PREFIX)
