@@ -8,10 +8,12 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.fakes.github import FakeGitHub
 
 SYNCD = Path(sys.executable).with_name("syncd")
 REPO = Path(__file__).resolve().parents[2]
@@ -105,3 +107,14 @@ def examples(tmp_path: Path) -> Path:
     shutil.copy(REPO / "config.example.yaml", tmp_path / "config.example.yaml")
     shutil.copytree(REPO / "examples", tmp_path / "examples")
     return tmp_path
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    """The loopback GitHub fake (real PyGithub over HTTP), for one test."""
+    fake = FakeGitHub()
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

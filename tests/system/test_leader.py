@@ -37,16 +37,6 @@ DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
 @pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    fake = FakeGitHub()
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
-
-
-@pytest.fixture
 def store() -> Iterator[str]:
     """A database of its own (advisory locks are per database); dropped after the replicas."""
     yield from postgres_database()

@@ -3,11 +3,9 @@ reading everything again, and never stale when another process wrote the store i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from structlog.testing import capture_logs
 
 from syncd.clock import Clock
@@ -19,16 +17,6 @@ from syncd.model import Status
 from syncd.store.database import Store
 from tests.fakes.github import FakeGitHub
 from tests.system.conftest import backdate, write
-
-
-@pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    fake = FakeGitHub()
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 def _context(base: Path, github: FakeGitHub) -> PassContext:

@@ -9,10 +9,8 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from syncd.store.database import Store
 from tests.fakes.base import Faults, Request
@@ -108,16 +106,6 @@ def test_the_service_waits_for_a_pass_that_holds_the_stores_lock(
 
 
 # --- against a tracker -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    fake = FakeGitHub()
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 def _tracked(base: Path, github: FakeGitHub, items: int = 0) -> Path:

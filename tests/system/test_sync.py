@@ -4,7 +4,6 @@ linking, mirroring, idempotence, request counts, and crashes at every step bound
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,6 @@ from tests.system.conftest import Run, backdate, write
 
 TODAY = "2026-11-23"
 REVIEW = "reviews/2026-05-02-checkout-outage.md"
-
-
-@pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    fake = FakeGitHub()
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 @pytest.fixture

@@ -6,26 +6,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.fakes.github import FakeGitHub
 from tests.system.conftest import Run, backdate, write
 
 TODAY = "2026-11-23"
 REVIEW = "reviews/2026-11-02-outage.md"
-
-
-@pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    fake = FakeGitHub()
-    fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 def _project(base: Path, github: FakeGitHub, items: list[str], extra: str = "") -> Path:
