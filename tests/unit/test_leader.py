@@ -89,9 +89,13 @@ def wait_until(
 
 
 def backend_pid(url: str, name: str) -> int:
+    """The session `name` in this test's own database: tests on other workers run replicas of
+    the same names in theirs, and terminating one of those would break that other test."""
     with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
         row = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (name,)
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE application_name = %s AND datname = current_database()",
+            (name,),
         ).fetchone()
     assert row is not None, f"no session named {name}"
     return int(row[0])
