@@ -17,6 +17,7 @@ from syncd.cli.context import (
     parse_today,
     today_option,
 )
+from syncd.cli.report import terminal_safe
 
 
 @click.command()
@@ -71,11 +72,12 @@ def check(
             doc["digests"] = digests_json(digests)
         click.echo(dumps(doc), nl=False)
     else:
-        click.echo(check_text(result, root, base, problems, code, limit=limit), nl=False)
+        text = check_text(result, root, base, problems, code, limit=limit)
+        click.echo(terminal_safe(text), nl=False)
         if digests is not None:
             from syncd.cli.digest import run_text
 
-            click.echo(run_text(digests, routine=False), nl=False)
+            click.echo(terminal_safe(run_text(digests, routine=False)), nl=False)
     return code
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from syncd.cli.context import EXIT_INCOMPLETE, EXIT_OK, Ctx, one_pass, parse_today, today_option
+from syncd.cli.report import terminal_safe
 
 
 @click.command()
@@ -94,7 +95,7 @@ def digest(
             tracker_of=result.routes,
             tickets=tickets,
         )
-    click.echo(run_text(run), nl=False)
+    click.echo(terminal_safe(run_text(run)), nl=False)
     return EXIT_INCOMPLETE if run.failed else EXIT_OK
 
 
@@ -117,7 +118,7 @@ def run_text(run: Any, *, routine: bool = True) -> str:
 
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(terminal_safe(text), nl=False)  # a terminal: review text shown, never obeyed
         return
     from syncd.channels.file import write_atomically
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from syncd.cli.context import EXIT_OK, EXIT_PROBLEMS, Ctx, one_pass
+from syncd.cli.report import terminal_safe
 from syncd.model import Severity
 
 
@@ -47,7 +48,7 @@ def lint(obj: Ctx, paths: tuple[Path, ...], fmt: str, fail_on: str | None) -> in
     render = {"text": format_text, "json": format_json, "github": format_github}[fmt]
     output = render(problems)
     if output:
-        click.echo(output, nl=not output.endswith("\n"))
+        click.echo(terminal_safe(output), nl=not output.endswith("\n"))
     threshold = fail_on or (loaded.config.lint.fail_on if loaded is not None else "error")
     failing = _FAILING[threshold]
     return EXIT_PROBLEMS if any(p.severity in failing for p in problems) else EXIT_OK

@@ -5,6 +5,7 @@ in words. `report_text.py` renders for people, `report_json.py` for scripts (a s
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -66,3 +67,14 @@ def status_counts(reports: Sequence[ItemReport]) -> dict[str, int]:
     for r in reports:
         counts[r.status.value] += 1
     return counts
+
+
+# Control characters (C0 but newline and tab, DEL, C1) and the bidi/format marks that reorder or
+# hide text: a review line must not retitle the terminal, move the cursor or read backwards.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with control and bidi characters shown escaped (`\\x1b`, `\\u202e`): what the
+    text reports print, since review text is data, never terminal instructions."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from syncd.cli.context import EXIT_OK, Ctx, one_pass, parse_today, today_option
+from syncd.cli.report import terminal_safe
 from syncd.model import Flag
 
 _FLAG_NAMES = [f.value for f in Flag]
@@ -88,5 +89,5 @@ def status(
         rows += [orphan_json(o, root, base) for o in orphans]
         click.echo(dumps(rows), nl=False)
     else:
-        click.echo(status_table(selected, orphans, root, base), nl=False)
+        click.echo(terminal_safe(status_table(selected, orphans, root, base)), nl=False)
     return EXIT_OK

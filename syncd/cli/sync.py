@@ -13,6 +13,7 @@ from syncd.cli.context import (
     parse_today,
     today_option,
 )
+from syncd.cli.report import terminal_safe
 from syncd.errors import UsageError
 
 
@@ -64,10 +65,10 @@ def sync(obj: Ctx, dry_run: bool, fmt: str, today: str | None) -> int:
         doc = pass_json(result, loaded.records_root(), loaded.base_dir, [], code)
         click.echo(dumps({**doc, "dry_run": dry_run}), nl=False)
         return code
-    click.echo(trackers_text(result), nl=False)
+    click.echo(terminal_safe(trackers_text(result)), nl=False)
     lines = written_lines(result)
     if lines:
-        click.echo("\n".join(lines).lstrip("\n"))
+        click.echo(terminal_safe("\n".join(lines).lstrip("\n")))
     if dry_run and result.unverified:
         names = ", ".join(sorted(result.unverified))
         click.echo(

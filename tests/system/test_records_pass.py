@@ -107,3 +107,17 @@ def test_a_glob_may_leave_the_root_when_the_config_allows_it(tmp_path: Path, run
     allowed = run("check", "--today", TODAY, cwd=base)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "1 review" in allowed.stdout
+
+
+def test_control_and_bidi_characters_from_a_review_never_reach_the_terminal_raw(
+    tmp_path: Path, run: Run
+) -> None:
+    item = "- [ ] Evil \x1b]0;pwned\x07 title \u202e reversed — owner: @a — due: 2026-06-10\n"
+    base = _project(tmp_path, HEAD + item)
+    for args in (["status"], ["check", "--no-write"], ["lint"]):
+        result = (
+            run(*args, "--today", TODAY, cwd=base) if args[0] != "lint" else run(*args, cwd=base)
+        )
+        assert "\x1b" not in result.stdout and "\u202e" not in result.stdout, args
+        if args[0] != "lint":
+            assert "Evil \\x1b]0;pwned\\x07 title \\u202e reversed" in result.stdout, args
