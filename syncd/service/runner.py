@@ -229,11 +229,12 @@ class Service:
                 self._failed(reason, exc)
                 return None
         outcome = _outcome(result, setup.loaded)
-        self.metrics.observe_pass(result, outcome, time.time())
+        finished = setup.ctx.clock.now().timestamp()  # Unix time for the *_timestamp_seconds
+        self.metrics.observe_pass(result, outcome, finished)
         if result.digests is not None:
             counts = result.digests.counts()
             self.metrics.observe_digests(
-                [(d, k, o) for (d, k, o), n in counts.items() for _ in range(n)], time.time()
+                [(d, k, o) for (d, k, o), n in counts.items() for _ in range(n)], finished
             )
         if outcome != "incomplete":
             self._last_finished, self._last_error = time.monotonic(), None
