@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from syncd.model import ActionItem, Flag, ItemReport, Review, Status
+from syncd.trackers.protocol import TicketState
 
 _CLOSED = (Status.DONE, Status.DEPRIORITIZED)
 
@@ -111,3 +112,76 @@ def judge_all(
         for review in reviews
         for item in review.items
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One review judged, with what it was judged from: the Review object and the ticket state
+    object linked to each of its items (None: not linked), compared by identity next pass."""
+
+    review: Review
+    states: tuple[TicketState | None, ...]
+    reports: tuple[ItemReport, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class JudgedPass:
+    """Every review of a pass judged, in order; what `judge_reviews` is handed next pass."""
+
+    today: date
+    rules: Rules
+    linked: Mapping[str, TicketState]  # a copy of what the pass judged from
+    reviews: tuple[Judged, ...]
+
+    def reports(self) -> list[ItemReport]:
+        return [report for judged in self.reviews for report in judged.reports]
+
+
+def progress_of(state: TicketState | None) -> Progress | None:
+    """The tracker's progress for an item linked to `state`; a deleted ticket has none (the
+    review's own status decides)."""
+    if state is None or state.deleted:
+        return None
+    return Progress(state.status, state.reason, state.url)
+
+
+def judge_reviews(
+    reviews: Sequence[Review],
+    today: date,
+    rules: Rules,
+    linked: Mapping[str, TicketState],
+    previous: JudgedPass | None = None,
+) -> JudgedPass:
+    """`judge_all` for a caller that judges again and again (the service). `linked`: item key
+    → the ticket state it is linked to (the tracker's progress). A review that is the same
+    object as in `previous`, with the same ticket states linked to its items, on the same day
+    under the same rules, keeps its reports without being judged again; the answer is the
+    one `judge_all` gives (tests/unit/test_incremental.py)."""
+    known: Mapping[str, Judged] = {}
+    if previous is not None and previous.today == today and previous.rules == rules:
+        known = {judged.review.path: judged for judged in previous.reviews}
+    # No linked ticket changed (compared in C; an unchanged state is the same object): a
+    # review is the same once it is the same object, and no item's states need gathering.
+    unchanged = bool(known) and previous is not None and previous.linked == linked
+    out: list[Judged] = []
+    for review in reviews:
+        last = known.get(review.path)
+        if unchanged and last is not None and last.review is review:
+            out.append(last)
+            continue
+        states = tuple(linked.get(item.key) for item in review.items)
+        if last is not None and last.review is review and same_objects(last.states, states):
+            out.append(last)
+            continue
+        reports = tuple(
+            judge(review, item, today, rules, progress_of(state))
+            for item, state in zip(review.items, states, strict=True)
+        )
+        out.append(Judged(review, states, reports))
+    return JudgedPass(today, rules, dict(linked), tuple(out))
+
+
+def same_objects(a: Sequence[object | None], b: Sequence[object | None]) -> bool:
+    """The same objects, one by one (identity: a ticket state or a report is a frozen value
+    that the memo hands back unchanged while nothing about it changed)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))

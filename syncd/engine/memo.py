@@ -10,9 +10,12 @@ beside the service invalidates it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from syncd.engine.judge import JudgedPass, same_objects
+from syncd.engine.plan.reviews import MarkedPass
+from syncd.engine.plan.tickets import SyncedPass
 from syncd.model import Problem, Review, Status
 from syncd.store.schema import Link
 from syncd.trackers.protocol import TicketState
@@ -27,3 +30,47 @@ class PassMemo:
     tickets: dict[str, tuple[str, dict[str, TicketState]]] = field(default_factory=dict)
     links: tuple[str, dict[str, Link]] | None = None
     statuses: tuple[str, Mapping[str, tuple[Status, str]]] | None = None
+    judged: JudgedPass | None = None  # the last pass's reports, by review (judge_reviews)
+    marked: MarkedPass | None = None  # its planned marks (plan_pass)
+    synced: SyncedPass | None = None  # its tracker steps (plan_pass)
+    resolved: Resolved | None = None  # its links, as resolved (gather_tickets)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """The links a pass resolved, and copies of everything they were resolved from: the same
+    Review objects (their references), routes, ticket states and stored links resolve to the
+    same links (`engine.links.resolve_links` is pure; unchanged states are the same objects,
+    so comparing them costs little)."""
+
+    reviews: tuple[Review, ...]
+    routes: dict[str, str]
+    states: dict[str, dict[str, TicketState]]
+    stored: dict[str, Link]
+    links: dict[str, tuple[str, str]]
+
+    @classmethod
+    def of(
+        cls,
+        reviews: Sequence[Review],
+        routes: Mapping[str, str],
+        states: Mapping[str, Mapping[str, TicketState]],
+        stored: Mapping[str, Link],
+        links: Mapping[str, tuple[str, str]],
+    ) -> Resolved:
+        copied = {name: dict(known) for name, known in states.items()}
+        return cls(tuple(reviews), dict(routes), copied, dict(stored), dict(links))
+
+    def same(
+        self,
+        reviews: Sequence[Review],
+        routes: Mapping[str, str],
+        states: Mapping[str, Mapping[str, TicketState]],
+        stored: Mapping[str, Link],
+    ) -> bool:
+        return (
+            same_objects(self.reviews, reviews)
+            and self.routes == routes
+            and self.states == states
+            and self.stored == stored
+        )

@@ -30,7 +30,7 @@ from syncd.engine.gather.tickets import (
     gather_tickets,
     read_stored_tickets,
 )
-from syncd.engine.judge import Progress, judge_all
+from syncd.engine.judge import judge_reviews
 from syncd.engine.memo import PassMemo
 from syncd.engine.plan.pass_plan import Plan, find_orphans, plan_pass
 from syncd.engine.remember import recorded_statuses, remember
@@ -151,25 +151,26 @@ def run_pass(
     gathered = gather_reviews(ctx, store, memo)
     tickets: GatheredTickets | None = None
     unverified: dict[str, str] = {}
-    progress: dict[str, Progress] = {}
     if ctx.loaded.config.trackers and mode is Mode.READ:
         tickets = read_stored_tickets(ctx.loaded.config, store, gathered.reviews)
-        progress = _progress(tickets)
     elif ctx.loaded.config.trackers:
         if trackers is None:
             trackers = build_trackers(ctx)
         tickets = gather_tickets(ctx.loaded.config, store, trackers, gathered.reviews, now, memo)
         if mode is Mode.DRY_RUN:
             tickets, unverified = _assume_unchanged(tickets)
-        progress = _progress(tickets)
-    reports = judge_all(gathered.reviews, today, ctx.rules, progress)
+    linked = _linked(tickets)
+    judged = judge_reviews(
+        gathered.reviews, today, ctx.rules, linked, memo.judged if memo else None
+    )
+    reports = judged.reports()
     write_back = mode in (Mode.SYNC, Mode.DRY_RUN)
     settings = plan_settings(ctx, gathered.reviews, trackers or {}, write_back=write_back)
     versions = store.versions() if memo is not None else {}
     planned = tickets if mode is not Mode.READ else None  # status reads; it plans no ticket
-    plan = plan_pass(
-        gathered, planned, reports, settings, today, now, recorded_statuses(memo, versions)
-    )
+    recorded = recorded_statuses(memo, versions)
+    last = (memo.marked, memo.synced) if memo is not None else (None, None)
+    plan = plan_pass(gathered, planned, reports, settings, today, now, recorded, *last)
     world = World(
         store=store,
         trackers=trackers or {},
@@ -187,7 +188,8 @@ def run_pass(
     applied = apply_plan(plan.steps, world, _WRITES[mode])
     if memo is not None:
         remember(memo, store, tickets, plan, applied)
-    linked = _linked(tickets)
+        memo.judged, memo.marked = judged, plan.marked
+        memo.synced = plan.tickets.synced if plan.tickets is not None else None
     digest_run = None
     sending = mode in (Mode.SYNC, Mode.NO_WRITE)  # --no-write keeps the reviews, not the digest
     if digests is not None and sending and ctx.loaded.config.digests and not stop():
@@ -282,11 +284,3 @@ def _linked(tickets: GatheredTickets | None) -> dict[str, TicketState]:
         if state is not None:
             out[key] = state
     return out
-
-
-def _progress(tickets: GatheredTickets) -> dict[str, Progress]:
-    return {
-        key: Progress(state.status, state.reason, state.url)
-        for key, state in _linked(tickets).items()
-        if not state.deleted  # deleted: the review's own status decides
-    }

@@ -93,3 +93,31 @@ def test_a_memo_pass_equals_a_pass_that_reads_everything(
     backdate(tmp_path / "reviews")
     edited = _pass(ctx, memo, trackers)
     assert [r.item.owner for r in edited.reports] == ["@priya", "@kim"]
+
+
+def test_a_memo_pass_reuses_nothing_a_closed_ticket_or_a_new_day_changed(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    ctx = _context(tmp_path, github)
+    day = [datetime(2026, 12, 7, 9, tzinfo=UTC)]
+    ctx = PassContext.build(ctx.loaded, Clock(UTC, lambda: day[0]))
+    memo, trackers = PassMemo(), build_trackers(ctx)
+    _pass(ctx, memo, trackers)  # files both tickets
+    backdate(tmp_path / "reviews")
+    for _ in range(2):
+        idle = _pass(ctx, memo, trackers)  # the second one is served from the memo
+    assert _statuses(idle) == [Status.OPEN, Status.OPEN] and not idle.applied.reviews.written
+    github.close(1, reason="completed")  # a person closes a ticket; only the service lists it
+    closed = _pass(ctx, memo, trackers)
+    assert _statuses(closed) == [Status.DONE, Status.OPEN]
+    assert closed.applied.reviews.written == ["reviews/r.md"]
+    backdate(tmp_path / "reviews")
+    _pass(ctx, memo, trackers)
+    day[0] = datetime(2026, 12, 23, 9, tzinfo=UTC)  # the runbook is due 2026-12-22
+    late = _pass(ctx, memo, trackers)
+    assert [sorted(f.value for f in r.flags) for r in late.reports] == [
+        [],
+        ["needs_decision", "overdue"],
+    ]
+    assert [r.flags for r in _pass(ctx, None).reports] == [r.flags for r in late.reports]
+    assert "overdue since 2026-12-23" in (tmp_path / "reviews" / "r.md").read_text("utf-8")

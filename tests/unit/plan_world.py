@@ -85,11 +85,14 @@ class World:
     def reviews(self) -> tuple[Review, ...]:
         return tuple(parse_text(t, p, ParseOptions()) for p, t in sorted(self.texts.items()))
 
-    def gather(self) -> tuple[GatheredReviews, GatheredTickets | None, list[ItemReport]]:
-        reviews = self.reviews()
+    def gather(
+        self, reviews: tuple[Review, ...] | None = None, today: date = TODAY
+    ) -> tuple[GatheredReviews, GatheredTickets | None, list[ItemReport]]:
+        """What the gather phase would hand the planner (`reviews`: as already parsed)."""
+        reviews = self.reviews() if reviews is None else reviews
         gathered = GatheredReviews(reviews, (), (), (), (), len(reviews), 0)
         if not self.tracked:
-            return gathered, None, judge_all(reviews, TODAY, RULES)
+            return gathered, None, judge_all(reviews, today, RULES)
         stored = dict(self.tickets if self.stored is None else self.stored)
         facts = TrackerFacts(GH, ok=self.ok, states=dict(self.tickets), stored=stored)
         keys = {i.key for r in reviews if not r.draft for i in r.items}
@@ -104,12 +107,12 @@ class World:
             episodes=dict(self.episodes),
             confirmed=dict(self.confirmed),
         )
-        progress = {
+        progress = {  # as run_pass judges: a deleted ticket's item goes by its review
             k: Progress(s.status, s.reason, s.url)
             for k, (_, tid) in links.items()
-            if (s := self.tickets.get(tid)) is not None
+            if (s := self.tickets.get(tid)) is not None and not s.deleted
         }
-        return gathered, tickets, judge_all(reviews, TODAY, RULES, progress)
+        return gathered, tickets, judge_all(reviews, today, RULES, progress)
 
     def plan(self, **overrides: object) -> Plan:
         gathered, tickets, reports = self.gather()

@@ -16,7 +16,7 @@ from datetime import datetime
 from syncd import log
 from syncd.config.models import Config
 from syncd.engine.links import Linked, resolve_links, route
-from syncd.engine.memo import PassMemo
+from syncd.engine.memo import PassMemo, Resolved
 from syncd.engine.snapshots import state_from_json
 from syncd.errors import RateLimited, TrackerError
 from syncd.model import Review
@@ -98,13 +98,21 @@ def gather_tickets(
         facts[name].pacing = store.get_meta(f"pacing:{name}")
         tracker.pacer.restore(facts[name].pacing)
         _list(facts[name], tracker, store, full_every, now)
-    items = [item for review in syncable for item in review.items]
     stored = _stored_links(store, memo, versions)
     states = {name: f.states for name, f in facts.items()}
-    links = resolve_links(items, routes, trackers, states, stored)
+    items = [item for review in syncable for item in review.items]
+    last = memo.resolved if memo is not None else None
+    reused = last is not None and last.same(syncable, routes, states, stored)
+    if last is not None and reused:
+        links = dict(last.links)  # nothing links are resolved from changed
+    else:
+        links = resolve_links(items, routes, trackers, states, stored)
     if _fetch_missing(links, trackers, facts):
         # Adapters learn ids by fetching (Jira: key → id), so resolve the fetched ones again.
         links = resolve_links(items, routes, trackers, states, stored)
+        reused = False
+    if memo is not None and not reused:
+        memo.resolved = Resolved.of(syncable, routes, states, stored, links)
     intents = tuple(_look_up_intent(i, links, trackers, facts) for i in store.open_intents())
     for fact in intents:
         if fact.state is not None:  # found by its marker: linked from now on

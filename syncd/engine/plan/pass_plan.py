@@ -27,7 +27,7 @@ from pathlib import Path
 from syncd.engine.gather.reviews import GatheredReviews
 from syncd.engine.gather.tickets import GatheredTickets, Lookup
 from syncd.engine.plan.reconcile import Reconciled, reconcile
-from syncd.engine.plan.reviews import ReviewInputs, plan_reviews
+from syncd.engine.plan.reviews import MarkedPass, ReviewInputs, plan_reviews_again
 from syncd.engine.plan.steps import (
     CacheReviews,
     ConfirmReminder,
@@ -41,7 +41,13 @@ from syncd.engine.plan.steps import (
     SaveTickets,
     Step,
 )
-from syncd.engine.plan.tickets import SyncInputs, SyncPlan, TrackerPolicy, compute_sync_plan
+from syncd.engine.plan.tickets import (
+    SyncedPass,
+    SyncInputs,
+    SyncPlan,
+    TrackerPolicy,
+    compute_sync_plan,
+)
 from syncd.model import Flag, ItemReport, Review, Status
 from syncd.store.schema import Link
 
@@ -69,6 +75,7 @@ class Plan:
     reviews: ReviewInputs  # for a re-plan of one review the writer found changed
     tickets: SyncPlan | None  # deferred creations, orphans, gone, deleted (for the report)
     reconciled: Reconciled | None = None  # moved, duplicates, shared tickets (for the report)
+    marked: MarkedPass | None = None  # for the next pass's plan_pass
 
 
 def plan_pass(
@@ -79,8 +86,13 @@ def plan_pass(
     today: date,
     now: datetime,
     recorded: Mapping[str, tuple[Status, str]] | None = None,
+    marked: MarkedPass | None = None,
+    synced: SyncedPass | None = None,
 ) -> Plan:
-    """`recorded`: the statuses the store's history already holds, when the caller knows."""
+    """`recorded`: the statuses the store's history already holds, when the caller knows.
+    `marked`, `synced`: the last pass's `Plan.marked` and `Plan.tickets.synced` (a caller
+    that plans again and again): a review whose reports and linked tickets are the same
+    objects keeps its planned marks and tracker steps."""
     steps: list[Step] = []
     sync_plan: SyncPlan | None = None
     fixed: Reconciled | None = None
@@ -123,7 +135,8 @@ def plan_pass(
                 gone=gone,
                 shared=frozenset(fixed.shared),
                 newly_deleted=newly_deleted,
-            )
+            ),
+            synced,
         )
         steps.extend(sync_plan.steps)
         steps.extend(fixed.closes)
@@ -146,7 +159,8 @@ def plan_pass(
             | frozenset(k for k, (name, _) in fixed.links.items() if name not in ok),
             creating=frozenset(s.item_key for s in sync_plan.steps if isinstance(s, CreateTicket)),
         )
-    steps.extend(plan_reviews(reports, review_inputs))
+    edits, now_marked = plan_reviews_again(reports, review_inputs, marked)
+    steps.extend(edits)
     if settings.deliver and settings.write_back:
         steps.append(DeliverReviews())
     if gathered.cache_save or gathered.cache_forget:
@@ -154,7 +168,7 @@ def plan_pass(
     observed = {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft}
     if observed != recorded:
         steps.append(RecordStatuses(observed, now))
-    return Plan(tuple(steps), review_inputs, sync_plan, fixed if tickets is not None else None)
+    return Plan(tuple(steps), review_inputs, sync_plan, fixed, now_marked)
 
 
 def _intents(

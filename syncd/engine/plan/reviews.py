@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from syncd.engine.judge import same_objects
 from syncd.engine.plan.steps import EditReview, SetMarks
 from syncd.model import Flag, ItemReport, ItemShape, Status, Suffix
 from syncd.trackers.protocol import TicketState
@@ -97,12 +98,75 @@ def linked_marks(report: ItemReport, state: TicketState) -> tuple[Suffix, bool |
     return review_suffix(report, state), checked
 
 
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """One review's planned marks, with what they were planned from: its reports and the
+    ticket state linked to each item, compared by identity next pass (None: no edit)."""
+
+    reports: tuple[ItemReport, ...]
+    states: tuple[TicketState | None, ...]
+    edit: EditReview | None
+
+
 def plan_reviews(reports: Sequence[ItemReport], inputs: ReviewInputs) -> tuple[EditReview, ...]:
     """One EditReview per review whose marks must change."""
+    return plan_reviews_again(reports, inputs)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedPass:
+    """What `plan_reviews_again` hands the next call: each review's marks, and a copy of the
+    linked tickets they were planned from."""
+
+    linked: Mapping[str, TicketState]
+    reviews: Mapping[str, Marked]
+
+
+def plan_reviews_again(
+    reports: Sequence[ItemReport],
+    inputs: ReviewInputs,
+    previous: MarkedPass | None = None,
+) -> tuple[tuple[EditReview, ...], MarkedPass]:
+    """`plan_reviews` for a caller that plans again and again (the service): a review whose
+    reports are the same objects as in `previous`, with the same ticket states linked, keeps
+    its planned edit. Also returns what to hand the next call. A review with an item whose
+    tracker failed or whose ticket is created this pass is always planned afresh."""
     if not inputs.write_back:
-        return ()
-    by_review: dict[str, list[SetMarks]] = {}
-    reviews = {}
+        return (), MarkedPass({}, {})
+    by_review: dict[str, list[ItemReport]] = {}
+    for report in reports:
+        by_review.setdefault(report.review.path, []).append(report)
+    unsettled = inputs.frozen | inputs.creating
+    known = previous.reviews if previous is not None else {}
+    # No linked ticket changed (compared in C): a review is the same once its reports are.
+    unchanged = bool(known) and previous is not None and previous.linked == inputs.linked
+    edits: list[EditReview] = []
+    marked: dict[str, Marked] = {}
+    for path, group in by_review.items():
+        last = known.get(path)
+        if unsettled and any(report.item.key in unsettled for report in group):
+            edit = _plan_review(group, inputs)  # depends on this pass only: not kept
+        elif unchanged and last is not None and same_objects(last.reports, group):
+            marked[path], edit = last, last.edit
+        else:
+            states = tuple(inputs.linked.get(report.item.key) for report in group)
+            if (
+                last is not None
+                and same_objects(last.reports, group)
+                and same_objects(last.states, states)
+            ):
+                marked[path], edit = last, last.edit
+            else:
+                edit = _plan_review(group, inputs)
+                marked[path] = Marked(tuple(group), states, edit)
+        if edit is not None:
+            edits.append(edit)
+    return tuple(edits), MarkedPass(dict(inputs.linked), marked)
+
+
+def _plan_review(reports: Sequence[ItemReport], inputs: ReviewInputs) -> EditReview | None:
+    """The marks one review's items must change (`reports`: that review's, in order)."""
+    marks: list[SetMarks] = []
     for report in reports:
         review, item = report.review, report.item
         if review.draft or not review.readable:
@@ -124,11 +188,8 @@ def plan_reviews(reports: Sequence[ItemReport], inputs: ReviewInputs) -> tuple[E
             wanted = desired_marks(report)
         if wanted == item.suffix and checked is None and created is None:
             continue  # already shown: idempotent
-        reviews[review.path] = review
-        by_review.setdefault(review.path, []).append(
-            SetMarks(review.path, item, wanted, _why(report, wanted), checked, created)
-        )
-    return tuple(EditReview(reviews[path], tuple(marks)) for path, marks in by_review.items())
+        marks.append(SetMarks(review.path, item, wanted, _why(report, wanted), checked, created))
+    return EditReview(reports[0].review, tuple(marks)) if marks else None
 
 
 def _why(report: ItemReport, wanted: Suffix | None) -> str:
