@@ -185,3 +185,11 @@ def same_objects(a: Sequence[object | None], b: Sequence[object | None]) -> bool
     """The same objects, one by one (identity: a ticket state or a report is a frozen value
     that the memo hands back unchanged while nothing about it changed)."""
     return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def by_review(reports: Sequence[ItemReport]) -> dict[str, list[ItemReport]]:
+    """Reports grouped by their review's path, in order."""
+    groups: dict[str, list[ItemReport]] = {}
+    for report in reports:
+        groups.setdefault(report.review.path, []).append(report)
+    return groups

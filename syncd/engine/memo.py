@@ -14,8 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from syncd.engine.judge import JudgedPass, same_objects
-from syncd.engine.plan.reviews import MarkedPass
-from syncd.engine.plan.tickets import SyncedPass
+from syncd.engine.plan.again import Again
 from syncd.model import Problem, Review, Status
 from syncd.store.schema import Link
 from syncd.trackers.protocol import TicketState
@@ -31,8 +30,7 @@ class PassMemo:
     links: tuple[str, dict[str, Link]] | None = None
     statuses: tuple[str, Mapping[str, tuple[Status, str]]] | None = None
     judged: JudgedPass | None = None  # the last pass's reports, by review (judge_reviews)
-    marked: MarkedPass | None = None  # its planned marks (plan_pass)
-    synced: SyncedPass | None = None  # its tracker steps (plan_pass)
+    again: Again = field(default_factory=Again)  # its planned marks and tracker steps
     resolved: Resolved | None = None  # its links, as resolved (gather_tickets)
 
 

@@ -32,6 +32,7 @@ from syncd.engine.gather.tickets import (
 )
 from syncd.engine.judge import judge_reviews
 from syncd.engine.memo import PassMemo
+from syncd.engine.plan.again import Again
 from syncd.engine.plan.pass_plan import Plan, find_orphans, plan_pass
 from syncd.engine.remember import recorded_statuses, remember
 from syncd.engine.settings import plan_settings
@@ -169,8 +170,8 @@ def run_pass(
     versions = store.versions() if memo is not None else {}
     planned = tickets if mode is not Mode.READ else None  # status reads; it plans no ticket
     recorded = recorded_statuses(memo, versions)
-    last = (memo.marked, memo.synced) if memo is not None else (None, None)
-    plan = plan_pass(gathered, planned, reports, settings, today, now, recorded, *last)
+    again = memo.again if memo is not None else None
+    plan = plan_pass(gathered, planned, reports, settings, today, now, recorded, again)
     world = World(
         store=store,
         trackers=trackers or {},
@@ -188,8 +189,7 @@ def run_pass(
     applied = apply_plan(plan.steps, world, _WRITES[mode])
     if memo is not None:
         remember(memo, store, tickets, plan, applied)
-        memo.judged, memo.marked = judged, plan.marked
-        memo.synced = plan.tickets.synced if plan.tickets is not None else None
+        memo.judged, memo.again = judged, plan.again or Again()
     digest_run = None
     sending = mode in (Mode.SYNC, Mode.NO_WRITE)  # --no-write keeps the reviews, not the digest
     if digests is not None and sending and ctx.loaded.config.digests and not stop():

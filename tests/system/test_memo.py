@@ -12,9 +12,12 @@ from syncd.clock import Clock
 from syncd.config.load import load_config
 from syncd.engine.context import PassContext, holder
 from syncd.engine.memo import PassMemo
+from syncd.engine.plan.tickets import title_for
 from syncd.engine.run import PassResult, build_trackers, run_pass
 from syncd.model import Status
 from syncd.store.database import Store
+from syncd.trackers.protocol import TicketBody
+from syncd.trackers.render import markdown_body
 from tests.fakes.github import FakeGitHub
 from tests.system.conftest import backdate, write
 
@@ -121,3 +124,26 @@ def test_a_memo_pass_reuses_nothing_a_closed_ticket_or_a_new_day_changed(
     ]
     assert [r.flags for r in _pass(ctx, None).reports] == [r.flags for r in late.reports]
     assert "overdue since 2026-12-23" in (tmp_path / "reviews" / "r.md").read_text("utf-8")
+
+
+def test_a_memo_pass_links_an_item_to_a_ticket_that_appeared_with_its_marker(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    ctx = _context(tmp_path, github)
+    path = tmp_path / "reviews" / "r.md"
+    path.write_text(path.read_text("utf-8").replace("- [ ] Write", "- [x] Write"), "utf-8")
+    backdate(tmp_path / "reviews")
+    memo, trackers = PassMemo(), build_trackers(ctx)
+    _pass(ctx, memo, trackers)  # files a ticket for the open item only (the other is done)
+    backdate(tmp_path / "reviews")
+    for _ in range(2):
+        idle = _pass(ctx, memo, trackers)
+    done = idle.reports[1].item
+    assert done.key not in idle.linked and github.ticket_count() == 1
+    # Another syncd (another store) filed the done item's ticket: found by its marker.
+    with github.lock:
+        body = markdown_body(TicketBody(done.description), done.key, gitlab=False)
+        github._new(title_for(done), body, ["postmortem"], [])
+    found = _pass(ctx, memo, trackers)
+    assert found.linked[done.key].key.endswith("#2")
+    assert found.linked == _pass(ctx, None).linked

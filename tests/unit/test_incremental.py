@@ -3,8 +3,7 @@ judging and planning afresh gives, and does reuse what did not change.
 
 A round is one pass of a long-running process: reviews whose text did not change are the same
 Review objects (as the service's memo hands them back), tickets that did not change are the
-same TicketState objects, and the last pass's JudgedPass, MarkedPass and SyncedPass are handed
-back. Between rounds the world changes the way real ones do: the plan is carried out, a person
+same TicketState objects, and the last pass's JudgedPass and Plan.again are handed back. Between rounds the world changes the way real ones do: the plan is carried out, a person
 closes, relabels or deletes a ticket, edits a review, a reminder is sent (or its record lost),
 the tracker does not answer for a pass, days go by.
 """
@@ -17,11 +16,11 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from syncd.engine.gather.tickets import Lookup
 from syncd.engine.judge import JudgedPass, judge_reviews
+from syncd.engine.plan.again import Again
 from syncd.engine.plan.pass_plan import Plan, plan_pass
-from syncd.engine.plan.reviews import MarkedPass
-from syncd.engine.plan.steps import EditReview, SetLabel
-from syncd.engine.plan.tickets import SyncedPass
+from syncd.engine.plan.steps import Comment, EditReview, SetLabel
 from syncd.model import ItemReport, Review, Status
 from syncd.records.parse import ParseOptions, parse_text
 from syncd.store.schema import Episode
@@ -31,14 +30,13 @@ from tests.unit.plan_world import settings as plan_settings
 HEAD = "---\ndate: {date}\nseverity: SEV-2\n---\n# {title}\n\n## Action items\n\n"
 
 
-class Again:
+class Service:
     """Plans a world round after round as the service does."""
 
     def __init__(self) -> None:
         self.parsed: dict[tuple[str, str], Review] = {}
         self.judged: JudgedPass | None = None
-        self.marked: MarkedPass | None = None
-        self.synced: SyncedPass | None = None
+        self.again = Again()
 
     def reviews(self, world: World) -> tuple[Review, ...]:
         out = []
@@ -58,11 +56,9 @@ class Again:
                     linked[key] = state
         self.judged = judge_reviews(reviews, today, RULES, linked, self.judged)
         reports = self.judged.reports()
-        plan = plan_pass(
-            gathered, tickets, reports, plan_settings(), today, NOW, None, self.marked, self.synced
-        )
-        self.marked = plan.marked
-        self.synced = plan.tickets.synced if plan.tickets is not None else None
+        plan = plan_pass(gathered, tickets, reports, plan_settings(), today, NOW, None, self.again)
+        assert plan.again is not None
+        self.again = plan.again
         return reports, plan
 
 
@@ -94,6 +90,7 @@ _CHANGES = st.lists(
                 "delete",
                 "edit",
                 "remind",
+                "attempt",
                 "forget",
                 "unlink",
                 "fail",
@@ -128,6 +125,7 @@ def worlds(draw: st.DrawFn) -> World:
                 world.tickets[str(number)] = ticket(
                     number,
                     marker=item.key,
+                    title=item.description,
                     status=status,
                     labels=frozenset(draw(st.sets(st.sampled_from(["postmortem", "overdue"])))),
                     closed_on=TODAY if status in (Status.DONE, Status.DEPRIORITIZED) else None,
@@ -153,10 +151,14 @@ def _change(world: World, kind: str, pick: int, plan: Plan) -> int:
         world.tickets[some] = dataclasses.replace(world.tickets[some], deleted=True)
     elif kind == "edit":
         path = sorted(world.texts)[pick % len(world.texts)]
-        world.texts[path] = world.texts[path].replace("Due: 2026-06-20", "Due: 2026-05-02", 1)
+        world.texts[path] = world.texts[path].replace("Due: 2026-06-20", "Due: 2026-05-02")
     elif kind == "remind":
         for key in sorted(world.links)[pick % 3 :: 3]:
             world.episodes[(key, "overdue")] = Episode(key, "overdue", TODAY, True)
+    elif kind == "attempt":  # a reminder was sent, its answer lost, and it is not there
+        for key in sorted(world.links)[pick % 3 :: 3]:
+            world.episodes[(key, "overdue")] = Episode(key, "overdue", TODAY, False, NOW)
+            world.confirmed[(key, "overdue")] = Lookup.ABSENT
     elif kind == "forget" and world.episodes:  # the store lost a reminder it sent
         world.episodes.pop(sorted(world.episodes)[pick % len(world.episodes)])
     elif kind == "unlink" and world.links:
@@ -171,10 +173,10 @@ def _change(world: World, kind: str, pick: int, plan: Plan) -> int:
 def test_planning_again_from_the_last_pass_is_planning_afresh(
     world: World, changes: list[tuple[str, int]]
 ) -> None:
-    again, today = Again(), TODAY
+    service, today = Service(), TODAY
     for kind, pick in [("nothing", 0), *changes, ("nothing", 0)]:
         expected_reports, expected = fresh(world, today)
-        reports, plan = again.plan(world, today)
+        reports, plan = service.plan(world, today)
         assert reports == expected_reports
         assert plan.steps == expected.steps
         today += timedelta(days=_change(world, kind, pick, expected))
@@ -187,30 +189,68 @@ def test_an_idle_pass_reuses_every_review_and_a_changed_ticket_replans_only_its_
         (item,) = review.items
         world.tickets[str(number)] = ticket(number, marker=item.key, title=item.description)
         world.links[item.key] = str(number)
-    again = Again()
-    _, first = again.plan(world, TODAY)
+    service = Service()
+    _, first = service.plan(world, TODAY)
     assert len([s for s in first.steps if isinstance(s, SetLabel)]) == 2  # overdue, both
     world.apply(first)
-    again.plan(world, TODAY)
-    judged, marked, synced = again.judged, again.marked, again.synced
+    service.plan(world, TODAY)
+    judged, marked, synced = service.judged, service.again.marked, service.again.synced
     assert judged is not None and marked is not None and synced is not None
-    _, idle = again.plan(world, TODAY)  # nothing changed
+    _, idle = service.plan(world, TODAY)  # nothing changed
     assert idle.steps == fresh(world, TODAY)[1].steps
     assert not [s for s in idle.steps if isinstance(s, SetLabel | EditReview)]
-    assert again.judged is not None and again.marked is not None and again.synced is not None
-    assert all(a is b for a, b in zip(again.judged.reviews, judged.reviews, strict=True))
-    assert again.marked.reviews == marked.reviews
-    assert all(again.marked.reviews[p] is marked.reviews[p] for p in marked.reviews)
-    assert all(again.synced.reviews[p] is synced.reviews[p] for p in synced.reviews)
+    assert service.judged is not None
+    assert service.again.marked is not None and service.again.synced is not None
+    assert all(a is b for a, b in zip(service.judged.reviews, judged.reviews, strict=True))
+    assert len(service.again.marked.reviews) == len(service.again.synced.reviews) == 2
+    assert all(service.again.marked.reviews[p] is marked.reviews[p] for p in marked.reviews)
+    assert all(service.again.synced.reviews[p] is synced.reviews[p] for p in synced.reviews)
     # A person closes the first ticket: only its review is judged and planned again.
-    judged = again.judged
+    judged = service.judged
     world.tickets["1"] = dataclasses.replace(world.tickets["1"], status=Status.DONE)
-    _, plan = again.plan(world, TODAY)
-    assert again.judged.reviews[0] is not judged.reviews[0]
-    assert again.judged.reviews[1] is judged.reviews[1]
-    assert again.judged.reviews[0].reports[0].status is Status.DONE
+    _, plan = service.plan(world, TODAY)
+    assert service.judged.reviews[0] is not judged.reviews[0]
+    assert service.judged.reviews[1] is judged.reviews[1]
+    assert service.judged.reviews[0].reports[0].status is Status.DONE
     assert plan.steps == fresh(world, TODAY)[1].steps
     # The next day everything is judged again (flags depend on the day).
-    judged = again.judged
-    again.plan(world, TODAY + timedelta(days=1))
-    assert not any(a is b for a, b in zip(again.judged.reviews, judged.reviews, strict=True))
+    judged = service.judged
+    service.plan(world, TODAY + timedelta(days=1))
+    assert not any(a is b for a, b in zip(service.judged.reviews, judged.reviews, strict=True))
+
+
+def test_an_edited_review_is_planned_again_though_no_ticket_changed() -> None:
+    items = ["- [ ] Add an alert on the queue. Owner: @sam. Due: 2026-06-20"]
+    world = _world([items], ["2026-06-01"])
+    (item,) = world.reviews()[0].items
+    world.tickets["1"] = ticket(1, marker=item.key, title=item.description)
+    world.links[item.key] = "1"
+    service = Service()
+    for _ in range(2):
+        _, plan = service.plan(world, TODAY)
+        world.apply(plan)
+    (path,) = world.texts
+    world.texts[path] = world.texts[path].replace("Due: 2026-06-20", "Due: 2026-05-02")
+    _, plan = service.plan(world, TODAY)  # the item is overdue now: label, reminder, mark
+    assert plan.steps == fresh(world, TODAY)[1].steps
+    assert {type(s) for s in plan.steps} >= {SetLabel, Comment, EditReview}
+
+
+def test_a_reminder_whose_answer_was_lost_is_planned_again_from_its_episode() -> None:
+    items = ["- [ ] Add an alert on the queue. Owner: @sam. Due: 2026-06-01"]
+    world = _world([items], ["2026-06-01"])
+    (item,) = world.reviews()[0].items
+    world.tickets["1"] = ticket(1, marker=item.key, title=item.description)
+    world.links[item.key] = "1"
+    service = Service()
+    _, plan = service.plan(world, TODAY)
+    (comment,) = [s for s in plan.steps if isinstance(s, Comment)]
+    assert comment.new_episode
+    # The writer posted it but lost the answer; the look-up does not find it: sent again,
+    # in the episode already started (not as a new one).
+    world.episodes[(item.key, "overdue")] = Episode(item.key, "overdue", TODAY, False, NOW)
+    world.confirmed[(item.key, "overdue")] = Lookup.ABSENT
+    _, plan = service.plan(world, TODAY)
+    assert plan.steps == fresh(world, TODAY)[1].steps
+    (comment,) = [s for s in plan.steps if isinstance(s, Comment)]
+    assert not comment.new_episode

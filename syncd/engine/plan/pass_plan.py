@@ -26,8 +26,9 @@ from pathlib import Path
 
 from syncd.engine.gather.reviews import GatheredReviews
 from syncd.engine.gather.tickets import GatheredTickets, Lookup
+from syncd.engine.plan.again import Again
 from syncd.engine.plan.reconcile import Reconciled, reconcile
-from syncd.engine.plan.reviews import MarkedPass, ReviewInputs, plan_reviews_again
+from syncd.engine.plan.reviews import ReviewInputs, plan_reviews_again
 from syncd.engine.plan.steps import (
     CacheReviews,
     ConfirmReminder,
@@ -41,13 +42,7 @@ from syncd.engine.plan.steps import (
     SaveTickets,
     Step,
 )
-from syncd.engine.plan.tickets import (
-    SyncedPass,
-    SyncInputs,
-    SyncPlan,
-    TrackerPolicy,
-    compute_sync_plan,
-)
+from syncd.engine.plan.tickets import SyncInputs, SyncPlan, TrackerPolicy, compute_sync_plan
 from syncd.model import Flag, ItemReport, Review, Status
 from syncd.store.schema import Link
 
@@ -75,7 +70,7 @@ class Plan:
     reviews: ReviewInputs  # for a re-plan of one review the writer found changed
     tickets: SyncPlan | None  # deferred creations, orphans, gone, deleted (for the report)
     reconciled: Reconciled | None = None  # moved, duplicates, shared tickets (for the report)
-    marked: MarkedPass | None = None  # for the next pass's plan_pass
+    again: Again | None = None  # for the next call's `again` (when this one was given one)
 
 
 def plan_pass(
@@ -86,13 +81,13 @@ def plan_pass(
     today: date,
     now: datetime,
     recorded: Mapping[str, tuple[Status, str]] | None = None,
-    marked: MarkedPass | None = None,
-    synced: SyncedPass | None = None,
+    again: Again | None = None,
 ) -> Plan:
     """`recorded`: the statuses the store's history already holds, when the caller knows.
-    `marked`, `synced`: the last pass's `Plan.marked` and `Plan.tickets.synced` (a caller
-    that plans again and again): a review whose reports and linked tickets are the same
-    objects keeps its planned marks and tracker steps."""
+    `again`: for a caller that plans again and again (the service), the last call's
+    `Plan.again` (`Again()` the first time): a review whose reports and linked tickets are
+    the same objects as then keeps its planned marks and tracker steps (plan/again.py)."""
+    keep = again is not None
     steps: list[Step] = []
     sync_plan: SyncPlan | None = None
     fixed: Reconciled | None = None
@@ -136,7 +131,8 @@ def plan_pass(
                 shared=frozenset(fixed.shared),
                 newly_deleted=newly_deleted,
             ),
-            synced,
+            again.synced if again is not None else None,
+            keep=keep,
         )
         steps.extend(sync_plan.steps)
         steps.extend(fixed.closes)
@@ -159,7 +155,8 @@ def plan_pass(
             | frozenset(k for k, (name, _) in fixed.links.items() if name not in ok),
             creating=frozenset(s.item_key for s in sync_plan.steps if isinstance(s, CreateTicket)),
         )
-    edits, now_marked = plan_reviews_again(reports, review_inputs, marked)
+    last_marked = again.marked if again is not None else None
+    edits, marked = plan_reviews_again(reports, review_inputs, last_marked, keep=keep)
     steps.extend(edits)
     if settings.deliver and settings.write_back:
         steps.append(DeliverReviews())
@@ -168,7 +165,8 @@ def plan_pass(
     observed = {r.item.key: (r.status, r.review.path) for r in reports if not r.review.draft}
     if observed != recorded:
         steps.append(RecordStatuses(observed, now))
-    return Plan(tuple(steps), review_inputs, sync_plan, fixed, now_marked)
+    next_again = Again(marked, sync_plan.synced if sync_plan else None) if keep else None
+    return Plan(tuple(steps), review_inputs, sync_plan, fixed, next_again)
 
 
 def _intents(

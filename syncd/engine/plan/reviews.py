@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from syncd.engine.judge import same_objects
+from syncd.engine.judge import by_review, same_objects
+from syncd.engine.plan.again import Marked, MarkedPass
 from syncd.engine.plan.steps import EditReview, SetMarks
 from syncd.model import Flag, ItemReport, ItemShape, Status, Suffix
 from syncd.trackers.protocol import TicketState
@@ -98,51 +99,35 @@ def linked_marks(report: ItemReport, state: TicketState) -> tuple[Suffix, bool |
     return review_suffix(report, state), checked
 
 
-@dataclass(frozen=True, slots=True)
-class Marked:
-    """One review's planned marks, with what they were planned from: its reports and the
-    ticket state linked to each item, compared by identity next pass (None: no edit)."""
-
-    reports: tuple[ItemReport, ...]
-    states: tuple[TicketState | None, ...]
-    edit: EditReview | None
-
-
 def plan_reviews(reports: Sequence[ItemReport], inputs: ReviewInputs) -> tuple[EditReview, ...]:
     """One EditReview per review whose marks must change."""
     return plan_reviews_again(reports, inputs)[0]
-
-
-@dataclass(frozen=True, slots=True)
-class MarkedPass:
-    """What `plan_reviews_again` hands the next call: each review's marks, and a copy of the
-    linked tickets they were planned from."""
-
-    linked: Mapping[str, TicketState]
-    reviews: Mapping[str, Marked]
 
 
 def plan_reviews_again(
     reports: Sequence[ItemReport],
     inputs: ReviewInputs,
     previous: MarkedPass | None = None,
-) -> tuple[tuple[EditReview, ...], MarkedPass]:
-    """`plan_reviews` for a caller that plans again and again (the service): a review whose
-    reports are the same objects as in `previous`, with the same ticket states linked, keeps
-    its planned edit. Also returns what to hand the next call. A review with an item whose
+    *,
+    keep: bool = False,
+) -> tuple[tuple[EditReview, ...], MarkedPass | None]:
+    """`plan_reviews`, and with `keep` what the next call's `previous` needs (a caller that
+    plans again and again): a review whose reports are the same objects as in `previous`,
+    with the same ticket states linked, keeps its planned edit. A review with an item whose
     tracker failed or whose ticket is created this pass is always planned afresh."""
     if not inputs.write_back:
-        return (), MarkedPass({}, {})
-    by_review: dict[str, list[ItemReport]] = {}
-    for report in reports:
-        by_review.setdefault(report.review.path, []).append(report)
+        return (), MarkedPass({}, {}) if keep else None
+    groups = by_review(reports)
+    if not keep:
+        edits = (_plan_review(group, inputs) for group in groups.values())
+        return tuple(edit for edit in edits if edit is not None), None
     unsettled = inputs.frozen | inputs.creating
     known = previous.reviews if previous is not None else {}
     # No linked ticket changed (compared in C): a review is the same once its reports are.
     unchanged = bool(known) and previous is not None and previous.linked == inputs.linked
-    edits: list[EditReview] = []
+    out: list[EditReview] = []
     marked: dict[str, Marked] = {}
-    for path, group in by_review.items():
+    for path, group in groups.items():
         last = known.get(path)
         if unsettled and any(report.item.key in unsettled for report in group):
             edit = _plan_review(group, inputs)  # depends on this pass only: not kept
@@ -160,8 +145,8 @@ def plan_reviews_again(
                 edit = _plan_review(group, inputs)
                 marked[path] = Marked(tuple(group), states, edit)
         if edit is not None:
-            edits.append(edit)
-    return tuple(edits), MarkedPass(dict(inputs.linked), marked)
+            out.append(edit)
+    return tuple(out), MarkedPass(dict(inputs.linked), marked)
 
 
 def _plan_review(reports: Sequence[ItemReport], inputs: ReviewInputs) -> EditReview | None:

@@ -26,10 +26,11 @@ sides and the store's bookkeeping into one plan.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from syncd.engine.judge import same_objects
+from syncd.engine.judge import by_review, same_objects
+from syncd.engine.plan.again import Synced, SyncedPass, known_reviews, planned_from
 from syncd.engine.plan.steps import Comment, CreateTicket, SetLabel, TrackerStep, UpdateTicket
 from syncd.model import ActionItem, Flag, ItemReport, Status
 from syncd.store.schema import Episode
@@ -80,118 +81,37 @@ class SyncPlan:
     synced: SyncedPass | None = None  # for the next call's `previous`
 
 
-@dataclass(frozen=True, slots=True)
-class Synced:
-    """One review's tracker steps, with what they were planned from: its reports, and each
-    item's route, link and linked ticket state (compared next pass; states by identity)."""
-
-    reports: tuple[ItemReport, ...]
-    routes: tuple[str | None, ...]
-    links: tuple[tuple[str, str] | None, ...]
-    states: tuple[TicketState | None, ...]
-    reminded: tuple[tuple[bool, bool] | None, ...]  # (overdue, reason) reminders counted sent
-    steps: tuple[TrackerStep, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SyncedPass:
-    """What `compute_sync_plan` hands the next call: the settings every review's steps
-    depended on, and each settled review's steps."""
-
-    today: date
-    ok: frozenset[str]
-    policies: Mapping[str, TrackerPolicy]
-    assignees: Mapping[tuple[str, str], tuple[str, ...]]
-    reviews: Mapping[str, Synced]
-    # Copies of the whole pass's routes, links, ticket states and sent reminders: while all
-    # are equal (compared in C; unchanged states are the same objects), a review is the same
-    # once its reports are, and no item's key needs building.
-    routes: Mapping[str, str] = field(default_factory=dict)
-    links: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    states: Mapping[str, Mapping[str, TicketState]] = field(default_factory=dict)
-    sent: frozenset[tuple[str, str]] = frozenset()
-
-
-def compute_sync_plan(inputs: SyncInputs, previous: SyncedPass | None = None) -> SyncPlan:
-    """The tracker steps of a pass. `previous`: the last call's `SyncPlan.synced` (a caller
-    that plans again and again): a review whose reports, routes, links and ticket states are
-    the same as then, under the same settings, keeps its steps without being planned again.
-    Only a settled review is kept: one that creates, defers, reminds or meets a deleted or a
-    shared ticket is planned afresh every pass (each of those is a one-off)."""
+def compute_sync_plan(
+    inputs: SyncInputs, previous: SyncedPass | None = None, *, keep: bool = False
+) -> SyncPlan:
+    """The tracker steps of a pass. `keep`: return in `SyncPlan.synced` what the next call's
+    `previous` needs (a caller that plans again and again). Then a review whose reports,
+    routes, links and ticket states are the same as in `previous`, under the same settings,
+    keeps its steps without being planned again. Only a settled review is kept: one that
+    creates, defers, reminds or meets a deleted or a shared ticket is planned afresh every
+    pass (each of those is a one-off)."""
     steps: list[TrackerStep] = []
     deferred: list[str] = []
     deleted: list[tuple[str, str, str, bool]] = []
-    known: Mapping[str, Synced] = {}
-    if previous is not None and (
-        previous.today,
-        previous.ok,
-        previous.policies,
-        previous.assignees,
-    ) == (inputs.today, inputs.ok, inputs.policies, inputs.assignees):
-        known = previous.reviews
-    unchanged = bool(known) and _unchanged(previous, inputs)
-    synced: dict[str, Synced] = {}
-    by_review: dict[str, list[ItemReport]] = {}
-    for report in inputs.reports:
-        by_review.setdefault(report.review.path, []).append(report)
-    for path, group in by_review.items():
-        last = known.get(path)
-        if unchanged and last is not None and same_objects(last.reports, group):
-            steps.extend(last.steps)  # nothing it was planned from changed
-            synced[path] = last
-            continue
-        keys = [report.item.key for report in group]
-        routes = tuple(inputs.routes.get(key) for key in keys)
-        links = tuple(inputs.links.get(key) for key in keys)
-        states = tuple(
-            inputs.states.get(link[0], {}).get(link[1]) if link is not None else None
-            for link in links
-        )
-        reminded = tuple(_reminded(report, inputs.sent) for report in group)
-        if (
-            last is not None
-            and same_objects(last.reports, group)
-            and same_objects(last.states, states)
-            and last.routes == routes
-            and last.links == links
-            and last.reminded == reminded
-        ):
-            steps.extend(last.steps)
-            synced[path] = last
-            continue
-        mine: list[TrackerStep] = []
-        settled = True
-        for report, tracker, link, state in zip(group, routes, links, states, strict=True):
-            key = report.item.key
-            if tracker is None or tracker not in inputs.ok:
-                continue  # not synced, or its tracker failed this pass: change nothing
-            if link is not None and state is not None and state.deleted:
-                settled = False
-                recreate = inputs.policies[tracker].recreate_deleted and not _finished(report)
-                if link in inputs.newly_deleted:
-                    deleted.append((key, link[0], state.key, recreate))
-                if recreate:
-                    mine.append(_create(report, tracker, inputs))  # on_deleted: recreate
-                continue  # on_deleted: report — nothing to write to a deleted ticket
-            if link is not None:
-                if link in inputs.shared:
-                    settled = False
-                elif state is not None and link[0] in inputs.ok:
-                    mirrored = _mirror(report, state, inputs)
-                    settled = settled and not any(isinstance(s, Comment) for s in mirrored)
-                    mine.extend(mirrored)
-                continue  # a ticket two items link gets nothing from either
-            if key in inputs.deferred:
-                settled = False
-                deferred.append(key)  # a ticket may exist that we cannot see yet
-                continue
-            if _finished(report):
-                continue  # finished or dropped before syncd saw it: no ticket
-            settled = False
-            mine.append(_create(report, tracker, inputs))
-        steps.extend(mine)
-        if settled:
-            synced[path] = Synced(tuple(group), routes, links, states, reminded, tuple(mine))
+    kept: SyncedPass | None = None
+    if keep:
+        known = known_reviews(previous, inputs)
+        synced: dict[str, Synced] = {}
+        for path, group in by_review(inputs.reports).items():
+            last = known.get(path)
+            if last is not None and same_objects(last.reports, group):
+                fresh = None if known.unchanged else planned_from(group, inputs)
+                if fresh is None or fresh == last.planned_from():
+                    steps.extend(last.steps)  # nothing it was planned from changed
+                    synced[path] = last
+                    continue
+            mine, settled = _plan_items(group, inputs, deferred, deleted)
+            steps.extend(mine)
+            if settled:
+                synced[path] = Synced(tuple(group), *planned_from(group, inputs), tuple(mine))
+        kept = SyncedPass.of(inputs, synced)
+    else:
+        steps, _ = _plan_items(inputs.reports, inputs, deferred, deleted)
     # An orphan is a ticket still open after its item left the review (DESIGN §2): once it
     # is closed (by syncd or a person) there is nothing left to report or close.
     orphans = tuple(o for o in inputs.orphans if o[1] in inputs.ok and _is_open(o, inputs))
@@ -209,37 +129,49 @@ def compute_sync_plan(inputs: SyncInputs, previous: SyncedPass | None = None) ->
             )
     # Creates first: near a write budget, new links matter more than label churn.
     steps.sort(key=lambda s: 0 if isinstance(s, CreateTicket) else 1)
-    kept = SyncedPass(
-        inputs.today,
-        inputs.ok,
-        inputs.policies,
-        inputs.assignees,
-        synced,
-        dict(inputs.routes),
-        dict(inputs.links),
-        {name: dict(states) for name, states in inputs.states.items()},
-        inputs.sent,
-    )
     return SyncPlan(tuple(steps), tuple(deferred), orphans, gone, tuple(deleted), kept)
 
 
-def _unchanged(previous: SyncedPass | None, inputs: SyncInputs) -> bool:
-    """The whole pass's routes, links, ticket states and sent reminders are the last call's."""
-    return previous is not None and (
-        previous.sent == inputs.sent
-        and previous.links == inputs.links
-        and previous.routes == inputs.routes
-        and previous.states == inputs.states
-    )
-
-
-def _reminded(report: ItemReport, sent: frozenset[tuple[str, str]]) -> tuple[bool, bool] | None:
-    """For an item a reminder may be due for: which of its reminders count as sent."""
-    flags = report.flags
-    if Flag.OVERDUE not in flags and Flag.DEPRIORITIZED_WITHOUT_REASON not in flags:
-        return None
-    key = report.item.key
-    return (key, "overdue") in sent, (key, "reason") in sent
+def _plan_items(
+    reports: Sequence[ItemReport],
+    inputs: SyncInputs,
+    deferred: list[str],
+    deleted: list[tuple[str, str, str, bool]],
+) -> tuple[list[TrackerStep], bool]:
+    """The decision table (module docstring) for `reports`: (their steps, settled?)."""
+    steps: list[TrackerStep] = []
+    settled = True
+    for report in reports:
+        key = report.item.key
+        tracker = inputs.routes.get(key)
+        if tracker is None or tracker not in inputs.ok:
+            continue  # not synced, or its tracker failed this pass: change nothing
+        link = inputs.links.get(key)
+        state = inputs.states.get(link[0], {}).get(link[1]) if link is not None else None
+        if link is not None and state is not None and state.deleted:
+            settled = False
+            recreate = inputs.policies[tracker].recreate_deleted and not _finished(report)
+            if link in inputs.newly_deleted:
+                deleted.append((key, link[0], state.key, recreate))
+            if recreate:
+                steps.append(_create(report, tracker, inputs))  # on_deleted: recreate
+            continue  # on_deleted: report — nothing to write to a deleted ticket
+        if link is not None:
+            if link in inputs.shared:
+                settled = False  # a ticket two items link gets nothing from either
+            elif state is not None and link[0] in inputs.ok:
+                mirrored = _mirror(report, state, inputs)
+                settled = settled and not any(isinstance(s, Comment) for s in mirrored)
+                steps.extend(mirrored)
+            continue
+        settled = False
+        if key in inputs.deferred:
+            deferred.append(key)  # a ticket may exist that we cannot see yet
+            continue
+        if _finished(report):
+            continue  # finished or dropped before syncd saw it: no ticket
+        steps.append(_create(report, tracker, inputs))
+    return steps, settled
 
 
 def _finished(report: ItemReport) -> bool:
