@@ -1,11 +1,15 @@
 """What a long-running caller keeps between passes, so an input that did not change is not
-read and decoded again (DESIGN §1 principle 5: cost grows with changes, not with items).
+read and decoded again, and a review whose inputs did not change is not judged, linked or
+planned again (DESIGN §1 principle 5: cost grows with changes, not with items).
 
 The service owns one PassMemo and hands it to every pass; a cron command passes none. It holds
 the last pass's values only — each entry is replaced or dropped every pass, so it is bounded by
 the corpus and never grows from pass to pass. A store table is reused only while the store's
 version token for it is the one the memo saw (`Store.versions`): a cron `syncd check` writing
-beside the service invalidates it.
+beside the service invalidates it. Judged reports (`judge_reviews`), resolved links (below) and
+planned steps (`plan/again.py`) are reused only while what they were computed from is the same:
+the same objects, or equal copies; they are pure functions' results, so reusing them changes
+no answer (tests/unit/test_incremental.py, tests/system/test_memo.py).
 """
 
 from __future__ import annotations
