@@ -195,7 +195,8 @@ def _with_suffix(visible: str, wanted: Suffix | None) -> str:
     target = _normalized(wanted)
     if current == (target[1] if target else None):
         return visible  # already says it: byte-identical, even if written differently
-    result = user if target is None else user + suffixes.SEPARATOR + target[0]
+    # Blanks between the user's text and the suffix go with it (no trailing blank is left).
+    result = user.rstrip() if target is None else user + suffixes.SEPARATOR + target[0]
     read_user, read_suffix = suffixes.split(result)
     if target is None and read_suffix is not None:
         raise EditRefused("removing syncd's suffix would leave text that reads as one")

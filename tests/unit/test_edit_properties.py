@@ -173,8 +173,9 @@ def _expected_suffix(wanted: Suffix | None) -> Suffix | None:
 
 
 def _user_part(visible: str) -> str:
+    """The user's text; blanks before syncd's suffix go with the suffix."""
     user, current = suffixes.split(visible)
-    return user if current is not None else visible
+    return (user if current is not None else visible).rstrip()
 
 
 def _mask(line: str, col: int | None) -> str:

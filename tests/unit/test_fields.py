@@ -595,6 +595,59 @@ CASES = {
         "The data team will migrate the queue", "The data team will migrate the queue"
     ),
     "bracket_alone_is_description": Case("[maria]", "[maria]"),
+    # --- what is left once the fields are cut: no doubled or stray punctuation, no date lost
+    "sentence_fields_leave_one_period": Case(
+        "Add alert. Owner: @priya. Due: 2026-06-04",
+        "Add alert.",
+        None,
+        {
+            "owner": "@priya",
+            "owners": ("@priya",),
+            "due": date(2026, 6, 4),
+            "due_raw": "2026-06-04",
+        },
+    ),
+    "leading_owner_sentence_leaves_no_period": Case(
+        "Owner: @kim. Rotate the keys. Due: 2026-06-04",
+        "Rotate the keys.",
+        None,
+        {"owner": "@kim", "owners": ("@kim",), "due": date(2026, 6, 4), "due_raw": "2026-06-04"},
+    ),
+    "ellipsis_stays": Case(
+        "Wait for the vendor... Owner: @kim",
+        "Wait for the vendor...",
+        None,
+        {"owner": "@kim", "owners": ("@kim",)},
+    ),
+    "owner_then_due_word_in_parens": Case(
+        "Rotate the keys (owner: @kim, due 2026-06-04)",
+        "Rotate the keys",
+        None,
+        {"owner": "@kim", "owners": ("@kim",), "due": date(2026, 6, 4), "due_raw": "2026-06-04"},
+    ),
+    "owners_then_by_date": Case(
+        "Rotate the keys. Owner: @kim, @sam, by 2026-06-04",
+        "Rotate the keys.",
+        None,
+        {
+            "owner": "@kim",
+            "owners": ("@kim", "@sam"),
+            "due": date(2026, 6, 4),
+            "due_raw": "2026-06-04",
+        },
+    ),
+    "owner_then_unreadable_date_stays_in_text": Case(
+        "Rotate the keys (owner: Kim, by Friday)",
+        "Rotate the keys (by Friday)",
+        None,
+        {"owner": "Kim", "owners": ("Kim",)},
+    ),
+    "separator_after_a_cut_field_keeps_its_blank": Case(
+        "Pin the image — owner: @sam — see the runbook",
+        "Pin the image — see the runbook",
+        None,
+        {"owner": "@sam", "owners": ("@sam",)},
+    ),
     "url_first_without_separator_stays": Case(
         f"{GH}/acme/x/issues/9 explains it", f"{GH}/acme/x/issues/9 explains it"
     ),

@@ -41,6 +41,7 @@ from syncd.records.parse.separators import (
     inside_paren,
     pre_sep,
     remove_spans,
+    skip_space,
     unbold,
 )
 from syncd.records.parse.ticket_places import (
@@ -59,11 +60,17 @@ _DUE_GAP = re.compile(r"(?:\s+(?i:on|by|before|date))?\s+")
 _AFTER_BY = re.compile(r"\s*(?:$|[.,;)|—–·]|-\s)")
 # Where a field's value ends. A separator counts after a blank (`(?<=\s)—`, not `\s+—`, which
 # rescanned a long blank run from each of its characters); the value is stripped after.
-_OWNER_END = re.compile(r"(?<=\s)[—–|·]|\n|;|\s-\s|\)|\.(?:\s|$)|\s\(")
+# An owner list may hold commas (`@a, @b`); a comma before a due word (`, due 2026-12-01`,
+# `, by Friday`) ends it, so the date is still read (`_due_word`) and not lost in the owners.
+_OWNER_END = re.compile(
+    r"(?<=\s)[—–|·]|\n|;|\s-\s|\)|\.(?:\s|$)|\s\(|,\s*(?i:due|deadline|by|before)\s"
+)
 _DUE_END = re.compile(r"(?<=\s)[—–|·]|\n|;|\s-\s|\)|,")
 _REASON_END = re.compile(r"(?<=\s)[—–|·]\s|;")
 _REASON_END_PAREN = re.compile(r"(?<=\s)[—–|·]\s|;|\)")
 _DIGIT = re.compile(r"\d")
+_PAREN_LEFTOVER = re.compile(r"\(\s*[,;]\s*")
+_PERIODS = re.compile(r"\.(?: ?\.)+")
 _PAREN_FIELDS = re.compile(r"\(([^()\n]+)\)\.?")
 _BRACKETED = re.compile(r"\[[^\[\]]+\]")
 _WHOLE_LINK = re.compile(r"\[[^\[\]\n]+\]\([^()\s]+\)")
@@ -218,6 +225,8 @@ class Work:
             paren = inside_paren(text, key_start) if "(" in text else False
             end = end_of(_REASON_END_PAREN if paren else _REASON_END, text, start, limit)
             self.reason = self.reason or text[start:end].strip(" \t\n.*_") or None
+        if end < len(text) and text[end] in "—–|·":
+            end = skip_space(text, end)  # the blank before the next separator stays with it
         return pre_sep(text, key_start), end
 
     def _due_word(self, text: str) -> str:
@@ -326,7 +335,13 @@ class Work:
             text = unbold(text)
         text = " ".join(text.split())
         text = drop_empty_parens(text)
+        if "(" in text:
+            text = _PAREN_LEFTOVER.sub("(", text)  # `(, by Friday)` once the owner is cut
+        if ".." in text and "..." not in text:
+            text = _PERIODS.sub(".", text)  # `Add alert..` once `Owner: @p.` is cut
         text = text.strip(EDGE)
+        if text.startswith(". "):
+            text = text[2:].strip(EDGE)  # `. Rotate the keys` once a leading `Owner: @k` is cut
         while text.startswith("- ") or text.endswith(" -"):
             text = (text[2:] if text.startswith("- ") else text[:-2]).strip(EDGE)
         while text.startswith("[") and (box := LEAD_BOX.match(text)):  # one hidden in **…**
