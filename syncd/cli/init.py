@@ -7,10 +7,13 @@ out of git (`.syncd/` in .gitignore)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import zoneinfo
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -37,6 +40,7 @@ _SKIP = frozenset({"node_modules", "vendor", "venv", "site-packages", "__pycache
 _MAX_DEPTH = 6
 _HEAD_BYTES = 65536
 _TEMPLATE = re.compile(r"template|readme|index", re.IGNORECASE)
+_LOCALTIME = Path("/etc/localtime")
 
 
 @click.command()
@@ -57,7 +61,9 @@ def init(obj: Ctx) -> int:
     base = target.absolute().parent
     found = find_reviews(base)
     globs = [f"{folder}/**/*.md" if folder != "." else "*.md" for folder, _ in found.most_common()]
-    target.write_text(starter_config(globs or ["reviews/**/*.md"]), encoding="utf-8")
+    zone = local_zone(os.environ)
+    config = starter_config(globs or ["reviews/**/*.md"], zone or "UTC", found_zone=bool(zone))
+    target.write_text(config, encoding="utf-8")
     ignored = ignore_state(base / ".gitignore")
     total = sum(found.values())
     if found:
@@ -129,13 +135,39 @@ def _group(rel: Path) -> str:
     return "/".join(parts) or "."
 
 
-def starter_config(globs: list[str]) -> str:
+def local_zone(environ: Mapping[str, str], localtime: Path = _LOCALTIME) -> str | None:
+    """This machine's time zone as an IANA name (`Europe/Oslo`), if it can be told: `TZ`,
+    then /etc/timezone, then the zone /etc/localtime links to. None when none names one."""
+    names = [environ.get("TZ", "").removeprefix(":")]
+    with contextlib.suppress(OSError):
+        names.append(localtime.with_name("timezone").read_text(encoding="utf-8").strip())
+    with contextlib.suppress(OSError):
+        target = os.readlink(localtime)
+        names.append(target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else "")
+    for name in names:
+        if _is_zone(name):
+            return "UTC" if name in ("Etc/UTC", "Etc/Universal", "UTC", "Zulu") else name
+    return None
+
+
+def _is_zone(name: str) -> bool:
+    if not name or name.startswith("/") or ".." in name:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def starter_config(globs: list[str], zone: str = "UTC", *, found_zone: bool = True) -> str:
     paths = json.dumps(globs, ensure_ascii=False)
+    said = "this machine's zone" if found_zone else "this machine's zone was not found: set yours"
     return f"""# syncd configuration, written by `syncd init`. Every key: docs/configuration.md;
 # a complete commented example: config.example.yaml in syncd's repository.
 
-# Time zone in which due dates and "overdue" are judged (an IANA name).
-timezone: UTC
+# Time zone in which due dates and "overdue" are judged (an IANA name; {said}).
+timezone: {zone}
 
 records:
   # Globs of review files, relative to this file.

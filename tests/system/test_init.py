@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from syncd.cli.init import local_zone
 from tests.system.conftest import Run, backdate, write
 
 REVIEW = """
@@ -80,3 +81,24 @@ def test_init_writes_to_the_config_option(run: Run, tmp_path: Path) -> None:
     assert run("init", "-c", "ops.yaml").returncode == 0
     assert (tmp_path / "ops.yaml").exists() and not (tmp_path / "syncd.yaml").exists()
     assert run("-c", "ops.yaml", "config", "validate").returncode == 0
+
+
+def test_init_writes_the_machines_time_zone(run: Run, tmp_path: Path) -> None:
+    _reviews(tmp_path, "reviews", 1)
+    assert run("init", env={"TZ": "Europe/Oslo"}).returncode == 0
+    text = (tmp_path / "syncd.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["timezone"] == "Europe/Oslo"
+    assert "this machine's zone)" in text
+
+
+def test_local_zone_reads_tz_then_etc_timezone_then_the_localtime_link(tmp_path: Path) -> None:
+    localtime = tmp_path / "localtime"
+    assert local_zone({}, localtime) is None  # nothing names a zone: init writes UTC
+    localtime.symlink_to("/usr/share/zoneinfo/America/New_York")
+    assert local_zone({}, localtime) == "America/New_York"
+    (tmp_path / "timezone").write_text("Asia/Tokyo\n", encoding="utf-8")
+    assert local_zone({}, localtime) == "Asia/Tokyo"
+    assert local_zone({"TZ": ":Europe/Oslo"}, localtime) == "Europe/Oslo"
+    assert local_zone({"TZ": "CET-1"}, localtime) == "Asia/Tokyo"  # a POSIX rule, no name
+    (tmp_path / "timezone").write_text("Etc/UTC\n", encoding="utf-8")
+    assert local_zone({"TZ": "../../etc/passwd"}, localtime) == "UTC"
