@@ -11,7 +11,13 @@ the requests of each pass.
 Targets (DESIGN §12): idle pass < 0.15 s in-pass, <= 1 request; RSS < 200 MB and flat over
 1,000 passes.
 
+Then `--rounds` times, `--changed` issues change on the server (half closed, half labelled
+`in progress`): measured are the pass that mirrors them into the reviews (checked) and the
+pass after it, which reads back the reviews it wrote (DESIGN §1 principle 5: the cost of a
+pass grows with what changed).
+
     python bench/bench_service.py [--reviews 1000] [--items 10] [--passes 1000]
+        [--changed 100] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -19,15 +25,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
-from bench_trackers import backdate, configure, seed, settle  # noqa: E402
+from bench_trackers import backdate, change, configure, seed, settle, shown  # noqa: E402
 from gen_reviews import generate  # noqa: E402
 
 from tests.fakes.github import FakeGitHub  # noqa: E402
@@ -59,12 +67,24 @@ for n in range(passes):
 """
 
 
+def _age_written(root: Path) -> None:
+    """The reviews written in the last minute look written two minutes ago (the others keep
+    their times, as they would: the service must not read them again)."""
+    now = time.time()
+    for path in (root / "reviews").glob("*.md"):
+        if path.stat().st_mtime > now - 60:
+            os.utime(path, (now - 120, now - 120))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reviews", type=int, default=1000)
     parser.add_argument("--items", type=int, default=10)
     parser.add_argument("--passes", type=int, default=1000)
+    parser.add_argument("--changed", type=int, default=100, help="issues changed per round")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of changes, after")
     args = parser.parse_args()
+    rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp, FakeGitHub() as fake:
         assert isinstance(fake, FakeGitHub)
         fake.rate_limit = fake.rate_remaining = 10**9
@@ -77,24 +97,46 @@ def main() -> None:
         settle(root, fake)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(root), str(args.passes), fake.token],
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                str(root),
+                str(args.passes + 2 * args.rounds),
+                fake.token,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             env=env,
         )
         assert child.stdin is not None and child.stdout is not None
-        passes = []
-        for _ in range(args.passes):
+
+        def one_pass() -> dict[str, float]:
+            assert child.stdin is not None and child.stdout is not None
             fake.reset_log()
             child.stdin.write("\n")
             child.stdin.flush()
             line = child.stdout.readline()
             if not line:
                 raise SystemExit(f"the service child died (exit {child.wait()})")
-            record = json.loads(line)
+            record: dict[str, float] = json.loads(line)
             record["requests"] = len(fake.requests)
-            passes.append(record)
+            return record
+
+        passes = [one_pass() for _ in range(args.passes)]
+        # Then people change tickets: the pass that mirrors the changes into the reviews, and
+        # the one after it, which reads back the reviews it wrote.
+        changed, after = [], []
+        for _ in range(args.rounds):
+            wanted = change(fake, args.changed, rng)
+            changed.append(one_pass())
+            now = shown(root)
+            wrong = {url: (now.get(url), s) for url, s in wanted.items() if now.get(url) != s}
+            if wrong:
+                raise SystemExit(f"the service did not mirror {len(wrong)} changes: {wrong}")
+            _age_written(root)  # a minute between passes: the files it wrote are not racy
+            after.append(one_pass())
         child.stdin.close()
         child.wait()
     first, idle = passes[0], passes[1:]
@@ -115,6 +157,14 @@ def main() -> None:
         f"requests {sorted({p['requests'] for p in idle})}; "
         f"reviews written {sorted({p['written'] for p in idle})}"
     )
+    for name, runs in ((f"{args.changed} issues changed", changed), ("the pass after", after)):
+        if runs:
+            times = sorted(p["seconds"] for p in runs)
+            print(
+                f"{name}: in-pass median {times[len(times) // 2]:.3f} s "
+                f"(min {times[0]:.3f}); requests {sorted({p['requests'] for p in runs})}; "
+                f"reviews written {sorted({p['written'] for p in runs})}"
+            )
     print(
         f"RSS: after pass 1 {rss[0]:.0f} MB, after pass {tenth} {rss[tenth - 1]:.0f} MB, "
         f"after pass {len(rss)} {rss[-1]:.0f} MB, max {max(rss):.0f} MB; "
