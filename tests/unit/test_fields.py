@@ -642,6 +642,31 @@ CASES = {
         None,
         {"owner": "Kim", "owners": ("Kim",)},
     ),
+    # --- a status word as the last positional field (`Action - Owner - Due date - Status`)
+    "status_word_last_field": Case(
+        "Pin the image — owner: @sam — done",
+        "Pin the image",
+        None,
+        {"owner": "@sam", "owners": ("@sam",), "marker": Status.DONE},
+    ),
+    "status_words_after_pipes_and_dashes": Case(
+        "Ship it - @sam - 2026-06-04 - In progress",
+        "Ship it",
+        None,
+        {
+            "owner": "@sam",
+            "owners": ("@sam",),
+            "due": date(2026, 6, 4),
+            "due_raw": "2026-06-04",
+            "marker": Status.IN_PROGRESS,
+        },
+    ),
+    "status_word_ending_a_sentence_is_prose": Case(
+        "Keep going until the migration is done", "Keep going until the migration is done"
+    ),
+    "status_word_ending_a_long_last_part_is_prose": Case(
+        "Pin the image — a tool that is done", "Pin the image — a tool that is done"
+    ),
     "separator_after_a_cut_field_keeps_its_blank": Case(
         "Pin the image — owner: @sam — see the runbook",
         "Pin the image — see the runbook",

@@ -104,4 +104,16 @@ def status_tail(text: str, words: Words = BUILT_IN) -> tuple[int, Status | None]
                 done = _DONE_IN.match(core, at)
                 if done is not None and done.end() == len(core):
                     return pre_sep(core, at), Status.DONE
-    return None
+    return _status_field(core, words)
+
+
+def _status_field(core: str, words: Words) -> tuple[int, Status] | None:
+    """A status word as the last positional field: `Pin the image — @sam — done`, `… | in
+    progress` (the templates' `Action - Owner - Due date - Status`). Only after a separator:
+    a sentence that ends in a status word (`until the migration is done`) is prose."""
+    sep = max(core.rfind(" - "), core.rfind("—"), core.rfind("–"), core.rfind("|"))
+    if sep < 0 or len(core) - sep > 24:
+        return None
+    value = sep + (3 if core.startswith(" - ", sep) else 1)
+    said = words.statuses.get(fold_word(core[value:].strip(" *_`")))
+    return (pre_sep(core, value), said) if said is not None else None
