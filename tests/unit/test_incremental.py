@@ -5,7 +5,8 @@ A round is one pass of a long-running process: reviews whose text did not change
 Review objects (as the service's memo hands them back), tickets that did not change are the
 same TicketState objects, and the last pass's JudgedPass and Plan.again are handed back. Between rounds the world changes the way real ones do: the plan is carried out, a person
 closes, relabels or deletes a ticket, edits a review, a reminder is sent (or its record lost),
-the tracker does not answer for a pass, days go by.
+a second item links a ticket, a create's answer is lost, the tracker does not answer for a
+pass, days go by.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from syncd.engine.gather.tickets import Lookup
 from syncd.engine.judge import JudgedPass, judge_reviews
 from syncd.engine.plan.again import Again
 from syncd.engine.plan.pass_plan import Plan, plan_pass
-from syncd.engine.plan.steps import Comment, EditReview, SetLabel
+from syncd.engine.plan.steps import Comment, EditReview, SetLabel, UpdateTicket
 from syncd.model import ItemReport, Review, Status
 from syncd.records.parse import ParseOptions, parse_text
 from syncd.store.schema import Episode
-from tests.unit.plan_world import GH, NOW, RULES, TODAY, World, ticket
+from tests.unit.plan_world import GH, NOW, RULES, TODAY, World, intent, ticket
 from tests.unit.plan_world import settings as plan_settings
 
 HEAD = "---\ndate: {date}\nseverity: SEV-2\n---\n# {title}\n\n## Action items\n\n"
@@ -62,6 +63,12 @@ class Service:
         return reports, plan
 
 
+def _reported(plan: Plan) -> object:
+    """What the report shows of the tracker side besides the steps."""
+    sync = plan.tickets
+    return None if sync is None else (sync.deferred, sync.orphans, sync.gone, sync.deleted)
+
+
 def fresh(world: World, today: date) -> tuple[list[ItemReport], Plan]:
     gathered, tickets, reports = world.gather(None, today)
     return reports, plan_pass(gathered, tickets, reports, plan_settings(), today, NOW)
@@ -93,6 +100,8 @@ _CHANGES = st.lists(
                 "attempt",
                 "forget",
                 "unlink",
+                "share",
+                "defer",
                 "fail",
                 "day",
                 "nothing",
@@ -161,6 +170,15 @@ def _change(world: World, kind: str, pick: int, plan: Plan) -> int:
             world.confirmed[(key, "overdue")] = Lookup.ABSENT
     elif kind == "forget" and world.episodes:  # the store lost a reminder it sent
         world.episodes.pop(sorted(world.episodes)[pick % len(world.episodes)])
+    elif kind == "share" and some is not None:  # a second item links the same ticket
+        keys = sorted(i.key for r in world.reviews() for i in r.items)
+        world.links[keys[pick % len(keys)]] = some
+    elif kind == "defer":  # a create whose answer was lost, and the tracker cannot say
+        if world.intents:
+            world.intents = []
+        else:
+            keys = sorted(i.key for r in world.reviews() for i in r.items)
+            world.intents = [intent(keys[pick % len(keys)], Lookup.UNKNOWN)]
     elif kind == "unlink" and world.links:
         world.links.pop(sorted(world.links)[pick % len(world.links)])
     elif kind == "day":
@@ -179,6 +197,7 @@ def test_planning_again_from_the_last_pass_is_planning_afresh(
         reports, plan = service.plan(world, today)
         assert reports == expected_reports
         assert plan.steps == expected.steps
+        assert _reported(plan) == _reported(expected)
         today += timedelta(days=_change(world, kind, pick, expected))
 
 
@@ -254,3 +273,35 @@ def test_a_reminder_whose_answer_was_lost_is_planned_again_from_its_episode() ->
     assert plan.steps == fresh(world, TODAY)[1].steps
     (comment,) = [s for s in plan.steps if isinstance(s, Comment)]
     assert not comment.new_episode
+
+
+def test_a_ticket_another_review_starts_linking_gets_nothing_from_either() -> None:
+    first = ["- [ ] Add an alert on the queue. Owner: @sam. Due: 2026-06-01"]
+    second = ["- [ ] Page the owner of the queue. Owner: @ana. Due: 2026-07-01"]
+    world = _world([first, second], ["2026-06-01", "2026-06-01"])
+    (item,) = world.reviews()[0].items
+    world.tickets["1"] = ticket(1, marker=item.key, title="an old title")
+    world.links[item.key] = "1"
+    world.episodes[(item.key, "overdue")] = Episode(item.key, "overdue", TODAY, True)
+    service = Service()
+    for _ in range(2):  # the title update waits (say the tracker refuses it): the same steps
+        _, plan = service.plan(world, TODAY)
+    assert [s for s in plan.steps if isinstance(s, UpdateTicket)]
+    (other,) = world.reviews()[1].items
+    world.links[other.key] = "1"  # the second review's item now names the same ticket
+    _, plan = service.plan(world, TODAY)
+    assert plan.steps == fresh(world, TODAY)[1].steps
+    assert not [s for s in plan.steps if isinstance(s, UpdateTicket | SetLabel)]
+
+
+def test_a_finished_item_whose_create_cannot_be_confirmed_is_reported_as_deferred() -> None:
+    items = ["- [x] Add an alert on the queue. Owner: @sam. Due: 2026-07-01"]
+    world = _world([items], ["2026-06-01"])
+    (item,) = world.reviews()[0].items
+    service = Service()
+    for _ in range(2):
+        _, plan = service.plan(world, TODAY)
+    assert plan.tickets is not None and plan.tickets.deferred == ()
+    world.intents = [intent(item.key, Lookup.UNKNOWN)]
+    _, plan = service.plan(world, TODAY)
+    assert plan.tickets is not None and plan.tickets.deferred == (item.key,)

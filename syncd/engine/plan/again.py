@@ -82,6 +82,9 @@ class SyncedPass:
     ok: frozenset[str]
     policies: Mapping[str, TrackerPolicy]
     assignees: Mapping[tuple[str, str], tuple[str, ...]]
+    deferred: frozenset[str]  # item keys whose creation waits (an intent the tracker hides)
+    shared: frozenset[tuple[str, str]]  # tickets several items link (one review's link
+    # can become shared by another review's edit)
     reviews: Mapping[str, Synced]
     routes: Mapping[str, str] = field(default_factory=dict)
     links: Mapping[str, tuple[str, str]] = field(default_factory=dict)
@@ -95,6 +98,8 @@ class SyncedPass:
             inputs.ok,
             inputs.policies,
             inputs.assignees,
+            inputs.deferred,
+            inputs.shared,
             reviews,
             dict(inputs.routes),
             dict(inputs.links),
@@ -115,8 +120,11 @@ def known_reviews(previous: SyncedPass | None, inputs: SyncInputs) -> Known:
     known = Known()
     if previous is None:
         return known
-    settings = (previous.today, previous.ok, previous.policies, previous.assignees)
-    if settings != (inputs.today, inputs.ok, inputs.policies, inputs.assignees):
+    # What every review's steps may depend on besides its own items' inputs (small values).
+    settings = (previous.today, previous.ok, previous.deferred, previous.shared)
+    if settings != (inputs.today, inputs.ok, inputs.deferred, inputs.shared):
+        return known
+    if (previous.policies, previous.assignees) != (inputs.policies, inputs.assignees):
         return known
     known.update(previous.reviews)
     known.unchanged = (

@@ -164,12 +164,13 @@ def _plan_items(
                 settled = settled and not any(isinstance(s, Comment) for s in mirrored)
                 steps.extend(mirrored)
             continue
-        settled = False
         if key in inputs.deferred:
+            settled = False  # reported each pass it waits
             deferred.append(key)  # a ticket may exist that we cannot see yet
             continue
         if _finished(report):
             continue  # finished or dropped before syncd saw it: no ticket
+        settled = False
         steps.append(_create(report, tracker, inputs))
     return steps, settled
 
