@@ -211,7 +211,7 @@ def run_pass(
     _log.info(  # the one line a pass logs at info when nothing changed
         "pass_finished",
         reviews=len(gathered.reviews),
-        items=len(reports),
+        items=sum(not r.review.draft for r in reports),  # as check and /metrics count them
         parsed=gathered.parsed,
         cached=gathered.cached,
         written=len(applied.reviews.written),

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.system.conftest import Run, write
+from tests.system.conftest import Run, backdate, write
 
 TODAY = "2026-11-23"
 
@@ -247,12 +247,27 @@ def test_lint_github_format_and_exit_code(run: Run, tmp_path: Path) -> None:
 
 
 def test_warm_pass_uses_the_parse_cache(run: Run, project: Path) -> None:
+    write(
+        project / "reviews/2026-05-20-queue.md",
+        """
+        ---
+        status: draft
+        ---
+        # Still being written
+
+        ## Action Items
+        - [ ] Something to decide — owner: @x
+        """,
+    )
+    backdate(project / "reviews")
     run("check", "--no-write", "--today", TODAY)
     result = run(
         "--log-level", "info", "--log-format", "json", "check", "--no-write", "--today", TODAY
     )
     events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     finished = next(e for e in events if e["event"] == "pass_finished")
-    assert finished["reviews"] == 2
-    assert finished["cached"] == 2
+    assert finished["reviews"] == 3
+    assert finished["cached"] == 3
     assert finished["parsed"] == 0
+    # The log counts items as the report does (drafts' items left out).
+    assert f"{finished['items']} action items" in result.stdout.splitlines()[0]
