@@ -1,5 +1,6 @@
 """The soak's harness: a config for one tracker fake, and `Soak`, which runs passes the way
-`syncd sync` does, acts as the person, and checks the invariants after every pass."""
+`syncd sync` does (or `syncd run`, with a memo), acts as the person, and checks the
+invariants after every pass."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from structlog.testing import capture_logs
 from syncd.clock import Clock
 from syncd.config.load import LoadedConfig, load_config
 from syncd.engine.context import PassContext, holder
+from syncd.engine.memo import PassMemo
 from syncd.engine.run import PassResult, run_pass
 from syncd.model import Status
 from syncd.records.parse import read_review
 from syncd.store.database import Store
+from syncd.trackers.protocol import Tracker
 from tests.fakes.base import Request
 from tests.soak.trackers import Driver, Ticket
 from tests.soak.world import World
@@ -61,14 +64,20 @@ class Soak:
     log: list[str] = field(default_factory=list)
     hook_errors: list[BaseException] = field(default_factory=list)
     stats: Counter[str] = field(default_factory=Counter)
+    # As `syncd run` runs its passes: one memo and one set of tracker adapters, kept from
+    # pass to pass (None: as `syncd sync` from cron, everything read afresh each pass).
+    memo: PassMemo | None = None
+    trackers: dict[str, Tracker] | None = None
 
     def context(self) -> PassContext:
         return PassContext.build(self.loaded, Clock(self.loaded.config.zone(), pinned_today=TODAY))
 
-    def run(self) -> PassResult:
+    def run(self, *, afresh: bool = False) -> PassResult:
+        """One pass; `afresh`: as a new process would run it (no memo, new adapters)."""
+        memo, trackers = (None, None) if afresh else (self.memo, self.trackers)
         store = Store.open(self.loaded.store_url())
         with capture_logs() as events, store, store.lock(holder()):
-            report = run_pass(self.context(), store)
+            report = run_pass(self.context(), store, trackers=trackers, memo=memo)
         self.stats.update(e["event"] for e in events if e["event"] in COUNTED_EVENTS)
         assert report.trackers is not None and report.plan.tickets is not None
         self.stats["passes"] += 1

@@ -20,7 +20,11 @@ At the end, after fault-free passes: every item is linked to exactly one ticket 
 ticket to exactly one item, each suffix shows its ticket's state (and won't-do reason), the
 ticket carries the review-owned title (and due date), and one more pass writes nothing.
 
-Short by default (25 passes per tracker). The long soak:
+Each soak runs twice: as `syncd sync` from cron (everything read afresh each pass) and as
+`syncd run` (one memo and one set of adapters kept from pass to pass, so reviews and tickets
+that did not change are neither read nor judged nor planned again).
+
+Short by default (25 passes per tracker and runner). The long soak:
 
     .venv/bin/pytest -q tests/soak --soak-passes 500     # or SYNCD_SOAK_PASSES=500
 """
@@ -35,6 +39,8 @@ from pathlib import Path
 
 import pytest
 
+from syncd.engine.memo import PassMemo
+from syncd.engine.run import build_trackers
 from syncd.model import Status
 from syncd.records.parse import read_review
 from tests.fakes.base import Faults
@@ -56,14 +62,17 @@ def driver(request: pytest.FixtureRequest) -> Iterator[Driver]:
         made.fake.stop()
 
 
+@pytest.mark.parametrize("runner", ["cron", "service"])
 def test_fault_soak_keeps_one_ticket_per_item_and_every_review_edit(
-    driver: Driver, tmp_path: Path, soak_passes: int
+    driver: Driver, runner: str, tmp_path: Path, soak_passes: int
 ) -> None:
-    rng = random.Random(f"soak-{driver.kind}")
+    rng = random.Random(f"soak-{driver.kind}" + ("-service" if runner == "service" else ""))
     world = World(tmp_path, TODAY, rng)
     for _ in range(4):
         world.add_review()
     soak = Soak(driver, world, configure(tmp_path, driver), rng)
+    if runner == "service":  # one process: the memo and the adapters kept from pass to pass
+        soak.memo, soak.trackers = PassMemo(), build_trackers(soak.context())
     driver.fake.set_faults(
         Faults(
             rate=0.2,
@@ -88,6 +97,8 @@ def test_fault_soak_keeps_one_ticket_per_item_and_every_review_edit(
     idle = soak.run()
     writes = [(r.method, r.path) for r in driver.fake.requests if r.method in WRITES]
     assert not writes and not idle.applied.reviews.written, (writes, idle.applied.reviews.written)
+    if runner == "service":  # what the memo kept judges as a new process would
+        assert idle.reports == soak.run(afresh=True).reports
 
     _assert_linked_exactly_once(soak, tickets)
     print(

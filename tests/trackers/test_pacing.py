@@ -96,3 +96,24 @@ def test_unreadable_state_is_ignored() -> None:
     for garbage in ("", "not json", '{"v": 9}', '{"v": 1, "created": "x"}', "[]"):
         pacer.restore(garbage)
     assert pacer.delay(write=True, creates=True).why is Why.NOTHING
+
+
+def test_a_pacer_restored_before_every_pass_counts_each_create_once() -> None:
+    # `syncd run` keeps its adapters and restores the saved state before every pass: its own
+    # creates must not be counted again (the list doubled each pass: 1 GB after ~30 passes).
+    clock = FakeClock(start=1000.0)
+    hour = (Window(500, 3600.0),)
+    pacer = clock.pacer(windows=hour)
+    for _ in range(12):  # few: the old merge doubled the list each time
+        pacer.restore(pacer.state())
+        pacer.sending(creates=True)
+        clock.advance(0.0005)  # several creates within one millisecond of each other
+    assert len(json.loads(pacer.state())["created"]) == 12
+    # A cron `syncd check` beside it filed two more and saved: those are added, once.
+    other = clock.pacer(windows=hour)
+    other.restore(pacer.state())
+    other.sending(creates=True)
+    other.sending(creates=True)
+    for _ in range(3):
+        pacer.restore(other.state())
+    assert len(json.loads(pacer.state())["created"]) == 14

@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 import json
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -148,8 +148,10 @@ class Pacer:
         return json.dumps({"v": _STATE_VERSION, "created": created, "held_until": held})
 
     def restore(self, state: str | None) -> None:
-        """Take over a state() saved by an earlier process (once, before the first request);
-        anything unreadable is ignored (the tracker then says again what it needs)."""
+        """Take over a state() saved by an earlier process, or by this one and then added to
+        by another (a cron `syncd check` beside `syncd run`, which restores before every
+        pass): creates this pacer knows already are not counted twice. Anything unreadable is
+        ignored (the tracker then says again what it needs)."""
         if not state:
             return
         try:
@@ -161,6 +163,17 @@ class Pacer:
             held_until = float(held) if held is not None else float("-inf")
         except (ValueError, TypeError, AttributeError):
             return
-        # A list, not a set: two creates in the same instant are two creates.
-        self._created = deque(sorted([*self._created, *created]))
+        # A multiset, not a set: two creates in the same instant are two creates. state()
+        # rounds to the millisecond, so what this pacer holds is compared rounded.
+        known = Counter(round(t, 3) for t in self._created)
+        added = []
+        for sent in created:
+            if known[round(sent, 3)] > 0:
+                known[round(sent, 3)] -= 1
+            else:
+                added.append(sent)
+        horizon = max((w.seconds for w in self.windows), default=0.0)
+        now = self.now()
+        merged = (t for t in [*self._created, *added] if t > now - horizon)
+        self._created = deque(sorted(merged))
         self._held_until = max(self._held_until, held_until)
