@@ -24,6 +24,7 @@ from syncd.trackers.text import parse_time
 from tests.contract.env_gitlab import make_config
 from tests.fakes.base import Faults, Request
 from tests.fakes.gitlab import FakeGitLab
+from tests.trackers.clock import FakeClock
 
 ISSUES = r"/projects/[^/]+/issues$"
 BASE = "https://gitlab.example.com"
@@ -467,3 +468,17 @@ def test_random_faults_never_make_a_second_ticket_for_an_item(fake: FakeGitLab) 
     assert failures > 0 and fake.count("POST") > len(markers)
     found = [extract_marker(i["description"]) for i in fake.issues.values()]
     assert sorted(found) == markers
+
+
+def test_a_user_unknown_at_first_is_looked_up_again_an_hour_later(fake: FakeGitLab) -> None:
+    # `syncd run` keeps its adapter: a person added to GitLab after start-up gets assigned.
+    clock = FakeClock(start=1_000_000.0)
+    t = GitLabTracker("gl", make_config(fake), pacer=clock.pacer())
+    t.create(draft(assignees=("kim",)))
+    fake.add_user("kim", 21)
+    t.create(draft(marker="pir-1#00000002", assignees=("kim",)))  # still unknown: cached
+    assert fake.count("GET", r"/users$") == 1
+    clock.advance(3600)
+    state = t.create(draft(marker="pir-1#00000003", assignees=("kim",)))
+    assert [a["username"] for a in fake.issue(int(state.id))["assignees"]] == ["kim"]
+    assert fake.count("GET", r"/users$") == 2

@@ -46,6 +46,7 @@ MARKER_LOOKBACK = timedelta(minutes=5)
 NOTES_PAGE = 100
 MOVES_FOLLOWED = 3  # an issue moved again and again is followed this many hops
 _NO_LIBRARY_RETRY: dict[str, Any] = {"obey_rate_limit": False, "retry_transient_errors": False}
+_UNKNOWN_FOR = 3600.0  # seconds a user name GitLab did not know stays unknown
 
 
 class GitLabTracker:
@@ -61,7 +62,10 @@ class GitLabTracker:
         self._who = f"GitLab tracker {name!r}"
         self._client: gitlab.Gitlab | None = None  # built on first use (reads the token)
         self._path: str | None = None if config.project.isdigit() else config.project
+        # user name → id; a name GitLab did not know is asked again after _UNKNOWN_FOR (the
+        # service keeps its adapter: a person added to GitLab later gets assigned).
         self._user_ids: dict[str, int | None] = {}
+        self._unknown_since: dict[str, float] = {}
         self._missing = False  # the last refusal was a 404 for an issue, not the project
         self._calls = Caller(
             self._who,
@@ -319,12 +323,18 @@ class GitLabTracker:
             if name.isdigit():
                 ids.append(int(name))
                 continue
-            if name not in self._user_ids:
+            now = self.pacer.now()
+            if name not in self._user_ids or (
+                self._user_ids[name] is None
+                and now - self._unknown_since.get(name, now) >= _UNKNOWN_FOR
+            ):
                 lookup = functools.partial(
                     self._gl.users.list, username=name, get_all=False, **_NO_LIBRARY_RETRY
                 )
                 users = list(self._calls.read("look up a user", lookup))
                 self._user_ids[name] = int(users[0].asdict()["id"]) if users else None
+                if not users:
+                    self._unknown_since[name] = now
             if (uid := self._user_ids[name]) is not None:
                 ids.append(int(uid))
         return ids
