@@ -7,11 +7,12 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from structlog.testing import capture_logs
 
@@ -68,6 +69,8 @@ class Soak:
     # pass to pass (None: as `syncd sync` from cron, everything read afresh each pass).
     memo: PassMemo | None = None
     trackers: dict[str, Tracker] | None = None
+    # The last passes' log events: a failure names what syncd said about the item.
+    recent_events: deque[list[dict[str, Any]]] = field(default_factory=lambda: deque(maxlen=4))
 
     def context(self) -> PassContext:
         return PassContext.build(self.loaded, Clock(self.loaded.config.zone(), pinned_today=TODAY))
@@ -79,6 +82,7 @@ class Soak:
         with capture_logs() as events, store, store.lock(holder()):
             report = run_pass(self.context(), store, trackers=trackers, memo=memo)
         self.stats.update(e["event"] for e in events if e["event"] in COUNTED_EVENTS)
+        self.recent_events.append(events)
         assert report.trackers is not None and report.plan.tickets is not None
         self.stats["passes"] += 1
         self.stats["tracker_down"] += sum(not f.ok for f in report.trackers.values())
@@ -152,6 +156,13 @@ class Soak:
             self.stats["outage_passes"] += 1
         self.check(f"pass {number}")
 
+    def _said_about(self, keys: set[str | None]) -> list[list[dict[str, Any]]]:
+        """Per recent pass, the log events that name one of `keys`."""
+        return [
+            [e for e in events if keys & {e.get("item"), e.get("item_key"), e.get("marker")}]
+            for events in self.recent_events
+        ]
+
     def arm(self, number: int) -> None:
         """Maybe: lose the answer to this pass's first create; save a review mid-pass."""
         lose_create = number == 0 or self.rng.random() < 0.25
@@ -213,7 +224,11 @@ class Soak:
         markers = Counter(t.marker for t in tickets)
         assert None not in markers, f"{when}: a ticket without syncd's marker"
         twice = {m: n for m, n in markers.items() if n > 1}
-        assert not twice, f"{when}: duplicate tickets for items {twice}; recent: {self.log[-6:]}"
+        assert not twice, (
+            f"{when}: duplicate tickets for items {twice}; recent: {self.log[-6:]}; "
+            f"tickets: {[t for t in tickets if t.marker in twice]}; what syncd said: "
+            f"{self._said_about(set(twice))}"
+        )
         closed = {t.id for t in tickets if t.status in CLOSED}
         assert closed <= self.person_closed, (
             f"{when}: syncd closed tickets nobody closed: {sorted(closed - self.person_closed)}; "
