@@ -178,6 +178,7 @@ def run_pass(
         budgets={n: c.write_budget for n, c in ctx.loaded.config.trackers.items()},
         replanner=Replanner(ctx.root, ctx.parse, ctx.rules, today, plan.reviews),
         now=now,
+        clock=ctx.clock.now,
         failed=frozenset(n for n, f in tickets.facts.items() if not f.ok)
         if tickets
         else frozenset(),

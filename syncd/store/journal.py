@@ -57,6 +57,17 @@ class Journal(DigestLedger):
         if done.rowcount == 0:
             raise LookupError(f"no open creation intent for {item_key}")
 
+    def intent_attempt_ended(self, item_key: str, at: datetime) -> None:
+        """A create attempt got no answer: the tracker may have created the ticket up to
+        `at`, so a lagging search is waited out from then (the attempt is counted already)."""
+        c = t.intents.c
+        with self._write() as conn:
+            conn.execute(
+                sa.update(t.intents)
+                .where(c.item_key == item_key, c.state == "open")
+                .values(last_attempt_at=aware(at))
+            )
+
     def resolve_intent(
         self, item_key: str, ticket_id: str | None, *, at: datetime | None = None
     ) -> None:

@@ -8,11 +8,18 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from structlog.testing import capture_logs
 
-from tests.fakes.base import Faults
+from syncd.clock import Clock
+from syncd.config.load import load_config
+from syncd.engine.context import PassContext, holder
+from syncd.engine.run import PassResult, run_pass
+from syncd.store.database import Store
+from tests.fakes.base import Faults, Request
 from tests.fakes.jira import FakeJira
 from tests.system.conftest import Run, backdate, write
 from tests.system.trackers_env import OWNER_IDS, TrackerEnv, config_yaml, started
@@ -230,3 +237,40 @@ def test_lost_jira_create_defers_while_search_lags_instead_of_duplicating(
     assert lagging.creates() == 1 and fake.ticket_count() == 1
     ticket = lagging.tickets()[0]
     assert f"[{ticket.ref}](" in review.read_text(encoding="utf-8")
+
+
+def test_a_lost_create_late_in_a_long_pass_waits_out_the_lag_from_its_own_time(
+    tmp_path: Path, lagging: TrackerEnv
+) -> None:
+    # The listing took 50 s and the create another 50 s before its answer was lost. The next
+    # pass, 20 s later, is within a minute of the create (search_lag 60) but 120 s after the
+    # last pass began: it must wait, not conclude "never created" from the lagging search.
+    fake = lagging.fake
+    assert isinstance(fake, FakeJira)
+    fake.search_lag = 600
+    lagging.options["search_lag"] = 60
+    (tmp_path / "syncd.yaml").write_text(config_yaml([lagging]))
+    _review(tmp_path, "late", "severity: SEV-3", "Cap resolver cache TTL — owner: @dana")
+    backdate(tmp_path / "reviews")
+    now = [datetime(2026, 11, 10, 9, 0, tzinfo=UTC)]
+
+    def slow(req: Request) -> None:  # each request of the first pass takes 50 s
+        now[0] += timedelta(seconds=50) if req.method in ("GET", "POST") else timedelta()
+
+    loaded = load_config(tmp_path / "syncd.yaml", lagging.env)
+    ctx = PassContext.build(loaded, Clock(UTC, lambda: now[0]))
+
+    def one_pass() -> PassResult:
+        with Store.open(loaded.store_url()) as store, store.lock(holder()), capture_logs():
+            return run_pass(ctx, store)
+
+    fake.before_request = slow
+    fake.set_faults(Faults(rate=1.0, kinds=("lost",), only_methods=("POST",)))
+    lost = one_pass()
+    fake.set_faults(Faults())
+    fake.before_request = None
+    assert lost.applied.failed and fake.ticket_count() == 1  # Jira created it all the same
+    now[0] += timedelta(seconds=20)
+    again = one_pass()
+    assert again.plan.tickets is not None and len(again.plan.tickets.deferred) == 1
+    assert lagging.creates() == 1 and fake.ticket_count() == 1

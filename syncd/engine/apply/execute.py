@@ -112,6 +112,7 @@ class World:
     replanner: Replanner
     now: datetime
     failed: frozenset[str] = frozenset()  # trackers that failed while gathering
+    clock: Callable[[], datetime] | None = None  # the time right now (default: `now`)
     stop: Callable[[], bool] = lambda: False  # asked to stop: finish the step, run no more
     workspace: Workspace | None = None  # records.repo: the clone the reviews were read from
     checkout: Checkout | None = None
@@ -218,7 +219,9 @@ def _tracker_step(
         return
     applied.writes[name] = done + 1  # a failed write counts too: a broken tracker costs little
     try:
-        outcome, state = run_tracker_step(step, world.trackers[name], world.store, world.now)
+        outcome, state = run_tracker_step(
+            step, world.trackers[name], world.store, world.now, world.clock
+        )
     except TicketGone as exc:
         # Deleted: no write will ever succeed. Remembered as deleted (the next pass reports
         # it and writes nothing to it) instead of failing every pass from now on.

@@ -11,6 +11,7 @@ before_create, after_create, after_link, before_comment, after_comment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from syncd import log
@@ -37,11 +38,16 @@ def describe(step: TrackerStep) -> str:
 
 
 def run_tracker_step(
-    step: TrackerStep, tracker: Tracker, store: Store, now: datetime
+    step: TrackerStep,
+    tracker: Tracker,
+    store: Store,
+    now: datetime,
+    clock: Callable[[], datetime] | None = None,
 ) -> tuple[Outcome, TicketState | None]:
-    """Do one write; (what it did, the ticket as it now is when the step knows it)."""
+    """Do one write; (what it did, the ticket as it now is when the step knows it). `now`:
+    the pass's time; `clock`: the time right now (a create's attempt is journalled then)."""
     if isinstance(step, CreateTicket):
-        return Outcome.CREATED, _create(step, tracker, store, now)
+        return Outcome.CREATED, _create(step, tracker, store, now, clock or (lambda: now))
     if isinstance(step, UpdateTicket):
         return tracker.update(step.ticket_id, step.change), None
     if isinstance(step, SetLabel):
@@ -51,11 +57,24 @@ def run_tracker_step(
     return _comment(step, tracker, store, now), None
 
 
-def _create(step: CreateTicket, tracker: Tracker, store: Store, now: datetime) -> TicketState:
+def _create(
+    step: CreateTicket,
+    tracker: Tracker,
+    store: Store,
+    now: datetime,
+    clock: Callable[[], datetime],
+) -> TicketState:
     store.add_intent(step.item_key, step.tracker, step.review_path, at=now)
     failpoint("before_create")
-    store.mark_intent_attempt(step.item_key, now)
-    state = tracker.create(step.draft)
+    # The attempt's own time, not the pass's: a search that lags (Jira) is waited out from
+    # when the tracker may have created the ticket, which can be long after the pass began.
+    store.mark_intent_attempt(step.item_key, clock())
+    try:
+        state = tracker.create(step.draft)
+    except BaseException:
+        # No answer: it may have been created up to now (a stalled request, a lost answer).
+        store.intent_attempt_ended(step.item_key, clock())
+        raise
     failpoint("after_create")
     store.save_link(
         Link(step.item_key, step.tracker, state.id, state.key, state.url, step.review_path, now)
