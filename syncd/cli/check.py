@@ -13,6 +13,7 @@ from syncd.cli.context import (
     REPORTED_EVENTS,
     Ctx,
     failing,
+    format_option,
     one_pass,
     parse_today,
     today_option,
@@ -21,14 +22,7 @@ from syncd.cli.report import terminal_safe
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@format_option("text", "json", help="Report format.")
 @click.option(
     "--no-write", is_flag=True, help="Judge and report only; do not write marks into the reviews."
 )

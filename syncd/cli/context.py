@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -108,6 +108,21 @@ def parse_today(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"--today {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def format_option(*choices: str, help: str) -> Callable[[_Command], _Command]:
+    """`--format` (the parameter `fmt`): one of `choices`, the first by default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 today_option = click.option(

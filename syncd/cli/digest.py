@@ -7,18 +7,27 @@ from typing import Any
 
 import click
 
-from syncd.cli.context import EXIT_INCOMPLETE, EXIT_OK, Ctx, one_pass, parse_today, today_option
+from syncd.cli.context import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    Ctx,
+    format_option,
+    one_pass,
+    parse_today,
+    today_option,
+)
 from syncd.cli.report import terminal_safe
 
 
 @click.command()
 @click.argument("name", required=False)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "markdown", "html", "json", "slack", "teams"]),
-    default="text",
-    show_default=True,
+@format_option(
+    "text",
+    "markdown",
+    "html",
+    "json",
+    "slack",
+    "teams",
     help="Rendering to print (slack / teams: the webhook payloads as JSON).",
 )
 @click.option("--send", is_flag=True, help="Deliver through the digest's channels, once a period.")

@@ -6,20 +6,15 @@ from pathlib import Path
 
 import click
 
-from syncd.cli.context import EXIT_OK, EXIT_PROBLEMS, Ctx, one_pass
+from syncd.cli.context import EXIT_OK, EXIT_PROBLEMS, Ctx, format_option, one_pass
 from syncd.cli.report import terminal_safe
 from syncd.model import Severity
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="github prints workflow annotations for GitHub Actions.",
+@format_option(
+    "text", "json", "github", help="github prints workflow annotations for GitHub Actions."
 )
 @click.option(
     "--fail-on",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from syncd.cli.context import EXIT_OK, Ctx, one_pass, parse_today, today_option
+from syncd.cli.context import EXIT_OK, Ctx, format_option, one_pass, parse_today, today_option
 from syncd.cli.report import terminal_safe
 from syncd.model import Flag
 
@@ -29,12 +29,9 @@ _FLAG_NAMES = [f.value for f in Flag]
     type=click.Choice(["open", "in_progress", "done", "deprioritized"]),
     help="Only items in this status (repeatable).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
+@format_option(
+    "table",
+    "json",
     help="table for people; json (one array, one object per item, `link` the linked ticket) "
     "for scripts.",
 )

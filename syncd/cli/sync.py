@@ -9,6 +9,7 @@ from syncd.cli.context import (
     EXIT_OK,
     REPORTED_EVENTS,
     Ctx,
+    format_option,
     one_pass,
     parse_today,
     today_option,
@@ -25,12 +26,9 @@ from syncd.errors import UsageError
     "Works with a tracker that cannot be reached (then from the last pass's view of it, "
     "marked unverified, exit 3).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
+@format_option(
+    "text",
+    "json",
     help="json: the shape of `syncd check --format json` (trackers and tickets included).",
 )
 @today_option

@@ -20,18 +20,14 @@ from syncd.records.keys import normalize
 from syncd.records.lint.due import DuePolicy
 from syncd.records.lint.finding import Finding
 from syncd.records.lint.owners import owner_finding
-from syncd.records.lint.rules import FAMILY, RULES, Rule, find_rule
+from syncd.records.lint.rules import FAMILY, RULES, find_rule
 from syncd.records.lint.wording import DEFAULT_VAGUE, Vagueness, is_placeholder, judge_wording
 from syncd.records.parse.tickets import identity, ref_from_url
 
 __all__ = [
     "DEFAULT_DUE_DEFAULTS",
-    "DEFAULT_VAGUE",
-    "RULES",
     "LintSettings",
-    "Rule",
     "exit_code",
-    "find_rule",
     "lint_review",
     "settings_from_config",
 ]

@@ -9,7 +9,8 @@ import json
 from collections.abc import Sequence
 
 from syncd.model import Problem, Severity
-from syncd.records.lint.checks import exit_code, find_rule
+from syncd.records.lint.checks import exit_code
+from syncd.records.lint.rules import find_rule
 
 __all__ = ["FORMATS", "exit_code", "format_github", "format_json", "format_text"]
 
