@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from syncd.errors import EditRefused
 from syncd.model import ActionItem, ItemShape, Span, Suffix
 from syncd.records.atomic import write_if_unchanged
+from syncd.records.cells import CONTAINER, split_cells
 from syncd.records.parse import suffix as suffixes
 
 __all__ = ["EditProblem", "ItemEdit", "apply_edits", "encode", "write_if_unchanged"]
 
 _BOM = "\ufeff"
 _WORD = re.compile(r"\w+")
-_CONTAINER = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*")
 # A Ticket cell holding one of these has no ticket reference yet (record-formats.md P10/P11).
 _NO_TICKET = frozenset({"", "n/a", "na", "-", "–", "—", "tbd", "tbc", "none", "?"})
 
@@ -140,7 +140,7 @@ def _looks_like_table_row(line: str) -> bool:
 
 def _content_start(body: str) -> int:
     """Column after indentation and blockquote markers (the pattern always matches)."""
-    match = _CONTAINER.match(body)
+    match = CONTAINER.match(body)
     return match.end() if match else 0
 
 
@@ -262,22 +262,8 @@ def _pipes(body: str) -> list[int]:
 
 def _find_cells(body: str) -> list[tuple[int, int]] | None:
     """(start, end) of each cell of a table row (line without "\\r"); None if not a row.
-
-    Cells are counted as GFM does: between pipes, leading and trailing pipes optional,
-    after any blockquote markers and indentation.
-    """
-    start = _content_start(body)
-    end = len(body.rstrip())
-    pipes = [i for i in _pipes(body) if start <= i < end]
-    if not pipes:
-        return None
-    bounds = [start - 1, *pipes, end]
-    cells = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
-    if pipes[0] == start:
-        cells = cells[1:]
-    if pipes[-1] == end - 1 and cells:
-        cells = cells[:-1]
-    return cells or None
+    Counted exactly as the parser counts them (`records.cells`)."""
+    return split_cells(body) or None
 
 
 def _is_aligned(body: str, neighbours: Sequence[str]) -> bool:

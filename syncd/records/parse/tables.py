@@ -12,9 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from syncd.records.cells import split_cells
 from syncd.records.parse.words import BUILT_IN, Words
 
-_CONTAINER = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*")
 _PAREN = re.compile(r"\([^)]*\)")
 _NOISE = re.compile(r"[*_`#:.]+")
 
@@ -121,27 +121,6 @@ class Columns:
     type: int | None = None
     ticket: int | None = None
     status: int | None = None
-
-
-def split_cells(line: str) -> list[tuple[int, int]]:
-    """(start, end) of each cell of a row (line without "\\r"), as edit.py counts them."""
-    start = _CONTAINER.match(line).end()  # type: ignore[union-attr]
-    end = len(line.rstrip())
-    pipes: list[int] = []
-    i = line.find("|", start, end)
-    while i >= 0:
-        if i == 0 or line[i - 1] != "\\":
-            pipes.append(i)
-        i = line.find("|", i + 1, end)
-    if not pipes:
-        return []
-    bounds = [start - 1, *pipes, end]
-    cells = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
-    if pipes[0] == start:
-        cells = cells[1:]
-    if pipes[-1] == end - 1 and cells:
-        cells = cells[:-1]
-    return cells
 
 
 def cells_of(line: str) -> list[str]:
